@@ -1,0 +1,116 @@
+"""A loopback HTTP server for fixture and demo outlets: real bytes over real HTTP, for tests, demo and bench.
+
+Layout of a site root: any files; `{{BASE}}` inside a served file is replaced by the server's base URL
+(e.g. http://127.0.0.1:41234) so pages can carry absolute links. A sidecar `<file>.headers` holds extra
+response lines (`Status: 404`, `Content-Type: text/html; charset=Shift_JIS`, `Retry-After: 1`, ...);
+without one, the content type comes from the extension and carries no charset, as many real servers do.
+"""
+
+import mimetypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+PLACEHOLDER = b"{{BASE}}"
+TEXT_SUFFIXES = {".html", ".htm", ".xml", ".rss", ".atom", ".txt", ".json", ".yaml", ".rdf"}
+DEFAULT_TYPES = {".rss": "application/rss+xml", ".atom": "application/atom+xml", ".rdf": "application/rdf+xml"}
+
+
+def _read_sidecar(path: Path) -> tuple[int, list[tuple[str, str]]]:
+    status, headers = 200, []
+    sidecar = path.with_name(path.name + ".headers")
+    if sidecar.is_file():
+        for line in sidecar.read_text(encoding="utf-8").splitlines():
+            if ":" not in line:
+                continue
+            name, value = (part.strip() for part in line.split(":", 1))
+            if name.lower() == "status":
+                status = int(value)
+            else:
+                headers.append((name, value))
+    return status, headers
+
+
+class SiteHandler(BaseHTTPRequestHandler):
+    """Serves files under the server's root with {{BASE}} substituted."""
+
+    server: "SiteServer"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        return
+
+    def _resolve(self) -> Path | None:
+        path = unquote(urlsplit(self.path).path)
+        candidate = (self.server.root / path.lstrip("/")).resolve()
+        if not candidate.is_relative_to(self.server.root):
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self.server.record(self.path)
+        path = self._resolve()
+        if path is None or path.name.endswith(".headers"):
+            body = b"<html><body><h1>Not found</h1></body></html>"
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        status, extra = _read_sidecar(path)
+        body = path.read_bytes()
+        if path.suffix in TEXT_SUFFIXES:
+            body = body.replace(PLACEHOLDER, self.server.base_url.encode("ascii"))
+        self.send_response(status)
+        names = {name.lower() for name, _ in extra}
+        if "content-type" not in names:
+            ctype = DEFAULT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if path.name.endswith(".gz"):
+                ctype = "application/gzip"
+            self.send_header("Content-Type", ctype)
+        for name, value in extra:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class SiteServer(ThreadingHTTPServer):
+    """A threading HTTP server bound to loopback that remembers the paths it was asked for."""
+
+    daemon_threads = True
+
+    def __init__(self, root: Path, port: int = 0) -> None:
+        self.root = root.resolve()
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        super().__init__(("127.0.0.1", port), SiteHandler)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def record(self, path: str) -> None:
+        with self._lock:
+            self.requests.append(path)
+
+
+@contextmanager
+def serve_sites(root: Path, port: int = 0) -> Iterator[SiteServer]:
+    """Serve root on 127.0.0.1 in a background thread for the duration of the block."""
+    server = SiteServer(root, port)
+    thread = threading.Thread(target=server.serve_forever, name="copydesk-sites", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

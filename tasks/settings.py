@@ -1,0 +1,40 @@
+"""Settings from the environment (prefix COPYDESK_): the only reader of os.environ."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Run-time knobs; every one can be set as COPYDESK_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="COPYDESK_", extra="ignore")
+
+    warehouse: Path = Path("data")
+    outlets: Path = Path("deploy/outlets.yaml")
+    user_agent: str = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news research crawler)"
+    # http politeness and limits
+    per_host_concurrency: int = Field(default=4, ge=1)
+    total_concurrency: int = Field(default=32, ge=1)
+    min_host_interval_s: float = Field(default=0.0, ge=0)
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    read_timeout_s: float = Field(default=20.0, gt=0)
+    total_timeout_s: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=3, ge=0)
+    backoff_base_s: float = Field(default=0.5, ge=0)
+    backoff_cap_s: float = Field(default=30.0, ge=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_redirects: int = Field(default=5, ge=0)
+    respect_robots: bool = True
+    # pipeline shape
+    batch_size: int = Field(default=256, ge=1)
+    extract_workers: int = Field(default=0, ge=0, description="0 means one per CPU core")
+    # seconds a load waits for another writer before failing
+    load_lock_timeout_s: float = Field(default=3600.0, gt=0)
+    task_runner: str = Field(default="threads", pattern="^(threads|dask)$")
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment with explicit overrides (None values are ignored)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
