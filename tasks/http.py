@@ -1,0 +1,704 @@
+"""The only network code of copydesk: a polite, bounded async HTTP client with typed errors.
+
+Error kinds (FetchError.kind), as stored in `failures.kind`:
+  timeout, connection_error, dns_error, http_error, too_large, too_many_redirects, bad_redirect,
+  forbidden_address, robots_disallowed, host_backoff, bad_url, bad_encoding, not_html, empty, internal_error.
+"""
+
+import asyncio
+import codecs
+import ipaddress
+import logging
+import math
+import random
+import re
+import socket
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import charset_normalizer
+import httpx
+from protego import Protego
+
+from tasks.models import Failure, Link, Page
+from tasks.settings import Settings
+
+log = logging.getLogger(__name__)
+
+HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+FEED_ACCEPT = (
+    "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,"
+    "application/x-gzip;q=0.8,*/*;q=0.5"
+)
+# only what we can inflate with bounded memory ourselves; brotli/zstd would need extra dependencies
+ACCEPT_ENCODING = "gzip, deflate"
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+# 501 and 505 say the server will never do this, so retrying them only adds load
+NEVER_TRANSIENT_5XX = {501, 505}
+# a host whose requests keep failing after all retries is given up for the rest of the run
+HOST_DEAD_AFTER = 5
+# robots.txt may ask for any delay; past this a run would never finish, so we cap what we honour
+MAX_CRAWL_DELAY_S = 60.0
+# RFC 9309 lets crawlers stop parsing robots.txt after 500 KiB
+ROBOTS_MAX_BYTES = 500 * 1024
+# inflate at most this much per step, so memory stays bounded even for a bomb
+INFLATE_STEP = 64 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+# on short Latin-script text the detector ranks sibling single-byte codecs (cp1250, cp1257, cp1258) by
+# noise, so like browsers in Western locales we read undeclared legacy text as windows-1252 whenever that
+# decodes about as cleanly as the detector's pick; undeclared Turkish or Baltic pages may lose a few letters
+WINDOWS_1252_CHAOS_MARGIN = 0.05
+# codecs a page may name that would turn bytes into something other than its text
+REFUSED_CODECS = {"idna", "punycode", "utf-7", "raw_unicode_escape", "unicode_escape", "undefined"}
+# labels browsers know and Python does not
+CHARSET_LABELS = {
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "csshiftjis": "cp932",
+    "x-gbk": "gb18030",
+    "x-euc-jp": "euc_jp",
+    "x-cp1252": "cp1252",
+    "x-user-defined": "cp1252",
+}
+# browsers decode these labels with the superset codec, and real pages rely on the extra characters
+SUPERSET_CODECS = {
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "big5": "big5hkscs",
+}
+CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^"';,\s]+)""", re.IGNORECASE)
+META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+HTML_MARKERS = re.compile(rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p)[\s>/]", re.IGNORECASE)
+BOMS = [
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
+class FetchError(Exception):
+    """A failed fetch, with a short machine-readable kind and whether a later try may succeed."""
+
+    transient: bool = False
+
+    def __init__(self, kind: str, message: str, *, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.http_status = http_status
+
+
+class TransientError(FetchError):
+    """A failure that may go away: timeouts, connection errors, 5xx, 429."""
+
+    transient = True
+
+
+class PermanentError(FetchError):
+    """A failure that retrying will not fix: 4xx, too large, not HTML, forbidden, disallowed."""
+
+    transient = False
+
+
+@dataclass(frozen=True)
+class Response:
+    """A complete HTTP response; body is already stripped of transfer compression."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class _Host:
+    """Politeness and health state for one origin (scheme, host, port) during one run."""
+
+    slots: asyncio.Semaphore
+    interval_s: float
+    spacing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = 0.0
+    consecutive_failures: int = 0
+    robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    robots_loaded: bool = False
+    robots: Protego | None = None
+
+    @property
+    def dead(self) -> bool:
+        return self.consecutive_failures >= HOST_DEAD_AFTER
+
+
+class _Inflater:
+    """Inflates a gzip or deflate stream in bounded steps and refuses to produce more than `limit` bytes."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self._encoding = encoding
+        self._limit = limit
+        self._produced = 0
+        self._started = False
+        self._head = b""
+        self._finished = False
+        self._inflater = self._new()
+
+    def _new(self, raw_deflate: bool = False) -> "zlib._Decompress":
+        if self._encoding == "gzip":
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return zlib.decompressobj(-zlib.MAX_WBITS if raw_deflate else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Inflate one chunk of compressed input."""
+        if not self._started and self._encoding == "deflate":
+            # "deflate" is meant to be zlib-wrapped, but many servers send a raw deflate stream;
+            # the first two bytes tell which
+            data = self._head + data
+            if len(data) < 2:
+                self._head = data
+                return []
+            self._inflater = self._new(raw_deflate=not _looks_like_zlib(data))
+        self._started = True
+        out: list[bytes] = []
+        while not self._finished:
+            try:
+                piece = self._inflater.decompress(data, INFLATE_STEP)
+            except zlib.error as exc:
+                raise PermanentError("bad_encoding", f"corrupt {self._encoding} stream: {exc}") from exc
+            self._count(piece)
+            out.append(piece)
+            data = self._inflater.unconsumed_tail
+            if self._inflater.eof:
+                rest = self._inflater.unused_data
+                if self._encoding == "gzip" and rest.startswith(GZIP_MAGIC):
+                    # concatenated gzip members form one file (RFC 1952)
+                    self._inflater = self._new()
+                    data = rest
+                    continue
+                # trailing garbage after the stream is ignored, as browsers do
+                self._finished = True
+            elif not data and len(piece) < INFLATE_STEP:
+                break
+            # otherwise output stopped at the step size and more may be waiting: go round again
+        return out
+
+    def flush(self) -> bytes:
+        """Whatever the inflater still holds; a truncated stream keeps what was inflated so far."""
+        if self._finished:
+            return b""
+        try:
+            piece = self._inflater.flush()
+        except zlib.error as exc:
+            raise PermanentError("bad_encoding", f"corrupt {self._encoding} stream: {exc}") from exc
+        self._count(piece)
+        return piece
+
+    def _count(self, piece: bytes) -> None:
+        self._produced += len(piece)
+        if self._produced > self._limit:
+            raise PermanentError("too_large", f"decompressed body exceeds {self._limit} bytes")
+
+
+def _looks_like_zlib(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] & 0x0F == 8 and ((data[0] << 8) | data[1]) % 31 == 0
+
+
+def gunzip_bounded(data: bytes, limit: int) -> bytes:
+    """Gunzip data, refusing to produce more than limit bytes."""
+    inflater = _Inflater("gzip", limit)
+    parts = inflater.feed(data)
+    parts.append(inflater.flush())
+    return b"".join(parts)
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    """An aware datetime from an HTTP date header, or None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or HTTP date), or None."""
+    if not value:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        moment = parse_http_date(value)
+        if moment is None:
+            return None
+        return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def is_forbidden_address(address: str) -> bool:
+    """True for addresses a crawler must never reach: loopback, private, link-local, multicast, reserved."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        # an IPv4 address wrapped in IPv6 reaches the IPv4 host, so judge that one
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is not None:
+            ip = embedded
+    return (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def _codec_for(label: str | None) -> str | None:
+    """The Python codec a charset label should be decoded with, or None for unknown or unsafe labels."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = CHARSET_LABELS.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if name in REFUSED_CODECS:
+        return None
+    return SUPERSET_CODECS.get(name, name)
+
+
+def _decode_strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _detect(body: bytes) -> tuple[str, str] | None:
+    matches = list(charset_normalizer.from_bytes(body))
+    if not matches:
+        return None
+    best = matches[0]
+    western = [
+        m
+        for m in matches
+        if "cp1252" in m.could_be_from_charset and m.chaos <= best.chaos + WINDOWS_1252_CHAOS_MARGIN
+    ]
+    if western:
+        return body.decode("cp1252", "replace"), "cp1252"
+    codec = _codec_for(best.encoding)
+    if codec is not None:
+        text = _decode_strict(body, codec)
+        if text is not None:
+            return text, codec
+    return str(best), codecs.lookup(best.encoding).name
+
+
+def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
+    """Decode an HTML body to text the way a browser would; returns (text, codec name used)."""
+    # a byte order mark overrides any declaration, as in browsers (WHATWG encoding sniffing)
+    for bom, codec in BOMS:
+        if body.startswith(bom):
+            text = _decode_strict(body[len(bom) :], codec)
+            if text is not None:
+                return text, codec
+    header_match = CONTENT_TYPE_CHARSET.search(content_type or "")
+    meta_match = META_CHARSET.search(body[:4096])
+    meta_label = meta_match.group(1).decode("ascii", "replace") if meta_match else None
+    if meta_label and meta_label.lower().startswith("utf-16"):
+        # a meta tag readable as ASCII cannot be in UTF-16, so browsers read it as UTF-8
+        meta_label = "utf-8"
+    declared: list[str] = []
+    for label in (header_match.group(1) if header_match else None, meta_label):
+        codec = _codec_for(label)
+        if codec is not None and codec not in declared:
+            declared.append(codec)
+    utf8_text = _decode_strict(body, "utf-8")
+    if utf8_text is not None and not body.isascii() and declared and declared[0] != "utf-8":
+        # non-ASCII bytes that form valid UTF-8 are practically never legacy-encoded text, while
+        # servers declaring a stale default (iso-8859-1) for UTF-8 pages are common
+        return utf8_text, "utf-8"
+    for codec in declared:
+        text = _decode_strict(body, codec)
+        if text is not None:
+            return text, codec
+    if utf8_text is not None:
+        return utf8_text, "utf-8"
+    for codec in declared:
+        # a declared charset that fits all but a few stray bytes beats any statistical guess
+        text = body.decode(codec, "replace")
+        if text.count("\ufffd") <= max(1, len(body) // 1000):
+            return text, codec
+    detected = _detect(body)
+    if detected is not None:
+        return detected
+    return body.decode("utf-8", "replace"), "utf-8"
+
+
+def _looks_like_html(body: bytes) -> bool:
+    return HTML_MARKERS.search(body[:4096]) is not None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    # real pages have almost no control characters; images, archives and PDFs are full of them
+    return len(CONTROL_CHARS.findall(sample)) > max(2, len(sample) // 100)
+
+
+def page_from_response(link: Link, response: Response) -> Page:
+    """Check that a response is a usable HTML page and decode it; raises PermanentError otherwise."""
+    content_type = response.headers.get("content-type")
+    mime = content_type.split(";", 1)[0].strip().lower() if content_type else ""
+    if not response.body.strip():
+        raise PermanentError("empty", "empty body", http_status=response.status)
+    if mime and mime not in HTML_TYPES:
+        raise PermanentError("not_html", f"content type {mime}", http_status=response.status)
+    if not mime and not _looks_like_html(response.body):
+        raise PermanentError("not_html", "no content type and no HTML markup", http_status=response.status)
+    html, encoding = decode_html(response.body, content_type)
+    if _looks_binary(html):
+        raise PermanentError(
+            "not_html", f"binary content served as {mime or 'untyped'}", http_status=response.status
+        )
+    return Page(
+        link=link,
+        final_url=response.final_url,
+        status=response.status,
+        content_type=content_type,
+        # html parsers drop NUL characters anyway, and lxml refuses strings that hold them
+        html=html.replace("\x00", ""),
+        encoding=encoding,
+        last_modified=parse_http_date(response.headers.get("last-modified")),
+        fetched_at=datetime.now(UTC),
+    )
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
+
+
+def _parse_url(url: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise PermanentError("bad_url", f"invalid URL: {exc}") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise PermanentError("bad_url", f"not an http(s) URL: {url}")
+    return parsed
+
+
+class Fetcher:
+    """A polite HTTP client for one run: global and per-host limits, retries, robots.txt, SSRF guard."""
+
+    def __init__(self, settings: Settings, allow_private_addresses: bool = False) -> None:
+        self._settings = settings
+        self._allow_private = allow_private_addresses
+        self._client: httpx.AsyncClient | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._hosts: dict[str, _Host] = {}
+
+    async def __aenter__(self) -> "Fetcher":
+        s = self._settings
+        self._slots = asyncio.Semaphore(s.total_concurrency)
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            timeout=httpx.Timeout(
+                connect=s.connect_timeout_s,
+                read=s.read_timeout_s,
+                write=s.read_timeout_s,
+                pool=s.total_timeout_s,
+            ),
+            # our semaphores bound concurrency; the pool only needs room for them
+            limits=httpx.Limits(
+                max_connections=s.total_concurrency + 4, max_keepalive_connections=s.total_concurrency
+            ),
+            follow_redirects=False,
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def get(
+        self, url: str, *, accept: str = FEED_ACCEPT, conditional: dict[str, str] | None = None
+    ) -> Response:
+        """GET a URL with retries and redirects; a .gz body is gunzipped; status >= 400 raises FetchError."""
+        response = await self._get(url, accept=accept, conditional=conditional, check_robots=True)
+        if response.body.startswith(GZIP_MAGIC):
+            # sitemaps come as .gz files; whatever is still gzip after transport decoding gets unpacked
+            body = gunzip_bounded(response.body, self._settings.max_body_bytes)
+            response = Response(response.url, response.final_url, response.status, response.headers, body)
+        return response
+
+    async def fetch_page(self, link: Link) -> Page:
+        """Fetch and decode one HTML page; raises FetchError when it is missing, too big or not HTML."""
+        response = await self.get(link.url, accept=HTML_ACCEPT)
+        return page_from_response(link, response)
+
+    async def fetch_pages(self, links: list[Link]) -> tuple[list[Page], list[Failure]]:
+        """Fetch pages concurrently; a page that fails becomes a Failure instead of raising."""
+        results = await asyncio.gather(*(self._fetch_or_fail(link) for link in links))
+        pages = [r for r in results if isinstance(r, Page)]
+        failures = [r for r in results if isinstance(r, Failure)]
+        return pages, failures
+
+    async def _fetch_or_fail(self, link: Link) -> Page | Failure:
+        try:
+            return await self.fetch_page(link)
+        except FetchError as exc:
+            return Failure(
+                url=link.url,
+                outlet_id=link.outlet_id,
+                stage="fetch",
+                kind=exc.kind,
+                error=str(exc),
+                http_status=exc.http_status,
+                transient=exc.transient,
+                at=datetime.now(UTC),
+            )
+        except Exception as exc:
+            # a bug here must cost one page, not the batch; the traceback goes to the log
+            log.exception("unexpected error fetching %s", link.url)
+            return Failure(
+                url=link.url,
+                outlet_id=link.outlet_id,
+                stage="fetch",
+                kind="internal_error",
+                error=f"{type(exc).__name__}: {exc}",
+                at=datetime.now(UTC),
+            )
+
+    def _host(self, url: httpx.URL) -> tuple[str, _Host]:
+        origin = _origin(url)
+        host = self._hosts.get(origin)
+        if host is None:
+            host = _Host(
+                slots=asyncio.Semaphore(self._settings.per_host_concurrency),
+                interval_s=self._settings.min_host_interval_s,
+            )
+            self._hosts[origin] = host
+        return origin, host
+
+    async def _get(
+        self, url: str, *, accept: str, conditional: dict[str, str] | None, check_robots: bool
+    ) -> Response:
+        headers = {"Accept": accept, **(conditional or {})}
+        current = url
+        for _ in range(self._settings.max_redirects + 1):
+            target = _parse_url(current)
+            origin, host = self._host(target)
+            if host.dead:
+                raise TransientError(
+                    "host_backoff", f"{origin} kept failing; skipped for the rest of this run"
+                )
+            if check_robots and self._settings.respect_robots:
+                robots = await self._robots(target, host)
+                if robots is not None and not robots.can_fetch(current, self._settings.user_agent):
+                    raise PermanentError("robots_disallowed", f"robots.txt of {origin} disallows {current}")
+            hop = await self._request_with_retries(host, current, headers)
+            if hop.status in REDIRECT_STATUSES:
+                location = hop.headers.get("location")
+                if not location:
+                    raise PermanentError(
+                        "bad_redirect", f"HTTP {hop.status} without Location", http_status=hop.status
+                    )
+                try:
+                    current = str(target.join(location.strip()))
+                except httpx.InvalidURL as exc:
+                    raise PermanentError("bad_redirect", f"invalid Location {location!r}: {exc}") from exc
+                continue
+            if hop.status >= 400:
+                error_type = TransientError if _is_transient_status(hop.status) else PermanentError
+                raise error_type("http_error", f"HTTP {hop.status}", http_status=hop.status)
+            return Response(url=url, final_url=current, status=hop.status, headers=hop.headers, body=hop.body)
+        raise PermanentError(
+            "too_many_redirects", f"more than {self._settings.max_redirects} redirects from {url}"
+        )
+
+    async def _robots(self, target: httpx.URL, host: _Host) -> Protego | None:
+        async with host.robots_lock:
+            if not host.robots_loaded:
+                host.robots = await self._load_robots(target)
+                host.robots_loaded = True
+                if host.robots is not None:
+                    delay = host.robots.crawl_delay(self._settings.user_agent)
+                    if delay:
+                        host.interval_s = max(host.interval_s, min(float(delay), MAX_CRAWL_DELAY_S))
+            return host.robots
+
+    async def _load_robots(self, target: httpx.URL) -> Protego | None:
+        robots_url = str(target.copy_with(path="/robots.txt", query=None, fragment=None))
+        try:
+            response = await self._get(robots_url, accept="text/plain", conditional=None, check_robots=False)
+        except FetchError as exc:
+            # 4xx means "no rules" (RFC 9309). For 5xx and network failures the RFC says to assume a full
+            # disallow; we allow instead, because robots.txt is read once per run and a flaky robots endpoint
+            # would otherwise silently drop an outlet's whole window. Per-host limits still apply, and a
+            # host that keeps failing is given up by the host_backoff rule.
+            log.info("%s unavailable (%s: %s); allowing all", robots_url, exc.kind, exc)
+            return None
+        text = response.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+        return Protego.parse(text)
+
+    async def _request_with_retries(self, host: _Host, url: str, headers: dict[str, str]) -> Response:
+        attempt = 0
+        while True:
+            if host.dead:
+                raise TransientError("host_backoff", "host kept failing; skipped for the rest of this run")
+            retry_after: float | None = None
+            try:
+                response = await self._attempt(host, url, headers)
+            except TransientError as exc:
+                if exc.kind == "host_backoff":
+                    raise
+                failure: TransientError = exc
+            else:
+                if not _is_transient_status(response.status):
+                    host.consecutive_failures = 0
+                    return response
+                failure = TransientError("http_error", f"HTTP {response.status}", http_status=response.status)
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
+            if attempt >= self._settings.max_retries:
+                host.consecutive_failures += 1
+                if host.consecutive_failures == HOST_DEAD_AFTER:
+                    log.warning("giving up on host of %s after %d failed requests", url, HOST_DEAD_AFTER)
+                raise failure
+            await asyncio.sleep(self._backoff(attempt, retry_after))
+            attempt += 1
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        cap = self._settings.backoff_cap_s
+        ceiling = min(cap, self._settings.backoff_base_s * 2**attempt)
+        # jitter keeps many workers that failed together from retrying in lockstep
+        delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, cap))
+        return delay
+
+    async def _attempt(self, host: _Host, url: str, headers: dict[str, str]) -> Response:
+        assert self._slots is not None, "Fetcher used outside 'async with'"
+        total = self._settings.total_timeout_s
+        # the host slot comes first so requests queued for one busy host never hold global slots
+        async with host.slots:
+            if host.dead:
+                # it may have died while this request queued for a slot
+                raise TransientError("host_backoff", "host kept failing; skipped for the rest of this run")
+            await self._keep_interval(host)
+            async with self._slots:
+                try:
+                    async with asyncio.timeout(total):
+                        if not self._allow_private:
+                            await self._check_address(url)
+                        return await self._send(url, headers)
+                except TimeoutError as exc:
+                    raise TransientError("timeout", f"no complete response within {total:g}s") from exc
+                except httpx.TimeoutException as exc:
+                    raise TransientError("timeout", f"{type(exc).__name__}: {exc}") from exc
+                except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+                    raise PermanentError("bad_url", f"{type(exc).__name__}: {exc}") from exc
+                except httpx.LocalProtocolError as exc:
+                    raise PermanentError("bad_url", f"cannot send request: {exc}") from exc
+                except httpx.TransportError as exc:
+                    raise TransientError("connection_error", f"{type(exc).__name__}: {exc}") from exc
+
+    async def _keep_interval(self, host: _Host) -> None:
+        async with host.spacing:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            if host.next_start > now:
+                await asyncio.sleep(host.next_start - now)
+                now = loop.time()
+            host.next_start = now + host.interval_s
+
+    async def _check_address(self, url: str) -> None:
+        # checked before every request and redirect hop; the client resolves again when connecting, so a
+        # DNS answer that changes in between (rebinding) is not covered by this guard
+        parsed = httpx.URL(url)
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(parsed.host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+                raise PermanentError("dns_error", f"{parsed.host} does not resolve: {exc}") from exc
+            raise TransientError("dns_error", f"cannot resolve {parsed.host}: {exc}") from exc
+        for info in infos:
+            address = str(info[4][0])
+            if is_forbidden_address(address):
+                raise PermanentError(
+                    "forbidden_address", f"{parsed.host} resolves to non-public address {address}"
+                )
+
+    async def _send(self, url: str, headers: dict[str, str]) -> Response:
+        assert self._client is not None, "Fetcher used outside 'async with'"
+        request = self._client.build_request("GET", url, headers=headers)
+        response = await self._client.send(request, stream=True)
+        try:
+            status = response.status_code
+            # redirects, 304 and errors carry nothing we use; closing drops the connection instead
+            body = (
+                b""
+                if status in REDIRECT_STATUSES or status == 304 or status >= 400
+                else await self._read(response)
+            )
+            return Response(
+                url=url, final_url=url, status=status, headers=dict(response.headers.items()), body=body
+            )
+        finally:
+            await response.aclose()
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        limit = self._settings.max_body_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.strip().isdigit() and int(declared) > limit:
+            raise PermanentError("too_large", f"Content-Length {declared} exceeds {limit} bytes")
+        encodings = [
+            e.strip().lower()
+            for e in response.headers.get("content-encoding", "").split(",")
+            if e.strip() and e.strip().lower() != "identity"
+        ]
+        encodings = ["gzip" if e == "x-gzip" else e for e in encodings]
+        if len(encodings) > 1 or (encodings and encodings[0] not in ("gzip", "deflate")):
+            raise PermanentError("bad_encoding", f"unsupported Content-Encoding {', '.join(encodings)}")
+        inflater = _Inflater(encodings[0], limit) if encodings else None
+        parts: list[bytes] = []
+        received = 0
+        # raw bytes are inflated here rather than by httpx so one small chunk can never expand unchecked
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            if received > limit:
+                raise PermanentError("too_large", f"body exceeds {limit} bytes")
+            parts.extend(inflater.feed(chunk) if inflater else [chunk])
+        if inflater is not None:
+            parts.append(inflater.flush())
+        return b"".join(parts)
+
+
+def _is_transient_status(status: int) -> bool:
+    return status in (408, 429) or (500 <= status <= 599 and status not in NEVER_TRANSIENT_5XX)
+
+
+def fetch_pages_sync(
+    links: list[Link], settings: Settings, allow_private_addresses: bool = False
+) -> tuple[list[Page], list[Failure]]:
+    """Fetch pages from synchronous code (Prefect task threads) with a Fetcher of its own."""
+
+    async def run() -> tuple[list[Page], list[Failure]]:
+        async with Fetcher(settings, allow_private_addresses=allow_private_addresses) as fetcher:
+            return await fetcher.fetch_pages(links)
+
+    return asyncio.run(run())
