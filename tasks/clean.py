@@ -1,0 +1,362 @@
+"""Per-page text cleaning: boilerplate blocks, source credit lines, normalisation for matching (pure).
+
+`clean_text` runs a sequence of steps, each `(text) -> (text, removed_blocks)`; per-outlet boilerplate
+learning can add its own step to `CLEAN_STEPS` (or call `clean_text(text, steps=...)`) without touching
+these rules.
+Stored text keeps its original characters: only `normalise_for_matching` applies NFKC.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+
+CleanStep = Callable[[str], tuple[str, list[str]]]
+
+# headings that open a trailing block of other stories or page furniture; everything from one of them to the
+# end goes, but only once some body text precedes it (see MIN_BODY_BEFORE_CUT)
+_END_HEADINGS = [
+    r"related (?:articles?|stories|news|content|posts|coverage|reading|links|topics|videos?)",
+    r"more (?:from|on|in) .{1,60}",
+    r"more (?:stories|news|articles|headlines|to read|for you)",
+    r"recommended(?: for you| stories| articles| reading| videos?)?",
+    r"(?:you|we think you) (?:may|might|will|would) (?:also )?(?:like|enjoy|be interested in)",
+    r"read (?:this )?next",
+    r"what to read next",
+    r"(?:most|more) (?:read|popular|viewed|shared|emailed)(?: stories| articles| now| today| this week)?",
+    r"(?:trending|popular|top|latest|other) (?:now|stories|news|articles|headlines)",
+    r"trending",
+    r"comments?(?: \(\d+\))?",
+    r"\d+ comments?",
+    r"no comments yet\.*",
+    r"(?:leave|post|add|write) a (?:comment|reply)",
+    r"join the (?:conversation|discussion)",
+    r"show comments",
+    r"try our ai features",
+    r"(?:get started now: )?download (?:the|our) app",
+    r"get the app",
+    r"関連記事",
+    r"関連ニュース",
+    r"おすすめ記事",
+    r"あわせて読みたい",
+    r"こちらもおすすめ",
+    r"관련\s?기사",
+    r"추천\s?기사",
+    r"많이 본 뉴스",
+    r"相关(?:新闻|阅读|文章)",
+    r"推荐阅读",
+]
+END_HEADING_RE = re.compile(r"^\W{0,3}(?:" + "|".join(_END_HEADINGS) + r")\s*[:：»›>]?\s*$", re.IGNORECASE)
+# headings of link boxes set inside the body ("DON'T MISS", "Read more:"): the box goes, the story goes on
+_INLINE_HEADINGS = [
+    r"related",
+    r"related content",
+    r"(?:read|see) (?:more|also)",
+    r"also (?:read|see)",
+    r"further reading",
+    r"don'?t miss",
+    r"editor'?s picks",
+    r"more on this(?: story| topic)?",
+]
+INLINE_HEADING_RE = re.compile(
+    r"^\W{0,3}(?:" + "|".join(_INLINE_HEADINGS) + r")\s*[:：»›>]?\s*$", re.IGNORECASE
+)
+# a teaser in a link box: a short headline, not a sentence
+TEASER_LINE_RE = re.compile(r"^.{1,160}$")
+SENTENCE_END_RE = re.compile(r"[.!?。！？\"”’')）]$")
+MAX_BOX_LINES = 8
+# a heading this early is more likely an inline box than the end of the story: keep what follows
+MIN_BODY_BEFORE_CUT = 200
+
+# single lines of page furniture that can sit anywhere in the extracted text
+_JUNK_LINES = [
+    r"advertisement",
+    r"skip advertisement",
+    r"story continues below(?: this)? advertisement",
+    r"article continues below(?: this)? (?:advertisement|ad)",
+    r"(?:scroll|continue) (?:down )?to (?:continue|read more)",
+    r"share(?: this)?(?: article| story| page| post)?(?: on \w+)?",
+    r"(?:share|post) (?:on|to|via) (?:facebook|twitter|x|linkedin|whatsapp|reddit|email|line)",
+    r"(?:tweet|email|print|copy link|copy url|link copied)",
+    r"(?:follow|like) us on (?:facebook|twitter|x|instagram|linkedin|youtube)",
+    r"(?:sign up|subscribe)(?: now)?(?: for| to)? (?:our|the)? ?.{0,40}newsletters?\.?",
+    r"(?:get|receive) (?:the|our) .{0,40}(?:newsletter|in your inbox|delivered to your inbox)\.?",
+    r"(?:white|black|orange|blue|red|green|gr[ae]y|yellow|purple|pink) background",
+    r"image(?: source)?: .{1,60}",
+    r"photo(?: credit)?: .{1,60}",
+    r"(?:listen|watch) (?:to )?(?:this|the) (?:article|story)(?: \d+ min)?",
+    r"\d+ min(?:ute)? read",
+]
+JUNK_LINE_RE = re.compile(r"^\W{0,3}(?:" + "|".join(_JUNK_LINES) + r")\W{0,3}$", re.IGNORECASE)
+
+# "Continue reading at ...", "Read the full story at ...": the mark of a truncated copy
+READ_MORE_RE = re.compile(
+    r"^\W{0,3}(?:continue reading|read (?:the )?(?:full|whole|rest of the|complete) (?:story|article)"
+    r"|read more|full story|続きを読む|記事の続きを読む|全文を読む|기사 원문 보기|원문 보기|阅读全文)"
+    r"(?:\s+(?:at|on|in)\s+.{1,80})?\s*(?:[.…:»›>]|\.\.\.)*\s*$",
+    re.IGNORECASE,
+)
+
+# credit lines: "NHK18-06-2025", "18-06-2025" (a bare date, DD-MM-YYYY)
+CREDIT_DATE_RE = re.compile(
+    r"^(?P<src>[A-Za-z][A-Za-z&.'\- ]{0,40}?)?\s*(?P<d>0?[1-9]|[12]\d|3[01])[-./](?P<m>0?[1-9]|1[0-2])"
+    r"[-./](?P<y>(?:19|20)\d{2})$"
+)
+# "(NHKニュースより)", "（共同通信より）", "(출처: 연합뉴스)"
+PAREN_FROM_RE = re.compile(r"^[(（〈<\[［【]\s*(?P<src>[^()（）]{1,40}?)\s*より\s*[)）〉>\]］】]$")
+SOURCE_LABEL_RE = re.compile(
+    r"^[(（\[［]?\s*(?:source|sources|quelle|fuente|fonte|출처|出典|出所|来源|消息来源)\s*[:：]\s*"
+    r"(?P<src>[^\n]{2,80}?)\s*[)）\]］]?\s*\.?$",
+    re.IGNORECASE,
+)
+FIRST_PUBLISHED_RE = re.compile(
+    r"(?:this (?:report|story|article|piece|post|column|interview)\s+(?:was|is|has been)\s+)?"
+    r"(?:originally|first)\s+(?:published|appeared|ran|posted)\s+(?:by|on|in|at)\s+"
+    r"(?P<src>(?:the\s+)?[A-Z0-9][\w&'.\-]*(?:\s+(?:[A-Z0-9&][\w&'.\-]*|of|the|and|de|for))*)",
+    re.IGNORECASE,
+)
+REPUBLISHED_RE = re.compile(
+    r"(?:republished|reprinted|reproduced)\s+(?:with permission\s+)?(?:from|courtesy of|by)\s+"
+    r"(?P<src>(?:the\s+)?[A-Z0-9][\w&'.\-]*(?:\s+(?:[A-Z0-9&][\w&'.\-]*|of|the|and))*)",
+    re.IGNORECASE,
+)
+# trailing wire sign-off: "— AP", "- Reuters"
+SIGNOFF_RE = re.compile(r"(?:^|\s)[—–-]{1,2}\s*(?P<src>[A-Z][A-Za-z&.]*(?: [A-Z][A-Za-z&.]*){0,3})\s*$")
+# wire dateline at the start of the body: "WASHINGTON (Reuters) -", "(AP) —", "(서울=연합뉴스)"
+DATELINE_RE = re.compile(
+    r"^(?:[A-Z][A-Z .,'/-]{1,40}\s*)?\((?P<src>[A-Z][A-Za-z&. ]{1,30})\)\s*[—–-]{1,2}\s"
+    r"|^[(（\[［][^=()（）]{1,20}=(?P<src2>[^()（）\]］]{1,20})[)）\]］]"
+)
+# words that end a credited name captured from running text
+_NAME_STOPWORDS = re.compile(
+    r"\s+(?:on|in|at|under|and is|and was|with|as|license|licence)\b.*$", re.IGNORECASE
+)
+CREDIT_SCAN_LINES = 3
+MAX_CREDIT_LINE = 300
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n")]
+
+
+def _edge_indexes(lines: list[str], count: int = CREDIT_SCAN_LINES) -> list[int]:
+    """Indexes of the first and last `count` non-empty lines, first lines first."""
+    filled = [i for i, line in enumerate(lines) if line]
+    head = filled[:count]
+    tail = [i for i in filled[-count:] if i not in head]
+    return head + tail[::-1]
+
+
+def _tidy_name(name: str) -> str | None:
+    name = _NAME_STOPWORDS.sub("", name).strip(" .,;:-–—()（）「」\"'")
+    return name if 1 < len(name) <= 60 else None
+
+
+def credit_of_line(line: str) -> str | None:
+    """The credited source when the whole line is a credit ("NHK18-06-2025", "(Xより)"), else None."""
+    line = line.strip()
+    if not line or len(line) > MAX_CREDIT_LINE:
+        return None
+    match = CREDIT_DATE_RE.match(line)
+    if match:
+        return _tidy_name(match["src"]) if match["src"] else None
+    for pattern in (PAREN_FROM_RE, SOURCE_LABEL_RE):
+        match = pattern.match(line)
+        if match:
+            return _tidy_name(match["src"])
+    return None
+
+
+def _is_credit_line(line: str) -> bool:
+    """Whole-line credit that is not body text: safe to strip."""
+    line = line.strip()
+    if not line or len(line) > MAX_CREDIT_LINE:
+        return False
+    match = CREDIT_DATE_RE.match(line)
+    if match:
+        # a bare date line is a dateline, not a credit: leave it alone
+        return bool(match["src"])
+    if PAREN_FROM_RE.match(line) or SOURCE_LABEL_RE.match(line):
+        return True
+    # "This article was originally published by X." as a line of its own, short
+    return len(line) <= 200 and bool(FIRST_PUBLISHED_RE.match(line.lstrip("*_(（[ ")))
+
+
+def detect_source_credit(text: str) -> str | None:
+    """The original source a republished text credits in its first or last lines, or None."""
+    lines = _lines(text)
+    for i in _edge_indexes(lines):
+        credit = credit_of_line(lines[i])
+        if credit:
+            return credit
+    for i in _edge_indexes(lines):
+        line = lines[i]
+        if len(line) > 600:
+            continue
+        for pattern in (FIRST_PUBLISHED_RE, REPUBLISHED_RE):
+            match = pattern.search(line)
+            if match:
+                name = _tidy_name(match["src"])
+                if name:
+                    return name
+    filled = [line for line in lines if line]
+    if filled:
+        match = DATELINE_RE.match(filled[0])
+        if match:
+            name = _tidy_name(match["src"] or match["src2"])
+            if name:
+                return name
+        match = SIGNOFF_RE.search(filled[-1])
+        # a sign-off is a short trailer, not a dash inside the last sentence
+        if match and len(match["src"]) <= 20 and len(filled[-1]) - match.start() <= 25:
+            return _tidy_name(match["src"])
+    return None
+
+
+def strip_credit_lines(text: str) -> tuple[str, list[str]]:
+    """Remove whole credit lines ("NHK18-06-2025", "(NHKニュースより)", "Source: X") from the text's edges."""
+    lines = text.split("\n")
+    removed: list[str] = []
+    drop: set[int] = set()
+    for i in _edge_indexes([line.strip() for line in lines]):
+        if _is_credit_line(lines[i]):
+            drop.add(i)
+            removed.append(lines[i].strip())
+    if not drop:
+        return text, []
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    return "\n".join(kept).strip("\n"), removed
+
+
+def cut_trailing_sections(text: str) -> tuple[str, list[str]]:
+    """Cut from the first "Related Articles"/"関連記事"/"Comments" heading after the body to the end."""
+    lines = text.split("\n")
+    seen = 0
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if seen >= MIN_BODY_BEFORE_CUT and len(stripped) <= 80 and END_HEADING_RE.match(stripped):
+            tail = "\n".join(lines[i:]).strip()
+            return "\n".join(lines[:i]).rstrip(), [tail]
+        if not JUNK_LINE_RE.match(stripped):
+            seen += len(stripped)
+    return text, []
+
+
+def drop_link_boxes(text: str) -> tuple[str, list[str]]:
+    """Drop "DON'T MISS"/"Read more:" boxes inside the body: the heading and the headline lines under it."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    removed: list[str] = []
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].strip()
+        if len(stripped) <= 40 and INLINE_HEADING_RE.match(stripped):
+            end = i + 1
+            while (
+                end < len(lines)
+                and end - i <= MAX_BOX_LINES
+                and lines[end].strip()
+                and TEASER_LINE_RE.match(lines[end].strip())
+                and not SENTENCE_END_RE.search(lines[end].strip())
+            ):
+                end += 1
+            removed.append("\n".join(line.strip() for line in lines[i:end]))
+            i = end
+            continue
+        kept.append(lines[i])
+        i += 1
+    return "\n".join(kept), removed
+
+
+def drop_junk_lines(text: str) -> tuple[str, list[str]]:
+    """Drop single lines of page furniture: share bars, "Advertisement", newsletter prompts."""
+    kept: list[str] = []
+    removed: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and len(stripped) <= 120 and JUNK_LINE_RE.match(stripped):
+            removed.append(stripped)
+        else:
+            kept.append(line)
+    return "\n".join(kept), removed
+
+
+def drop_read_more(text: str) -> tuple[str, list[str]]:
+    """Drop a trailing "Continue reading at ..." / "Read more" line."""
+    lines = text.rstrip().split("\n")
+    if lines and READ_MORE_RE.match(lines[-1].strip()):
+        return "\n".join(lines[:-1]).rstrip(), [lines[-1].strip()]
+    return text, []
+
+
+def has_read_more(text: str) -> bool:
+    """True when the text ends with a "Continue reading at ..." style pointer to the full story."""
+    filled = [line.strip() for line in text.split("\n") if line.strip()]
+    return bool(filled) and bool(READ_MORE_RE.match(filled[-1]))
+
+
+def tidy_whitespace(text: str) -> tuple[str, list[str]]:
+    """Strip both ends of every line and collapse runs of blank lines; removes no block."""
+    text = "\n".join(line.strip(" \t\u00a0") for line in text.split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip(), []
+
+
+def drop_leading_title(text: str, titles: Sequence[str]) -> tuple[str, list[str]]:
+    """Drop first lines that only repeat the headline (aggregators print it twice)."""
+    keys = {normalise_for_matching(t) for t in titles if t and t.strip()}
+    lines = text.split("\n")
+    removed: list[str] = []
+    while lines and (not lines[0].strip() or normalise_for_matching(lines[0]) in keys):
+        if lines[0].strip():
+            removed.append(lines[0].strip())
+        lines.pop(0)
+    return "\n".join(lines), removed
+
+
+CLEAN_STEPS: tuple[CleanStep, ...] = (
+    cut_trailing_sections,
+    drop_link_boxes,
+    drop_junk_lines,
+    drop_read_more,
+    tidy_whitespace,
+)
+
+
+def clean_text(text: str, steps: Sequence[CleanStep] = CLEAN_STEPS) -> tuple[str, list[str]]:
+    """Run the cleaning steps in order; returns the text and every block removed."""
+    removed: list[str] = []
+    for step in steps:
+        text, gone = step(text)
+        removed.extend(gone)
+    return text, removed
+
+
+_PUNCT_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+    }
+)
+
+
+def normalise_for_matching(text: str) -> str:
+    """NFKC, casefold, unified quotes/dashes, collapsed whitespace: a key for comparing texts, not storage."""
+    # NFKC folds half-width forms (､ ｡ ｶ) and full-width ASCII (，Ａ１) to one width
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_PUNCT_MAP).casefold()
+    return re.sub(r"\s+", " ", text).strip()

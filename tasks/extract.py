@@ -1,0 +1,1237 @@
+"""Turn one fetched HTML page into an Article (pure: never fetches).
+
+Text: page furniture is pruned from the HTML tree first (elements whose class/id names related stories,
+recommendations, newsletters, share/social bars, promos, comments, Outbrain/Taboola, app downloads, and
+<aside>), never an ancestor of the headline or of itemprop=articleBody, and weak markers (share, social,
+promo, ads, aside) never on an element holding over half of the page text. trafilatura then extracts in
+precision mode without comments; when that comes out much shorter than its balanced mode, the balanced text
+is used (precision mode sometimes drops a whole body). `tasks.clean.clean_text` then cuts trailing
+"Related Articles"/"Comments"/"Download the App" sections and furniture lines, and whole credit lines
+("NHK18-06-2025", "（NHKニュースより）") are stripped after being recorded as `source_credit`.
+
+URLs: `canonical_url` strips tracking parameters, lower-cases scheme and host, drops default ports, fragments
+and a trailing "?", sorts the query and maps AMP variants to the plain page. Article.url is the page's own
+<link rel=canonical> (else og:url) when it is on the fetched URL's registrable domain (a canonical pointing
+at a site root is ignored); a canonical on another domain, else JSON-LD isBasedOn, else sourceOrganization's
+url on another domain, becomes `based_on_url`, the mark of a copy, and Article.url stays the fetched URL.
+
+Dates: every piece of evidence becomes a DateCandidate (source, value, role). Values parse as ISO 8601,
+RFC 2822 or free text; a naive time is read in `outlet_timezone` when given, else UTC; a date without a time
+becomes 12:00 in that zone (noon keeps the calendar day for any reader between UTC-11 and UTC+11).
+Candidates before 1995-01-01 or after now + 1 day are rejected and not listed. published_at is the
+candidate of the best source in this order:
+
+    jsonld > meta > feed = news_sitemap > time > credit > url > sitemap = warc > htmldate
+
+(jsonld: NewsArticle/Article/BlogPosting/... datePublished, found in @graph and lists too; meta:
+article:published_time, pubdate, date, dc.date, sailthru.date, parsely-pub-date...; feed/news_sitemap/
+sitemap/warc: the Link's published_at by Link.via; time: <time datetime> in the article; credit: a
+"NHK18-06-2025"/"18-06-2025" DD-MM-YYYY credit line; url: /2025/06/18/-style paths; htmldate: trafilatura's
+date guess, the last resort). When that candidate lacks a time or a zone, a more precise candidate (time
+with zone > naive time > date only) of any other source within 36 hours of it refines it, and
+published_at_source names the candidate used. modified_at takes the same order over role "modified"
+(jsonld, meta, feed, time, http Last-Modified, sitemap lastmod) and is dropped when earlier than published_at.
+
+Language: py3langid on the text when it has at least 50 characters and confidence >= 0.5; otherwise
+language_hint, then <html lang>, then the low-confidence guess.
+
+word_count: \\w+ runs count one word each, except Han and kana, which have no spaces between words and count
+one word per two characters (Korean separates words by spaces and is counted by runs).
+
+Errors (ExtractionError.kind): "blocked" for bot challenges, captchas, "Access denied" and "enable JavaScript"
+interstitials with little text; "empty" when no text is left; "not_article" for index and list pages (text
+made mostly of the page's link texts, or short text on a link-heavy page without article markup).
+"""
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import trafilatura
+from courlan import extract_domain
+from dateutil import parser as dateutil_parser
+from lxml.html import HtmlElement
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from trafilatura.utils import load_html
+
+from tasks.clean import (
+    CREDIT_DATE_RE,
+    END_HEADING_RE,
+    clean_text,
+    credit_of_line,
+    detect_source_credit,
+    drop_leading_title,
+    has_read_more,
+    normalise_for_matching,
+    strip_credit_lines,
+)
+from tasks.models import Article, DateCandidate, Link
+
+
+class ExtractionError(Exception):
+    """A page that yields no article; `kind` is a short machine-readable class stored in `failures`."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(f"{kind}: {message}")
+        self.kind = kind
+        self.message = message
+
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id", "igshid",
+        "igsh", "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "_ga", "_gl", "ref", "ref_src", "ref_url", "spm",
+        "scm", "smid", "smtyp", "sr_share", "share", "s_cid", "cid", "icid", "ito", "ns_mchannel",
+        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "guccounter", "guce_referrer",
+        "guce_referrer_sig", "wt.mc_id", "wt_mc_id", "xtor", "__twitter_impression", "rss", "from", "via",
+        "feature", "mbid", "origin", "traffic_source", "amp", "outputtype",
+    }
+)  # fmt: skip
+TRACKING_PREFIXES = ("utm_", "at_", "mc_", "_hs", "hsa_", "pk_", "mtm_", "matomo_", "piwik_", "vero_", "oly_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Google's AMP cache: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/path
+AMP_CACHE_RE = re.compile(r"^/[cv]/(?:s/)?(?P<rest>[^/].*)$")
+
+
+def _strip_amp_path(path: str) -> str:
+    """Drop AMP markers from a path: a trailing /amp, an /amp/ segment, an .amp.html suffix."""
+    if path.endswith(".amp.html"):
+        return path[: -len(".amp.html")] + ".html"
+    if path.endswith(".amp"):
+        return path[: -len(".amp")]
+    segments = path.split("/")
+    if "amp" in segments:
+        kept = [s for s in segments if s != "amp"]
+        path = "/".join(kept) or "/"
+        # /news/story/amp/ -> /news/story/ keeps a trailing slash only when the original had one after amp
+        if not path.startswith("/"):
+            path = "/" + path
+    return path
+
+
+def canonical_url(url: str) -> str:
+    """The URL with tracking parameters, fragment, default port and AMP variant removed, query sorted."""
+    url = url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower() or "https"
+    host = (parts.hostname or "").lower().rstrip(".")
+    path = parts.path or "/"
+    if host.endswith(".cdn.ampproject.org"):
+        match = AMP_CACHE_RE.match(path)
+        if match:
+            inner_scheme = "https" if path.startswith(("/c/s/", "/v/s/")) else "http"
+            return canonical_url(
+                f"{inner_scheme}://{match['rest']}" + (f"?{parts.query}" if parts.query else "")
+            )
+    if host.startswith("amp."):
+        # amp.example.com serves www.example.com's pages on every site seen so far
+        host = "www." + host[len("amp.") :]
+    port = parts.port
+    netloc = host
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    if port is not None and DEFAULT_PORTS.get(scheme) != port:
+        netloc = f"{netloc}:{port}"
+    query = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        low = key.lower()
+        if low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES):
+            continue
+        query.append((key, value))
+    query.sort()
+    path = _strip_amp_path(path)
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def article_id_for(url: str) -> str:
+    """A stable 16-hex id: sha1 of the canonical URL."""
+    return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def registrable_domain(url: str) -> str | None:
+    """The registrable domain (eTLD+1) of a URL, e.g. nhk.or.jp for www3.nhk.or.jp."""
+    host = urlsplit(url).hostname
+    if not host:
+        return None
+    return extract_domain(url, fast=True) or host
+
+
+def _same_site(a: str, b: str) -> bool:
+    da, db = registrable_domain(a), registrable_domain(b)
+    return da is not None and da == db
+
+
+ARTICLE_TYPES = frozenset(
+    {
+        "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+        "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "SatiricalArticle",
+        "BlogPosting", "LiveBlogPosting", "SocialMediaPosting", "Report", "TechArticle", "ScholarlyArticle",
+        "Review", "DiscussionForumPosting",
+    }
+)  # fmt: skip
+PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "MediaObject", "VideoObject"})
+INDEX_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "SiteNavigationElement"})
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    raw = obj.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1] for v in values if v}
+
+
+def _walk_jsonld(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    # only @graph and mainEntity nest the page's own entities; walking every nested object would pick up
+    # related articles from citation/relatedLink lists
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            _walk_jsonld(item, out, depth + 1)
+    elif isinstance(data, dict):
+        out.append(data)
+        for key in ("@graph", "mainEntity"):
+            if key in data:
+                _walk_jsonld(data[key], out, depth + 1)
+
+
+def _load_json(raw: str) -> Any:
+    raw = raw.strip()
+    raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw).strip()
+    raw = re.sub(r"^<!--|-->$", "", raw).strip()
+    try:
+        return json.loads(raw, strict=False)
+    except json.JSONDecodeError:
+        # trailing commas are the usual hand-written JSON-LD slip
+        try:
+            return json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+        except json.JSONDecodeError:
+            return None
+
+
+def jsonld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    """All JSON-LD objects of the page, flattened through lists, @graph and mainEntity."""
+    out: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        data = _load_json(script.text or "")
+        if data is not None:
+            _walk_jsonld(data, out)
+    return out
+
+
+def _first_str(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        for item in value:
+            found = _first_str(item)
+            if found:
+                return found
+    if isinstance(value, dict):
+        for key in ("@value", "name", "url", "@id"):
+            found = _first_str(value.get(key))
+            if found:
+                return found
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _name_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return _first_str(value.get("name")) or _first_str(value.get("legalName"))
+    if isinstance(value, list):
+        for item in value:
+            name = _name_of(item)
+            if name:
+                return name
+        return None
+    return _first_str(value)
+
+
+def _url_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for key in ("url", "@id", "sameAs"):
+            found = _first_str(value.get(key))
+            if found and found.startswith("http"):
+                return found
+        return None
+    if isinstance(value, list):
+        for item in value:
+            found = _url_of(item)
+            if found:
+                return found
+        return None
+    found = _first_str(value)
+    return found if found and found.startswith("http") else None
+
+
+@dataclass
+class PageMeta:
+    """What the page says about itself in its head and structured data."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    article_ld: dict[str, Any] | None = None
+    page_ld: dict[str, Any] | None = None
+    ld_types: set[str] = field(default_factory=set)
+    canonical: str | None = None
+    html_lang: str | None = None
+    title_tag: str | None = None
+
+    def first(self, *keys: str) -> str | None:
+        """The first non-empty meta value among the keys, in key order."""
+        for key in keys:
+            for value in self.meta.get(key, []):
+                if value.strip():
+                    return value.strip()
+        return None
+
+
+def read_page_meta(tree: HtmlElement, url: str) -> PageMeta:
+    """Collect meta tags, JSON-LD, canonical link and <html lang>."""
+    page = PageMeta()
+    for element in tree.iter("meta"):
+        key = (
+            element.get("property")
+            or element.get("name")
+            or element.get("itemprop")
+            or element.get("http-equiv")
+        )
+        content = element.get("content")
+        if key and content is not None:
+            page.meta.setdefault(key.strip().lower(), []).append(content)
+    for element in tree.iter("link"):
+        rel = (element.get("rel") or "").lower().split()
+        if "canonical" in rel and element.get("href") and page.canonical is None:
+            page.canonical = urljoin(url, element.get("href", "").strip())
+    for obj in jsonld_objects(tree):
+        types = _types(obj)
+        page.ld_types |= types
+        if types & ARTICLE_TYPES and page.article_ld is None:
+            page.article_ld = obj
+        elif types & PAGE_TYPES and page.page_ld is None:
+            page.page_ld = obj
+    root = tree.getroottree().getroot()
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    page.html_lang = _lang_code(lang)
+    title = tree.find(".//title")
+    if title is not None and title.text_content():
+        page.title_tag = " ".join(title.text_content().split())
+    return page
+
+
+def _lang_code(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = re.split(r"[-_]", value.strip().lower())[0]
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+
+
+# class/id words that name page furniture; "strong" ones never name an article body
+STRONG_MARKERS = frozenset(
+    {
+        "related", "relatedarticles", "relatedstories", "recommended", "recommendation", "recommendations",
+        "recommend", "outbrain", "taboola", "comments", "comment", "disqus", "appdownload", "trending",
+        "mostread", "mostpopular", "morestories", "readmore", "newsletter", "newsletters", "signup",
+        "breadcrumb", "breadcrumbs",
+    }
+)  # fmt: skip
+WEAK_MARKERS = frozenset(
+    {
+        "share", "sharing", "sharebar", "sharetools", "social", "socials", "promo", "promos", "advert",
+        "advertisement", "ad", "ads", "sidebar", "subscribe", "popular",
+    }
+)  # fmt: skip
+MARKER_PAIRS = (
+    ("app", "download"),
+    ("download", "app"),
+    ("most", "read"),
+    ("most", "popular"),
+    ("more", "stories"),
+)
+ALWAYS_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")
+PROTECTED_TAGS = frozenset({"html", "body", "main"})
+WEAK_SHARE_LIMIT = 0.5
+SECTION_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "header", "section")
+# blocks after a section heading that still go with it: short ones or link lists
+SECTION_SIBLING_WORDS = 40
+SECTION_SIBLING_LINKS = 0.5
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+
+
+def _attr_words(element: HtmlElement) -> list[str]:
+    value = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if not value.strip():
+        return []
+    return [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+
+
+def _marker_strength(element: HtmlElement) -> str | None:
+    """'strong', 'weak' or None for how surely the element's class/id/tag names page furniture."""
+    words = _attr_words(element)
+    if words:
+        if any(w in STRONG_MARKERS for w in words):
+            return "strong"
+        pairs = set(zip(words, words[1:], strict=False))
+        if any(p in pairs for p in MARKER_PAIRS):
+            return "strong"
+        if any(w in WEAK_MARKERS for w in words):
+            return "weak"
+    if element.tag == "aside" or (element.get("role") or "").lower() == "complementary":
+        return "weak"
+    return None
+
+
+def _text_len(element: HtmlElement) -> int:
+    return len("".join(element.itertext()).split()) if element is not None else 0
+
+
+def _headline_nodes(tree: HtmlElement, titles: Iterable[str]) -> list[HtmlElement]:
+    """The element carrying the page title (an h1, else any block whose text is the title) and articleBody."""
+    keys = [k for k in (normalise_for_matching(t) for t in titles if t) if len(k) >= 8]
+    found: list[HtmlElement] = []
+    for h1 in tree.iter("h1"):
+        text = normalise_for_matching(h1.text_content())
+        if len(text) >= 8 and any(text in k or k in text for k in keys):
+            found.append(h1)
+    if not found and keys:
+        # templates that style a div as the headline
+        body = tree.find(".//body")
+        for element in (body if body is not None else tree).iter(
+            "h2", "div", "p", "span", "strong", "header"
+        ):
+            if len(element) <= 2 and normalise_for_matching(element.text_content()) in keys:
+                found.append(element)
+                break
+    found.extend(tree.xpath('//*[@itemprop="articleBody"]'))
+    return found
+
+
+def _leads(parent: HtmlElement, child: HtmlElement) -> bool:
+    """True when nothing with text comes before `child` inside `parent`."""
+    if (parent.text or "").strip():
+        return False
+    for sibling in child.itersiblings(preceding=True):
+        if "".join(sibling.itertext()).strip() or (sibling.tail or "").strip():
+            return False
+    return True
+
+
+def _link_density(element: HtmlElement) -> float:
+    total = len("".join(element.itertext()).strip())
+    if not total:
+        return 1.0
+    linked = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
+    return linked / total
+
+
+def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
+    """Remove "Related Articles"/"Comments"/"Download the App" sections that follow the headline, in place.
+
+    A section is the largest block that starts with such a heading, plus the link lists or short blocks that
+    follow it; trafilatura often drops the heading itself, and the text-level cut then has nothing to cut at.
+    """
+    if not headline:
+        return 0
+    order = {element: i for i, element in enumerate(tree.iter())}
+    start = (
+        max(order.get(node, 0) for node in headline if node.tag == "h1")
+        if any(node.tag == "h1" for node in headline)
+        else min(order.get(node, 0) for node in headline)
+    )
+    protected = {a for node in headline for a in node.iterancestors()} | set(headline)
+    removed = 0
+    for element in list(tree.iter(*SECTION_HEADING_TAGS)):
+        if order.get(element, 0) <= start or element in protected:
+            continue
+        if not any(a.tag == "body" for a in element.iterancestors()):
+            continue  # already removed with an ancestor
+        text = " ".join("".join(element.itertext()).split())
+        if not text or len(text) > 50 or not END_HEADING_RE.match(text):
+            continue
+        block = element
+        parent = block.getparent()
+        while (
+            parent is not None
+            and parent.tag not in PROTECTED_TAGS
+            and parent not in protected
+            and _leads(parent, block)
+        ):
+            block, parent = parent, parent.getparent()
+        if parent is None:
+            continue
+        doomed = [block]
+        for sibling in block.itersiblings():
+            if not isinstance(sibling.tag, str):
+                continue
+            if _text_len(sibling) > SECTION_SIBLING_WORDS and _link_density(sibling) < SECTION_SIBLING_LINKS:
+                break
+            doomed.append(sibling)
+        for element_ in doomed:
+            element_.drop_tree()
+            removed += 1
+    return removed
+
+
+def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> tuple[HtmlElement, int]:
+    """A copy of the tree without scripts and furniture blocks; returns it and how many blocks went."""
+    tree = deepcopy(tree)
+    for element in list(tree.iter(*ALWAYS_DROP_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    headline = _headline_nodes(tree, titles)
+    protected: set[HtmlElement] = set()
+    for node in headline:
+        protected.update(node.iterancestors())
+        protected.add(node)
+    body = tree.find(".//body")
+    total = _text_len(body if body is not None else tree)
+    removed = 0
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.tag in PROTECTED_TAGS or element in protected:
+            continue
+        if element.getparent() is None:
+            continue
+        strength = _marker_strength(element)
+        if strength is None:
+            continue
+        if (strength == "weak" or not protected) and _text_len(element) > WEAK_SHARE_LIMIT * total:
+            continue
+        # an ancestor already went: the loop still yields its detached descendants
+        if any(a.tag == "body" for a in element.iterancestors()) or body is None:
+            element.drop_tree()
+            removed += 1
+    removed += cut_headed_sections(tree, headline)
+    return tree, removed
+
+
+PRIORITY = {
+    "jsonld": 0,
+    "meta": 1,
+    "feed": 2,
+    "news_sitemap": 2,
+    "time": 3,
+    "credit": 4,
+    "url": 5,
+    "http": 5,
+    "sitemap": 6,
+    "warc": 6,
+    "htmldate": 7,
+}
+EXACT, NAIVE, DATE_ONLY = 0, 1, 2
+MIN_DATE = datetime(1995, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+REFINE_WINDOW = timedelta(hours=36)
+DATE_ONLY_HOUR = 12
+
+META_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "article:published", "datepublished",
+    "og:published_time", "published_time", "publish-date", "publish_date", "publishdate", "pubdate",
+    "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
+    "dcterms.created", "dc.date.created", "date", "article.published", "cxenseparse:recs:publishtime",
+    "originalpublicationdate",
+)  # fmt: skip
+META_MODIFIED = (
+    "article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time", "modified_time",
+    "article:modified", "dcterms.modified", "dc.date.modified", "lastmod", "last-modified", "article.updated",
+)  # fmt: skip
+URL_DATE_RE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+    r"|/(?P<y2>20\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+)
+_DATE_ONLY_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_HAS_TIME_RE = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A date with its source, precision (EXACT, NAIVE, DATE_ONLY) and role; becomes a DateCandidate."""
+
+    source: str
+    value: datetime
+    precision: int
+    role: str
+
+    @property
+    def priority(self) -> int:
+        """Rank of the source in PRIORITY; lower wins."""
+        return PRIORITY.get(self.source, 9)
+
+
+def parse_date(raw: str, zone: tzinfo = UTC) -> tuple[datetime, int] | None:
+    """Parse a date string to an aware datetime and its precision (EXACT, NAIVE or DATE_ONLY)."""
+    text = " ".join(str(raw).split())
+    if not text or len(text) > 64:
+        return None
+    match = _DATE_ONLY_RE.match(text)
+    if match:
+        try:
+            day = datetime(int(match[1]), int(match[2]), int(match[3]), DATE_ONLY_HOUR)
+        except ValueError:
+            return None
+        return day.replace(tzinfo=zone), DATE_ONLY
+    if re.fullmatch(r"\d{10}(?:\d{3})?", text):
+        # epoch seconds or milliseconds
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        return datetime.fromtimestamp(seconds, UTC), EXACT
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            parsed = _parse_free(text)
+    if parsed is None:
+        return None
+    if not _HAS_TIME_RE.search(text):
+        return parsed.replace(hour=DATE_ONLY_HOUR, minute=0, second=0, microsecond=0, tzinfo=zone), DATE_ONLY
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return parsed.replace(tzinfo=zone), NAIVE
+    return parsed, EXACT
+
+
+def _parse_free(text: str) -> datetime | None:
+    try:
+        return dateutil_parser.parse(text, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def _url_date(url: str, zone: tzinfo) -> datetime | None:
+    match = URL_DATE_RE.search(urlsplit(url).path)
+    if not match:
+        return None
+    y, m, d = (match["y"], match["m"], match["d"]) if match["y"] else (match["y2"], match["m2"], match["d2"])
+    try:
+        return datetime(int(y), int(m), int(d), DATE_ONLY_HOUR, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _credit_date(line: str, zone: tzinfo) -> datetime | None:
+    match = CREDIT_DATE_RE.match(line.strip())
+    if not match:
+        return None
+    try:
+        return datetime(int(match["y"]), int(match["m"]), int(match["d"]), DATE_ONLY_HOUR, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _time_elements(tree: HtmlElement) -> Iterator[tuple[str, str]]:
+    """(role, datetime attribute) of the article's <time> elements, explicit itemprops first."""
+    seen_published = False
+    for element in tree.xpath(
+        '//*[@itemprop="datePublished" or @itemprop="dateModified"][@datetime or @content]'
+    ):
+        role = "modified" if element.get("itemprop") == "dateModified" else "published"
+        seen_published |= role == "published"
+        yield role, element.get("datetime") or element.get("content") or ""
+    if seen_published:
+        return
+    times = tree.xpath("//article//time[@datetime]") or tree.xpath("//time[@datetime]")
+    for element in times[:3]:
+        parent = element.getparent()
+        words = " ".join(_attr_words(element) + (_attr_words(parent) if parent is not None else []))
+        role = "modified" if re.search(r"updat|modif|edit", words) else "published"
+        yield role, element.get("datetime") or ""
+        if role == "published":
+            return
+
+
+def resolve_dates(candidates: list[Candidate]) -> tuple[Candidate | None, Candidate | None]:
+    """Pick (published, modified) from valid candidates by source priority, refined by precision."""
+    published = _pick([c for c in candidates if c.role == "published"])
+    modified = _pick([c for c in candidates if c.role == "modified"])
+    if published and modified and modified.value < published.value - timedelta(minutes=1):
+        modified = None
+    return published, modified
+
+
+def _pick(candidates: list[Candidate]) -> Candidate | None:
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda c: c.priority)
+    if best.precision != EXACT:
+        finer = [
+            c
+            for c in candidates
+            if c.precision < best.precision and abs(c.value - best.value) <= REFINE_WINDOW
+        ]
+        if finer:
+            best = min(finer, key=lambda c: (c.precision, c.priority))
+    return best
+
+
+AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|、|／|\s/\s)\s*", re.IGNORECASE)
+AUTHOR_PREFIX_RE = re.compile(
+    r"^(?:(?:written|reported|text|words|reporting)\s+)?(?:by|von|par|por)\s*:?\s+", re.I
+)
+ROLE_WORDS_RE = re.compile(
+    r"^(?:the\s+)?(?:(?:senior|chief|staff|special|political|foreign|business|deputy|contributing|associate|"
+    r"managing|executive|washington|tokyo|london|science|tech|technology|sports?|news|investigative|"
+    r"national|global|economics?|health|climate|white house|europe|asia)\s+)*"
+    r"(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|staff|team|desk|"
+    r"bureau|agency|wire|newsroom|photographer|producer|analyst|guest author|author)s?$",
+    re.IGNORECASE,
+)
+# ja/ko bylines carry a trailing title: "山田太郎記者", "홍길동 기자"
+CJK_ROLE_SUFFIX_RE = re.compile(r"\s*(?:記者|特派員|編集委員|論説委員|기자|특파원|논설위원)$")
+
+
+def split_authors(raw: str) -> list[str]:
+    """Split a byline like "By A, B and C" into names, dropping roles, handles and URLs."""
+    names: list[str] = []
+    text = " ".join(raw.split())
+    text = AUTHOR_PREFIX_RE.sub("", text)
+    for part in AUTHOR_SPLIT_RE.split(text):
+        part = AUTHOR_PREFIX_RE.sub("", part.strip(" .·-–—:()[]\"'"))
+        part = CJK_ROLE_SUFFIX_RE.sub("", part).strip()
+        if not part or len(part) > 60 or len(part.split()) > 5:
+            continue
+        if "@" in part or "http" in part.lower() or "/" in part or ROLE_WORDS_RE.match(part):
+            continue
+        if not re.search(r"\w", part) or part.isdigit():
+            continue
+        names.append(part)
+    return names
+
+
+def _ld_authors(article: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(person names, organisation names) from a JSON-LD author field."""
+    persons: list[str] = []
+    orgs: list[str] = []
+    raw = article.get("author") or article.get("creator")
+    items = raw if isinstance(raw, list) else [raw]
+    for item in items:
+        if isinstance(item, dict):
+            types = _types(item)
+            name = _first_str(item.get("name"))
+            if not name and (item.get("givenName") or item.get("familyName")):
+                name = " ".join(
+                    filter(None, [_first_str(item.get("givenName")), _first_str(item.get("familyName"))])
+                )
+            if not name:
+                continue
+            (orgs if types & {"Organization", "NewsMediaOrganization", "Corporation"} else persons).extend(
+                split_authors(name)
+            )
+        elif isinstance(item, str):
+            persons.extend(split_authors(item))
+    return persons, orgs
+
+
+def pick_authors(page: PageMeta, trafilatura_author: str | None, org_names: Iterable[str]) -> list[str]:
+    """Authors from JSON-LD, then meta tags, then trafilatura; deduplicated, without the outlet's own name."""
+    orgs = {normalise_for_matching(n).removeprefix("the ") for n in org_names if n}
+    sources: list[list[str]] = []
+    ld_orgs: list[str] = []
+    if page.article_ld:
+        persons, ld_orgs = _ld_authors(page.article_ld)
+        sources.append(persons)
+    meta_raw = page.first(
+        "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"
+    )
+    if meta_raw:
+        sources.append(split_authors(meta_raw))
+    if trafilatura_author:
+        sources.append(split_authors(trafilatura_author))
+    sources.append(ld_orgs)
+    for names in sources:
+        kept: list[str] = []
+        seen: set[str] = set()
+        for name in names:
+            key = normalise_for_matching(name)
+            if key in seen or key.removeprefix("the ") in orgs:
+                continue
+            seen.add(key)
+            kept.append(name)
+        if kept:
+            return kept
+    return []
+
+
+BLOCK_MARKERS = (
+    "cf-browser-verification", "cf_chl_", "challenge-platform", "cf-challenge", "just a moment...",
+    "checking your browser", "attention required! | cloudflare", "g-recaptcha", "h-captcha", "hcaptcha",
+    "px-captcha", "_incapsula_resource", "captcha-delivery.com", "datadome", "pardon our interruption",
+    "are you a robot", "unusual traffic from your", "access denied", "access to this page has been denied",
+    "please enable javascript", "enable javascript and cookies", "you need to enable javascript",
+    "javascript is disabled", "verify you are human", "request unsuccessful", "bot verification",
+)  # fmt: skip
+BLOCKED_MAX_TEXT = 600
+PAYWALL_TEXT_RE = re.compile(
+    r"(?:subscribe|subscription|log in|sign in) to (?:continue|read|keep reading|unlock)"
+    r"|(?:this (?:article|story|content) is )?(?:for|available to|exclusive to) (?:paying )?"
+    r"subscribers(?: only)?"
+    r"|to continue reading,? (?:please )?(?:subscribe|log in|sign in)"
+    r"|この記事は(?:有料|会員)|유료 ?회원|付费(?:内容|阅读)",
+    re.IGNORECASE,
+)
+CJK_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+WORD_RE = re.compile(r"\w+")
+MIN_LANGID_CHARS = 50
+MIN_LANGID_CONFIDENCE = 0.5
+# text made mostly of link texts is a list of headlines
+LINK_LINE_SHARE_INDEX = 0.6
+LINK_LINE_SHARE_ALWAYS = 0.8
+SHORT_TEXT_WORDS = 40
+PAGE_LINK_DENSITY_INDEX = 0.5
+# a page without article markup that lists headline links and whose text is one-liners is an index
+INDEX_HEADLINE_LINKS = 5
+INDEX_MAX_MEAN_LINE = 80
+TEASER_RATIO = 0.6
+TEASER_MAX_WORDS = 300
+FREE_MIN_WORDS = 150
+# precision mode output this much shorter than balanced mode has lost part of the body
+PRECISION_FALLBACK_RATIO = 0.5
+
+_IDENTIFIER: LanguageIdentifier | None = None
+
+
+def _identifier() -> LanguageIdentifier:
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return _IDENTIFIER
+
+
+def detect_language(text: str, hint: str | None = None, html_lang: str | None = None) -> str | None:
+    """ISO 639-1 language of the text; the hint, then <html lang>, when the text is short or unclear."""
+    guess: str | None = None
+    if text.strip():
+        lang, confidence = _identifier().classify(text[:5000])
+        guess = lang
+        if len(text.strip()) >= MIN_LANGID_CHARS and confidence >= MIN_LANGID_CONFIDENCE:
+            return lang
+    return _lang_code(hint) or html_lang or guess
+
+
+def count_words(text: str) -> int:
+    """Words in the text; Han and kana count one word per two characters."""
+    cjk = len(CJK_CHAR_RE.findall(text))
+    other = len(WORD_RE.findall(CJK_CHAR_RE.sub(" ", text)))
+    return other + math.ceil(cjk / 2)
+
+
+def content_hash(text: str) -> str:
+    """sha1 hex of the text normalised for matching."""
+    return hashlib.sha1(normalise_for_matching(text).encode("utf-8")).hexdigest()
+
+
+def _is_blocked(html: str, title: str | None, text_len: int) -> bool:
+    if text_len > BLOCKED_MAX_TEXT:
+        return False
+    haystack = html[:300_000].lower()
+    if any(marker in haystack for marker in BLOCK_MARKERS):
+        return True
+    return bool(title and re.search(r"just a moment|attention required|access denied|robot", title, re.I))
+
+
+def _anchor_texts(tree: HtmlElement) -> tuple[set[str], int]:
+    """Normalised texts of the page's links (20+ characters) and their total length."""
+    texts: set[str] = set()
+    total = 0
+    for anchor in tree.iter("a"):
+        text = " ".join(anchor.text_content().split())
+        total += len(text)
+        if len(text) >= 20:
+            texts.add(normalise_for_matching(text))
+    return texts, total
+
+
+def _headline_links(tree: HtmlElement) -> int:
+    """Headings that hold a link with a headline-length text: the teasers of an index page."""
+    count = 0
+    for heading in tree.iter("h2", "h3", "h4"):
+        if any(len(" ".join(a.text_content().split())) >= 20 for a in heading.iter("a")):
+            count += 1
+    return count
+
+
+def _link_line_share(text: str, anchors: set[str]) -> float:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    total = sum(len(line) for line in lines)
+    if not total:
+        return 0.0
+    linked = sum(len(line) for line in lines if normalise_for_matching(line) in anchors)
+    return linked / total
+
+
+def _run_trafilatura(tree: HtmlElement, url: str, *, precision: bool) -> str:
+    document = trafilatura.bare_extraction(
+        deepcopy(tree),
+        url=url,
+        favor_precision=precision,
+        include_comments=False,
+        include_tables=True,
+        # deduplication off: its document-level duplicate test emptied a real article in the benchmark
+        deduplicate=False,
+        with_metadata=False,
+    )
+    return (document.text or "") if document is not None else ""
+
+
+def extract_text(tree: HtmlElement, url: str) -> str:
+    """trafilatura's precision-mode text, or its balanced text when precision mode lost most of the body."""
+    precise = _run_trafilatura(tree, url, precision=True)
+    balanced = _run_trafilatura(tree, url, precision=False)
+    if len(precise) < PRECISION_FALLBACK_RATIO * len(balanced):
+        return balanced
+    return precise
+
+
+def _zone(name: str | None) -> tzinfo:
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _strip_site_suffix(title: str | None, site_names: Iterable[str]) -> str | None:
+    if not title:
+        return None
+    # ascii whitespace only: an ideographic space inside a Japanese headline is part of it
+    title = re.sub(r"[ \t\r\n\f\v]+", " ", title).strip()
+    for name in site_names:
+        if not name:
+            continue
+        for sep in (" | ", " - ", " – ", " — ", " :: ", " · "):
+            suffix = f"{sep}{name}"
+            if title.lower().endswith(suffix.lower()) and len(title) > len(suffix) + 5:
+                return title[: -len(suffix)].strip()
+    return title
+
+
+def _is_false(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+def _paywalled(page: PageMeta, text: str) -> bool | None:
+    """True/False when the page says whether it is free, None when it does not."""
+    article = page.article_ld or {}
+    if _is_false(article.get("isAccessibleForFree")):
+        return True
+    parts = article.get("hasPart")
+    for part in parts if isinstance(parts, list) else [parts]:
+        if isinstance(part, dict) and _is_false(part.get("isAccessibleForFree")):
+            return True
+    tier = (page.first("article:content_tier") or "").lower()
+    if tier in {"locked", "premium", "subscriber", "paid"}:
+        return True
+    tail = "\n".join(text.split("\n")[-3:])
+    if len(tail) < 2000 and PAYWALL_TEXT_RE.search(tail):
+        return True
+    free = article.get("isAccessibleForFree")
+    if free is True or (isinstance(free, str) and free.strip().lower() == "true") or tier == "free":
+        return False
+    return None
+
+
+def _collect_dates(
+    page: PageMeta,
+    pruned: HtmlElement,
+    raw_text: str,
+    credit_line: str | None,
+    urls: list[str],
+    link: Link | None,
+    http_last_modified: datetime | None,
+    htmldate_value: str | None,
+    zone: tzinfo,
+) -> list[Candidate]:
+    found: list[Candidate] = []
+
+    def add(source: str, raw: Any, role: str = "published") -> None:
+        if isinstance(raw, list):
+            raw = next((r for r in raw if r), None)
+        if isinstance(raw, dict):
+            raw = raw.get("@value")
+        if raw is None:
+            return
+        if isinstance(raw, datetime):
+            value = raw if raw.tzinfo else raw.replace(tzinfo=zone)
+            parsed: tuple[datetime, int] | None = (value, EXACT if raw.tzinfo else NAIVE)
+        else:
+            parsed = parse_date(str(raw), zone)
+        if parsed:
+            found.append(Candidate(source, parsed[0], parsed[1], role))
+
+    for obj in (page.article_ld, page.page_ld if page.article_ld is None else None):
+        if obj:
+            add("jsonld", obj.get("datePublished") or obj.get("dateCreated"))
+            add("jsonld", obj.get("dateModified"), "modified")
+    for key in META_PUBLISHED:
+        if key in page.meta:
+            add("meta", page.first(key))
+            break
+    for key in META_MODIFIED:
+        if key in page.meta:
+            add("meta", page.first(key), "modified")
+            break
+    if link is not None:
+        if link.published_at:
+            add(link.via, link.published_at)
+        if link.modified_at:
+            add(link.via, link.modified_at, "modified")
+    for role, raw in _time_elements(pruned):
+        add("time", raw, role)
+    lines = [line.strip() for line in raw_text.split("\n") if line.strip()]
+    for line in lines[:3] + lines[-3:]:
+        value = _credit_date(line, zone)
+        if value:
+            found.append(Candidate("credit", value, DATE_ONLY, "published"))
+            break
+    else:
+        value = _credit_date(credit_line, zone) if credit_line else None
+        if value:
+            found.append(Candidate("credit", value, DATE_ONLY, "published"))
+    for url in urls:
+        value = _url_date(url, zone)
+        if value:
+            found.append(Candidate("url", value, DATE_ONLY, "published"))
+            break
+    if http_last_modified is not None:
+        add("http", http_last_modified, "modified")
+    if htmldate_value:
+        add("htmldate", htmldate_value)
+    return found
+
+
+def find_credit_line(tree: HtmlElement) -> str | None:
+    """A "NHK18-06-2025" credit standing alone in one element of the page, which trafilatura may leave out."""
+    for element in tree.iter():
+        for chunk in (element.text, element.tail):
+            if chunk and len(chunk.strip()) <= 50:
+                match = CREDIT_DATE_RE.match(chunk.strip())
+                if match and match["src"]:
+                    return chunk.strip()
+    return None
+
+
+def _valid(candidate: Candidate, now: datetime) -> bool:
+    return MIN_DATE <= candidate.value <= now + FUTURE_SLACK
+
+
+def _resolve_urls(page: PageMeta, url: str) -> tuple[str, str | None]:
+    """(Article.url, based_on_url) from the canonical link, og:url and JSON-LD copy markers."""
+    fetched = canonical_url(url)
+    own = fetched
+    based_on: str | None = None
+    for candidate in (page.canonical, page.first("og:url")):
+        if not candidate or not candidate.startswith("http"):
+            continue
+        candidate_url = canonical_url(urljoin(url, candidate))
+        if _same_site(candidate_url, fetched):
+            # a canonical pointing at the site root is a template default, not this page
+            if urlsplit(candidate_url).path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
+                continue
+            own = candidate_url
+            break
+        if based_on is None:
+            based_on = candidate_url
+        break
+    article = page.article_ld or {}
+    if based_on is None:
+        for key in ("isBasedOn", "isBasedOnUrl", "sourceOrganization"):
+            value = _url_of(article.get(key))
+            if value and not _same_site(value, fetched):
+                based_on = canonical_url(value)
+                break
+    return own, based_on
+
+
+def extract_article(
+    html: str,
+    url: str,
+    *,
+    outlet_id: str = "",
+    link: Link | None = None,
+    language_hint: str | None = None,
+    http_last_modified: datetime | None = None,
+    fetched_at: datetime | None = None,
+    now: datetime | None = None,
+    outlet_timezone: str | None = None,
+) -> Article:
+    """Extract text and metadata from a decoded HTML page; raises ExtractionError when there is no article."""
+    now = now or datetime.now(UTC)
+    fetched_at = fetched_at or now
+    zone = _zone(outlet_timezone)
+    if not html or not html.strip():
+        raise ExtractionError("empty", "no HTML")
+    tree = load_html(html)
+    if tree is None:
+        raise ExtractionError("empty", "HTML did not parse")
+    page = read_page_meta(tree, url)
+    article_ld = page.article_ld or {}
+    meta_doc = trafilatura.extract_metadata(tree, default_url=url)
+    site_name = (
+        page.first("og:site_name", "application-name")
+        or _name_of(article_ld.get("publisher"))
+        or (meta_doc.sitename if meta_doc else None)
+    )
+    publisher = _name_of(article_ld.get("publisher"))
+    raw_title = (
+        page.first("og:title", "twitter:title")
+        or _first_str(article_ld.get("headline"))
+        or (meta_doc.title if meta_doc else None)
+        or (link.title if link else None)
+        or page.title_tag
+    )
+    title = _strip_site_suffix(raw_title, [n for n in (site_name, publisher) if n])
+
+    pruned, _ = prune_furniture(tree, [t for t in (title, raw_title, page.title_tag) if t])
+    raw_text = extract_text(pruned, url)
+    if not raw_text.strip():
+        # pruning can take a page whose only text sits in a marked block: try the whole page once
+        raw_text = extract_text(tree, url)
+    if _is_blocked(html, page.title_tag, len(raw_text.strip())):
+        raise ExtractionError("blocked", "bot challenge or access-denied interstitial")
+    if not raw_text.strip():
+        raise ExtractionError("empty", "no text extracted")
+
+    teaser_marker = has_read_more(raw_text)
+    text, _ = clean_text(raw_text)
+    text, _ = drop_leading_title(text, [t for t in (title, raw_title, page.title_tag) if t])
+    credit_line = find_credit_line(pruned)
+    source_credit = detect_source_credit(text) or (credit_of_line(credit_line) if credit_line else None)
+    text, _ = strip_credit_lines(text)
+    text = text.strip()
+    if not text:
+        raise ExtractionError("empty", "only boilerplate left after cleaning")
+    word_count = count_words(text)
+
+    article_evidence = (
+        bool(page.article_ld)
+        or (page.first("og:type") or "").lower() == "article"
+        or bool(page.first("article:published_time") or tree.xpath('//*[@itemprop="articleBody"]'))
+    )
+    anchors, linked_chars = _anchor_texts(tree)
+    share = _link_line_share(raw_text, anchors)
+    body = tree.find(".//body")
+    body_chars = len(" ".join((body if body is not None else tree).text_content().split())) or 1
+    if share >= LINK_LINE_SHARE_ALWAYS or (share >= LINK_LINE_SHARE_INDEX and not article_evidence):
+        raise ExtractionError("not_article", f"{share:.0%} of the text is link text")
+    if (
+        not article_evidence
+        and word_count < SHORT_TEXT_WORDS
+        and linked_chars / body_chars >= PAGE_LINK_DENSITY_INDEX
+    ):
+        raise ExtractionError("not_article", f"{word_count} words on a page of links")
+    index_evidence = (page.first("og:type") or "").lower() == "website" or bool(page.ld_types & INDEX_TYPES)
+    teasers = _headline_links(pruned)
+    lines = [line for line in text.split("\n") if line.strip()]
+    mean_line = sum(len(line) for line in lines) / max(1, len(lines))
+    if (
+        not article_evidence
+        and (index_evidence or teasers >= INDEX_HEADLINE_LINKS)
+        and mean_line < INDEX_MAX_MEAN_LINE
+    ):
+        raise ExtractionError("not_article", f"{teasers} headline links and {mean_line:.0f}-character lines")
+
+    fetched_canonical = canonical_url(url)
+    article_url, based_on_url = _resolve_urls(page, url)
+    if source_credit is None:
+        for key in ("isBasedOn", "sourceOrganization"):
+            name = _name_of(article_ld.get(key))
+            if (
+                name
+                and not name.startswith("http")
+                and normalise_for_matching(name)
+                not in {normalise_for_matching(n) for n in (site_name, publisher) if n}
+            ):
+                source_credit = name
+                break
+
+    candidates = [
+        c
+        for c in _collect_dates(
+            page,
+            pruned,
+            raw_text,
+            credit_line,
+            [article_url, fetched_canonical],
+            link,
+            http_last_modified,
+            meta_doc.date if meta_doc else None,
+            zone,
+        )
+        if _valid(c, now)
+    ]
+    published, modified = resolve_dates(candidates)
+    unique: dict[tuple[str, datetime, str], DateCandidate] = {}
+    for c in candidates:
+        unique.setdefault(
+            (c.source, c.value, c.role), DateCandidate(source=c.source, value=c.value, role=c.role)
+        )
+
+    description = (
+        page.first("og:description", "description", "twitter:description")
+        or _first_str(article_ld.get("description"))
+        or (meta_doc.description if meta_doc else None)
+    )
+    paywalled = _paywalled(page, raw_text)
+    access: str | None
+    feed_words = count_words(link.description) if link and link.description else 0
+    if paywalled:
+        access = "paywalled"
+    elif (teaser_marker and word_count <= TEASER_MAX_WORDS) or (
+        feed_words and word_count < TEASER_RATIO * feed_words
+    ):
+        access = "teaser"
+    elif paywalled is False or word_count >= FREE_MIN_WORDS:
+        access = "free"
+    else:
+        access = None
+
+    return Article(
+        article_id=article_id_for(article_url),
+        url=article_url,
+        fetched_url=url,
+        outlet_id=outlet_id,
+        title=title,
+        authors=pick_authors(
+            page, meta_doc.author if meta_doc else None, [n for n in (site_name, publisher, outlet_id) if n]
+        ),
+        published_at=published.value if published else None,
+        published_at_source=published.source if published else None,
+        modified_at=modified.value if modified else None,
+        date_candidates=list(unique.values()),
+        language=detect_language(text, language_hint, page.html_lang),
+        text=text,
+        word_count=word_count,
+        site_name=site_name,
+        description=description,
+        source_credit=source_credit,
+        based_on_url=based_on_url,
+        access=access,
+        content_hash=content_hash(text),
+        fetched_at=fetched_at,
+    )
+
+
+__all__ = [
+    "Candidate",
+    "ExtractionError",
+    "article_id_for",
+    "canonical_url",
+    "count_words",
+    "detect_language",
+    "extract_article",
+    "parse_date",
+    "resolve_dates",
+    "split_authors",
+]

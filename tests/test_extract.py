@@ -1,0 +1,435 @@
+"""Extraction: golden pages (key sentences in, boilerplate out, fields) and the rules behind them."""
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tasks.clean import (
+    clean_text,
+    detect_source_credit,
+    drop_link_boxes,
+    normalise_for_matching,
+    strip_credit_lines,
+)
+from tasks.extract import (
+    DATE_ONLY,
+    EXACT,
+    NAIVE,
+    Candidate,
+    ExtractionError,
+    article_id_for,
+    canonical_url,
+    count_words,
+    detect_language,
+    extract_article,
+    parse_date,
+    resolve_dates,
+    split_authors,
+)
+from tasks.models import Link
+
+GOLDEN = Path(__file__).parent / "golden"
+GOLDEN_NAMES = sorted(p.name.removesuffix(".expected.json") for p in GOLDEN.glob("*.expected.json"))
+NOW = datetime(2025, 6, 20, tzinfo=UTC)
+
+
+def _load_golden(name: str) -> tuple[str, dict[str, Any]]:
+    html = (GOLDEN / f"{name}.html").read_text(encoding="utf-8")
+    expected = json.loads((GOLDEN / f"{name}.expected.json").read_text(encoding="utf-8"))
+    return html, expected
+
+
+def _call_kwargs(expected: dict[str, Any]) -> dict[str, Any]:
+    kwargs = dict(expected.get("call", {}))
+    if "now" in kwargs:
+        kwargs["now"] = datetime.fromisoformat(kwargs["now"])
+    if "link" in kwargs:
+        kwargs["link"] = Link(**kwargs["link"])
+    return kwargs
+
+
+def test_golden_fixtures_exist() -> None:
+    for name in GOLDEN_NAMES:
+        assert (GOLDEN / f"{name}.html").is_file(), name
+    assert len(GOLDEN_NAMES) >= 10
+
+
+@pytest.mark.parametrize("name", GOLDEN_NAMES, ids=GOLDEN_NAMES)
+def test_golden_page(name: str) -> None:
+    html, expected = _load_golden(name)
+    kwargs = _call_kwargs(expected)
+    if "error" in expected:
+        with pytest.raises(ExtractionError) as caught:
+            extract_article(html, expected["url"], **kwargs)
+        assert caught.value.kind == expected["error"]
+        return
+    article = extract_article(html, expected["url"], **kwargs)
+    for sentence in expected["must_contain"]:
+        assert sentence in article.text, sentence
+    for boilerplate in expected["must_not_contain"]:
+        assert boilerplate not in article.text, boilerplate
+    assert article.title == expected["title"]
+    assert article.url == expected["canonical_url"]
+    assert article.article_id == article_id_for(expected["canonical_url"])
+    assert article.fetched_url == expected["url"]
+    assert article.based_on_url == expected["based_on_url"]
+    assert article.published_at == datetime.fromisoformat(expected["published_at"])
+    assert article.published_at_source == expected["published_at_source"]
+    assert article.language == expected["language"]
+    for key in ("authors", "source_credit", "site_name", "access"):
+        if key in expected:
+            assert getattr(article, key) == expected[key], key
+    if "modified_at" in expected:
+        assert article.modified_at == datetime.fromisoformat(expected["modified_at"])
+    if "min_word_count" in expected:
+        assert article.word_count >= expected["min_word_count"]
+    if "no_candidate_after" in expected:
+        limit = datetime.fromisoformat(expected["no_candidate_after"])
+        assert all(c.value <= limit for c in article.date_candidates)
+    assert article.word_count > 0
+    assert len(article.content_hash) == 40
+    assert article.published_at_source in {c.source for c in article.date_candidates}
+
+
+def test_extraction_is_repeatable() -> None:
+    html, expected = _load_golden("div_soup_graph")
+    kwargs = _call_kwargs(expected)
+    first = extract_article(html, expected["url"], **kwargs)
+    second = extract_article(html, expected["url"], **kwargs)
+    assert first == second
+
+
+def test_feed_date_used_when_page_has_none() -> None:
+    html, _ = _load_golden("url_date_only")
+    link = Link(
+        url="https://eastbrookpost.example/fete",
+        outlet_id="eastbrook",
+        via="news_sitemap",
+        found_in="https://eastbrookpost.example/news-sitemap.xml",
+        published_at=datetime(2025, 6, 14, 18, 30, tzinfo=UTC),
+    )
+    article = extract_article(html, "https://eastbrookpost.example/fete", link=link, now=NOW)
+    assert article.published_at == datetime(2025, 6, 14, 18, 30, tzinfo=UTC)
+    assert article.published_at_source == "news_sitemap"
+
+
+def test_url_date_refined_by_precise_sitemap_time() -> None:
+    html, expected = _load_golden("url_date_only")
+    link = Link(
+        url=expected["url"],
+        outlet_id="eastbrook",
+        via="sitemap",
+        found_in="https://eastbrookpost.example/sitemap.xml",
+        published_at=datetime(2025, 6, 14, 9, 15, tzinfo=UTC),
+    )
+    article = extract_article(html, expected["url"], link=link, now=NOW)
+    # the URL says the day, the sitemap the time of that day
+    assert article.published_at == datetime(2025, 6, 14, 9, 15, tzinfo=UTC)
+    assert article.published_at_source == "sitemap"
+
+
+def test_http_last_modified_is_modified_evidence() -> None:
+    html, expected = _load_golden("url_date_only")
+    stamp = datetime(2025, 6, 15, 8, 0, tzinfo=UTC)
+    article = extract_article(html, expected["url"], http_last_modified=stamp, now=NOW)
+    assert article.modified_at == stamp
+    assert any(c.source == "http" and c.role == "modified" for c in article.date_candidates)
+
+
+def test_paywalled_from_json_ld() -> None:
+    html = """<html><head><title>Budget talks stall</title>
+    <script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+    "headline":"Budget talks stall","datePublished":"2025-06-18T10:00:00Z","isAccessibleForFree":"False",
+    "hasPart":{"@type":"WebPageElement","isAccessibleForFree":"False","cssSelector":".locked"}}</script>
+    </head><body><article><h1>Budget talks stall</h1>
+    <p>Negotiators left the finance ministry after midnight without an agreement on next year's spending plan,
+    and both sides said they would not return before Monday.</p>
+    <div class="locked"><p>Subscribe to continue reading.</p></div></article></body></html>"""
+    article = extract_article(html, "https://paper.example/politics/budget-talks", now=NOW)
+    assert article.access == "paywalled"
+    assert article.published_at_source == "jsonld"
+
+
+def test_empty_page_raises_empty() -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract_article("<html><body><div></div></body></html>", "https://paper.example/x", now=NOW)
+    assert caught.value.kind == "empty"
+
+
+def test_short_brief_is_kept() -> None:
+    html = """<html><head><title>Ferry cancelled</title><meta property="og:type" content="article"></head>
+    <body><nav><a href="/a">Home</a> <a href="/b">News</a> <a href="/c">Weather</a></nav>
+    <article><h1>Ferry cancelled</h1>
+    <p>The 6 a.m. ferry to the islands is cancelled today because of high winds.</p>
+    </article></body></html>"""
+    article = extract_article(html, "https://paper.example/brief/ferry", now=NOW)
+    assert "ferry to the islands is cancelled" in article.text
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "HTTPS://WWW.Example.COM:443/News/Story?utm_source=x&b=2&a=1#top",
+            "https://www.example.com/News/Story?a=1&b=2",
+        ),
+        ("http://example.com:80/a", "http://example.com/a"),
+        ("https://example.com:8443/a", "https://example.com:8443/a"),
+        ("https://example.com/a?", "https://example.com/a"),
+        ("https://example.com/a?fbclid=1&gclid=2&mc_cid=3&mc_eid=4&ocid=5&cmpid=6", "https://example.com/a"),
+        (
+            "https://example.com/a?_ga=1&igshid=2&ref=tw&ref_src=twsrc&at_medium=x&at_campaign=y",
+            "https://example.com/a",
+        ),
+        ("https://example.com/a?spm=a2c.1&id=7", "https://example.com/a?id=7"),
+        ("https://example.com/news/story/amp/", "https://example.com/news/story/"),
+        ("https://example.com/news/story/amp", "https://example.com/news/story"),
+        ("https://example.com/amp/news/story", "https://example.com/news/story"),
+        ("https://example.com/news/story?amp", "https://example.com/news/story"),
+        ("https://example.com/news/story?amp=1", "https://example.com/news/story"),
+        ("https://example.com/news/story?outputType=amp", "https://example.com/news/story"),
+        ("https://example.com/news/story.amp.html", "https://example.com/news/story.html"),
+        ("https://amp.example.com/news/story", "https://www.example.com/news/story"),
+        (
+            "https://www-example-com.cdn.ampproject.org/c/s/www.example.com/news/story",
+            "https://www.example.com/news/story",
+        ),
+        ("https://example.com", "https://example.com/"),
+        ("https://example.com/search?q=amp+fuel", "https://example.com/search?q=amp+fuel"),
+    ],
+    ids=[
+        "case-port-fragment-sort",
+        "http-default-port",
+        "other-port-kept",
+        "trailing-question-mark",
+        "click-ids",
+        "ga-social-refs",
+        "spm-dropped-id-kept",
+        "amp-suffix-slash",
+        "amp-suffix",
+        "amp-prefix-segment",
+        "amp-flag",
+        "amp-flag-value",
+        "output-type-amp",
+        "amp-html",
+        "amp-host",
+        "amp-cache",
+        "empty-path",
+        "amp-in-value-kept",
+    ],
+)
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_canonical_url_is_idempotent() -> None:
+    url = "https://Example.com/amp/news/x?utm_medium=a&z=1&b=2"
+    assert canonical_url(canonical_url(url)) == canonical_url(url)
+
+
+def test_article_id_is_stable_hex_of_canonical() -> None:
+    a = article_id_for("https://example.com/x?utm_source=feed")
+    assert a == article_id_for("HTTPS://EXAMPLE.COM/x#frag")
+    assert len(a) == 16 and int(a, 16) >= 0
+    assert a != article_id_for("https://example.com/y")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "precision"),
+    [
+        ("2025-06-18T09:30:00+09:00", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+        ("2025-06-18T00:30:00Z", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+        ("Wed, 18 Jun 2025 00:30:00 GMT", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+        ("2025-06-18 09:30", datetime(2025, 6, 18, 9, 30, tzinfo=UTC), NAIVE),
+        ("2025-06-18", datetime(2025, 6, 18, 12, 0, tzinfo=UTC), DATE_ONLY),
+        ("June 18, 2025", datetime(2025, 6, 18, 12, 0, tzinfo=UTC), DATE_ONLY),
+        ("1750206600", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+    ],
+    ids=["iso-offset", "iso-z", "rfc2822", "naive", "date-only-noon", "words", "epoch"],
+)
+def test_parse_date(raw: str, value: datetime, precision: int) -> None:
+    parsed = parse_date(raw)
+    assert parsed is not None
+    assert parsed == (value, precision)
+
+
+def test_naive_time_takes_outlet_zone() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    parsed = parse_date("2025-06-18 21:30", tokyo)
+    assert parsed == (datetime(2025, 6, 18, 12, 30, tzinfo=UTC), NAIVE)
+
+
+def test_parse_date_rejects_garbage() -> None:
+    assert parse_date("yesterday-ish") is None
+    assert parse_date("") is None
+
+
+def _candidate(source: str, value: datetime, precision: int = EXACT, role: str = "published") -> Candidate:
+    return Candidate(source, value, precision, role)
+
+
+def test_priority_jsonld_over_meta_over_feed() -> None:
+    day = datetime(2025, 6, 18, 3, 0, tzinfo=UTC)
+    published, _ = resolve_dates(
+        [
+            _candidate("feed", day + timedelta(hours=2)),
+            _candidate("meta", day + timedelta(hours=1)),
+            _candidate("jsonld", day),
+            _candidate("htmldate", day, DATE_ONLY),
+        ]
+    )
+    assert published is not None and published.source == "jsonld"
+
+
+def test_date_only_refined_by_precise_lower_priority() -> None:
+    day = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
+    published, _ = resolve_dates(
+        [_candidate("jsonld", day, DATE_ONLY), _candidate("time", day.replace(hour=7))]
+    )
+    assert published is not None
+    assert (published.source, published.value) == ("time", day.replace(hour=7))
+
+
+def test_precise_candidate_far_away_does_not_override() -> None:
+    day = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
+    published, _ = resolve_dates(
+        [_candidate("credit", day, DATE_ONLY), _candidate("sitemap", day + timedelta(days=5))]
+    )
+    assert published is not None and published.source == "credit"
+
+
+def test_modified_before_published_is_dropped() -> None:
+    day = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
+    published, modified = resolve_dates(
+        [_candidate("meta", day), _candidate("http", day - timedelta(days=2), role="modified")]
+    )
+    assert published is not None and modified is None
+
+
+def test_future_and_ancient_dates_are_not_candidates() -> None:
+    html = """<html><head><title>Old pier reopens</title>
+    <meta property="article:published_time" content="2099-01-01T00:00:00Z">
+    <meta name="dc.date" content="1990-01-01"></head><body><article><h1>Old pier reopens</h1>
+    <p>The old pier reopened to walkers on Saturday after a two-year repair of its iron legs and deck
+    boards.</p><p>Anglers will be allowed back at the far end from next month, the council said.</p>
+    </article></body></html>"""
+    article = extract_article(html, "https://paper.example/2025/06/14/pier", now=NOW)
+    assert article.published_at_source == "url"
+    assert all(
+        datetime(1995, 1, 1, tzinfo=UTC) <= c.value <= NOW + timedelta(days=1)
+        for c in article.date_candidates
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Jane Doe", ["Jane Doe"]),
+        ("By Jane Doe, John Roe and Ann Poe", ["Jane Doe", "John Roe", "Ann Poe"]),
+        ("Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe; John Roe", ["Jane Doe", "John Roe"]),
+        ("by: Jane Doe", ["Jane Doe"]),
+        ("Jane Doe, Staff Writer", ["Jane Doe"]),
+        ("Jane Doe, Tokyo Correspondent", ["Jane Doe"]),
+        ("https://www.facebook.com/janedoe", []),
+        ("김서연 기자", ["김서연"]),
+        ("山田太郎記者", ["山田太郎"]),
+    ],
+    ids=[
+        "by-prefix",
+        "comma-and",
+        "ampersand",
+        "semicolon",
+        "by-colon",
+        "role",
+        "beat-role",
+        "url",
+        "ko",
+        "ja",
+    ],
+)
+def test_split_authors(raw: str, names: list[str]) -> None:
+    assert split_authors(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        ("NHK18-06-2025\nThe two leaders met in person.", "NHK"),
+        ("The leaders met.\n（NHKニュースより）", "NHKニュース"),
+        ("The leaders met.\n(共同通信より)", "共同通信"),
+        ("Prices rose.\nSource: Reuters", "Reuters"),
+        ("Prices rose.\nThis report was first published by The Harbour Times.", "The Harbour Times"),
+        ("Prices rose.\nOriginally published by Kestrel Press on June 3.", "Kestrel Press"),
+        ("WASHINGTON (Reuters) - Prices rose on Tuesday.\nMore text.", "Reuters"),
+        ("Prices rose on Tuesday.\nMore text follows here. — AP", "AP"),
+        ("(부산=연합뉴스) 김서연 기자 = 공사는 밝혔다.", "연합뉴스"),
+        ("18-06-2025\nThe leaders met.", None),
+        ("The leaders met and agreed - on most points.", None),
+    ],
+    ids=["nhk-date", "ja-fullwidth", "ja-halfwidth", "source-label", "first-published", "originally",
+         "dateline", "signoff", "ko-dateline", "bare-date", "dash-in-sentence"],
+)  # fmt: skip
+def test_detect_source_credit(text: str, credit: str | None) -> None:
+    assert detect_source_credit(text) == credit
+
+
+def test_strip_credit_lines_only_strips_whole_credit_lines() -> None:
+    text = "NHK18-06-2025\nThe leaders met.\nThey talked about Source: Reuters reports.\n（NHKニュースより）"
+    stripped, removed = strip_credit_lines(text)
+    assert stripped == "The leaders met.\nThey talked about Source: Reuters reports."
+    assert removed == ["NHK18-06-2025", "（NHKニュースより）"]
+
+
+def test_clean_text_cuts_related_and_furniture() -> None:
+    body = "The council approved the plan on Monday after a long debate about costs and timing."
+    text = "\n".join(
+        [body, body, "Share on Facebook", body, "Orange background", "Try Our AI Features", "Explore it",
+         "Related Articles", "Other story sentence that must go."]
+    )  # fmt: skip
+    cleaned, removed = clean_text(text)
+    assert cleaned == "\n".join([body, body, body])
+    assert "Share on Facebook" in removed
+    assert any("Other story sentence" in block for block in removed)
+
+
+def test_clean_text_keeps_early_heading() -> None:
+    text = "Comments\nThe mayor said the comments were unfair and would be answered in full next week."
+    assert clean_text(text)[0] == text
+
+
+def test_link_box_inside_body_goes_story_stays() -> None:
+    text = "First paragraph.\nDON'T MISS\nHeadline one [INSIGHT]\nHeadline two [VIDEO]\nThe story goes on."
+    assert drop_link_boxes(text)[0] == "First paragraph.\nThe story goes on."
+
+
+def test_normalise_for_matching() -> None:
+    assert normalise_for_matching("ＡＢＣ　１２３､ﾃｽﾄ｡") == "abc 123、テスト。"
+    assert normalise_for_matching("“Quoted” — text\n\n here") == '"quoted" - text here'
+
+
+def test_count_words_cjk_aware() -> None:
+    assert count_words("the quick brown fox") == 4
+    assert count_words("除雪車を増強") == 3
+    assert count_words("한국과 일본 정상은") == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "html_lang", "expected"),
+    [
+        (
+            "The two leaders met in person for the first time on the sidelines of the summit.",
+            "ja",
+            None,
+            "en",
+        ),
+        ("OK", "ja", "en", "ja"),
+        ("OK", None, "ko", "ko"),
+    ],
+    ids=["detected", "short-uses-hint", "short-uses-html-lang"],
+)
+def test_detect_language(text: str, hint: str | None, html_lang: str | None, expected: str) -> None:
+    assert detect_language(text, hint, html_lang) == expected
