@@ -74,11 +74,15 @@ def summarise(scores: list[PageScore]) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+REJECTED: dict[str, str] = {}
+
+
 def copydesk_text(html: str, url: str) -> str:
-    """copydesk's text; a page it rejects scores as empty output."""
+    """copydesk's text; a page it rejects scores as empty output (and is noted in REJECTED)."""
     try:
         return extract_article(html, url).text
-    except ExtractionError:
+    except ExtractionError as exc:
+        REJECTED[url] = exc.kind
         return ""
 
 
@@ -134,6 +138,8 @@ def report(ours: dict[str, PageScore], bare: dict[str, PageScore], seconds: tupl
         f"pages where copydesk is worse than bare by > {WORSE_BY} F1: {len(worse)}",
     ]
     lines += [f"- {page_id}: bare {b:.3f}, copydesk {o:.3f}" for page_id, b, o in worse]
+    lines.append(f"pages copydesk rejected (scored as empty): {len(REJECTED)}")
+    lines += [f"- {url}: {kind}" for url, kind in sorted(REJECTED.items())]
     return "\n".join(lines)
 
 

@@ -80,6 +80,7 @@ _JUNK_LINES = [
     r"(?:follow|like) us on (?:facebook|twitter|x|instagram|linkedin|youtube)",
     r"(?:sign up|subscribe)(?: now)?(?: for| to)? (?:our|the)? ?.{0,40}newsletters?\.?",
     r"(?:get|receive) (?:the|our) .{0,40}(?:newsletter|in your inbox|delivered to your inbox)\.?",
+    r"(?:site )?logo",
     r"(?:white|black|orange|blue|red|green|gr[ae]y|yellow|purple|pink) background",
     r"image(?: source)?: .{1,60}",
     r"photo(?: credit)?: .{1,60}",
@@ -93,6 +94,13 @@ READ_MORE_RE = re.compile(
     r"^\W{0,3}(?:continue reading|read (?:the )?(?:full|whole|rest of the|complete) (?:story|article)"
     r"|read more|full story|続きを読む|記事の続きを読む|全文を読む|기사 원문 보기|원문 보기|阅读全文)"
     r"(?:\s+(?:at|on|in)\s+.{1,80})?\s*(?:[.…:»›>]|\.\.\.)*\s*$",
+    re.IGNORECASE,
+)
+
+# a link to the rest of the story on another site: "Continue reading at Metro Daily"
+READ_ELSEWHERE_RE = re.compile(
+    r"^\W{0,3}(?:continue reading|keep reading|read more|full story"
+    r"|read (?:the )?(?:full|whole|rest of the|complete) (?:story|article))\s+(?:at|on|in)\s+.{2,80}$",
     re.IGNORECASE,
 )
 
@@ -130,7 +138,9 @@ DATELINE_RE = re.compile(
 _NAME_STOPWORDS = re.compile(
     r"\s+(?:on|in|at|under|and is|and was|with|as|license|licence)\b.*$", re.IGNORECASE
 )
-CREDIT_SCAN_LINES = 3
+# credit lines sit among the first few lines (after a repeated headline, a logo's alt text) or the last ones
+CREDIT_HEAD_LINES = 5
+CREDIT_TAIL_LINES = 3
 MAX_CREDIT_LINE = 300
 
 
@@ -138,11 +148,11 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n")]
 
 
-def _edge_indexes(lines: list[str], count: int = CREDIT_SCAN_LINES) -> list[int]:
-    """Indexes of the first and last `count` non-empty lines, first lines first."""
+def _edge_indexes(lines: list[str]) -> list[int]:
+    """Indexes of the first and last few non-empty lines, first lines first."""
     filled = [i for i, line in enumerate(lines) if line]
-    head = filled[:count]
-    tail = [i for i in filled[-count:] if i not in head]
+    head = filled[:CREDIT_HEAD_LINES]
+    tail = [i for i in filled[-CREDIT_TAIL_LINES:] if i not in head]
     return head + tail[::-1]
 
 

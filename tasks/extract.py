@@ -3,11 +3,14 @@
 Text: page furniture is pruned from the HTML tree first (elements whose class/id names related stories,
 recommendations, newsletters, share/social bars, promos, comments, Outbrain/Taboola, app downloads, and
 <aside>), never an ancestor of the headline or of itemprop=articleBody, and weak markers (share, social,
-promo, ads, aside) never on an element holding over half of the page text. trafilatura then extracts in
-precision mode without comments; when that comes out much shorter than its balanced mode, the balanced text
-is used (precision mode sometimes drops a whole body). `tasks.clean.clean_text` then cuts trailing
-"Related Articles"/"Comments"/"Download the App" sections and furniture lines, and whole credit lines
-("NHK18-06-2025", "（NHKニュースより）") are stripped after being recorded as `source_credit`.
+promo, ads, aside) never on an element holding over half of the page text; blocks led by a "Related
+Articles"/"Comments"/"Download the App" heading after the headline go too. trafilatura then extracts in
+precision mode without comments and without its deduplication (a document-level test that emptied a real
+article); when that text is under 1,000 characters and under half of balanced mode's, the balanced text is
+used (precision mode sometimes drops a whole body). `tasks.clean.clean_text` then cuts trailing sections,
+inline link boxes and furniture lines, leading lines that repeat the headline go, and whole credit lines
+("NHK18-06-2025", "（NHKニュースより）") are stripped after being recorded as `source_credit`. Figures:
+bench/results/extraction.md.
 
 URLs: `canonical_url` strips tracking parameters, lower-cases scheme and host, drops default ports, fragments
 and a trailing "?", sorts the query and maps AMP variants to the plain page. Article.url is the page's own
@@ -59,13 +62,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import trafilatura
 from courlan import extract_domain
 from dateutil import parser as dateutil_parser
-from lxml.html import HtmlElement
+from lxml import etree
+from lxml.html import HtmlElement, document_fromstring
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from trafilatura.utils import load_html
 
 from tasks.clean import (
     CREDIT_DATE_RE,
+    CREDIT_HEAD_LINES,
+    CREDIT_TAIL_LINES,
     END_HEADING_RE,
+    READ_ELSEWHERE_RE,
     clean_text,
     credit_of_line,
     detect_source_credit,
@@ -365,6 +372,7 @@ WEAK_SHARE_LIMIT = 0.5
 SECTION_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "header", "section")
 # blocks after a section heading that still go with it: short ones or link lists
 SECTION_SIBLING_WORDS = 40
+SECTION_HEADING_CHILDREN = 3
 SECTION_SIBLING_LINKS = 0.5
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
@@ -454,6 +462,8 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
     removed = 0
     for element in list(tree.iter(*SECTION_HEADING_TAGS)):
         if order.get(element, 0) <= start or element in protected:
+            continue
+        if len(element) > SECTION_HEADING_CHILDREN:
             continue
         if not any(a.tag == "body" for a in element.iterancestors()):
             continue  # already removed with an ancestor
@@ -793,10 +803,22 @@ PAGE_LINK_DENSITY_INDEX = 0.5
 INDEX_HEADLINE_LINKS = 5
 INDEX_MAX_MEAN_LINE = 80
 TEASER_RATIO = 0.6
+CREDIT_MAX_CHILDREN = 3
+SOFT_404_MAX_WORDS = 80
+SOFT_404_RE = re.compile(
+    r"\b(?:page not found|404 (?:error|not found)|error 404|(?:couldn'?t|could not|can'?t|cannot) find "
+    r"(?:that|this|the) page|page (?:you requested |you are looking for )?(?:does not|doesn'?t) exist"
+    r"|page (?:is )?no longer available)\b"
+    r"|ページが見つかりません|페이지를 찾을 수 없습니다",
+    re.IGNORECASE,
+)
+CREDIT_MAX_CHARS = 60
 TEASER_MAX_WORDS = 300
 FREE_MIN_WORDS = 150
-# precision mode output this much shorter than balanced mode has lost part of the body
+# precision mode output this short, and under half of balanced mode's, has lost the body (an empty or
+# one-paragraph result); a longer precision text is a body, and balanced mode's extra is usually furniture
 PRECISION_FALLBACK_RATIO = 0.5
+PRECISION_FALLBACK_CHARS = 1000
 
 _IDENTIFIER: LanguageIdentifier | None = None
 
@@ -885,12 +907,25 @@ def _run_trafilatura(tree: HtmlElement, url: str, *, precision: bool) -> str:
 
 
 def extract_text(tree: HtmlElement, url: str) -> str:
-    """trafilatura's precision-mode text, or its balanced text when precision mode lost most of the body."""
+    """trafilatura's precision-mode text, or its balanced text when precision mode lost the body."""
     precise = _run_trafilatura(tree, url, precision=True)
+    if len(precise) >= PRECISION_FALLBACK_CHARS:
+        return precise
     balanced = _run_trafilatura(tree, url, precision=False)
     if len(precise) < PRECISION_FALLBACK_RATIO * len(balanced):
         return balanced
     return precise
+
+
+def _parse_html(html: str) -> HtmlElement | None:
+    tree = load_html(html)
+    if tree is not None:
+        return tree
+    # trafilatura refuses fragments without an <html> element; lxml wraps them in a document
+    try:
+        return document_fromstring(html)
+    except (ValueError, etree.ParserError):
+        return None
 
 
 def _zone(name: str | None) -> tzinfo:
@@ -990,7 +1025,7 @@ def _collect_dates(
     for role, raw in _time_elements(pruned):
         add("time", raw, role)
     lines = [line.strip() for line in raw_text.split("\n") if line.strip()]
-    for line in lines[:3] + lines[-3:]:
+    for line in lines[:CREDIT_HEAD_LINES] + lines[-CREDIT_TAIL_LINES:]:
         value = _credit_date(line, zone)
         if value:
             found.append(Candidate("credit", value, DATE_ONLY, "published"))
@@ -1014,12 +1049,21 @@ def _collect_dates(
 def find_credit_line(tree: HtmlElement) -> str | None:
     """A "NHK18-06-2025" credit standing alone in one element of the page, which trafilatura may leave out."""
     for element in tree.iter():
-        for chunk in (element.text, element.tail):
-            if chunk and len(chunk.strip()) <= 50:
-                match = CREDIT_DATE_RE.match(chunk.strip())
-                if match and match["src"]:
-                    return chunk.strip()
+        if not isinstance(element.tag, str) or len(element) > CREDIT_MAX_CHILDREN:
+            continue
+        # source and date often sit in sibling spans: "<span>NHK</span><span>18-06-2025</span>"
+        text = "".join(element.itertext()).strip()
+        if not text or len(text) > CREDIT_MAX_CHARS:
+            continue
+        match = CREDIT_DATE_RE.match(text)
+        if match and match["src"]:
+            return text
     return None
+
+
+def links_elsewhere(tree: HtmlElement) -> bool:
+    """True when the page links to the rest of its story ("Continue reading at X"), dropped by trafilatura."""
+    return any(READ_ELSEWHERE_RE.match(" ".join(a.text_content().split())) for a in tree.iter("a"))
 
 
 def _valid(candidate: Candidate, now: datetime) -> bool:
@@ -1072,7 +1116,7 @@ def extract_article(
     zone = _zone(outlet_timezone)
     if not html or not html.strip():
         raise ExtractionError("empty", "no HTML")
-    tree = load_html(html)
+    tree = _parse_html(html)
     if tree is None:
         raise ExtractionError("empty", "HTML did not parse")
     page = read_page_meta(tree, url)
@@ -1103,7 +1147,7 @@ def extract_article(
     if not raw_text.strip():
         raise ExtractionError("empty", "no text extracted")
 
-    teaser_marker = has_read_more(raw_text)
+    teaser_marker = has_read_more(raw_text) or links_elsewhere(pruned)
     text, _ = clean_text(raw_text)
     text, _ = drop_leading_title(text, [t for t in (title, raw_title, page.title_tag) if t])
     credit_line = find_credit_line(pruned)
@@ -1131,6 +1175,8 @@ def extract_article(
         and linked_chars / body_chars >= PAGE_LINK_DENSITY_INDEX
     ):
         raise ExtractionError("not_article", f"{word_count} words on a page of links")
+    if word_count < SOFT_404_MAX_WORDS and SOFT_404_RE.search(f"{page.title_tag or ''}\n{text[:300]}"):
+        raise ExtractionError("not_article", "a 'page not found' page served as a page")
     index_evidence = (page.first("og:type") or "").lower() == "website" or bool(page.ld_types & INDEX_TYPES)
     teasers = _headline_links(pruned)
     lines = [line for line in text.split("\n") if line.strip()]

@@ -10,6 +10,7 @@ import pytest
 from tasks.clean import (
     clean_text,
     detect_source_credit,
+    drop_leading_title,
     drop_link_boxes,
     normalise_for_matching,
     strip_credit_lines,
@@ -157,6 +158,25 @@ def test_empty_page_raises_empty() -> None:
     with pytest.raises(ExtractionError) as caught:
         extract_article("<html><body><div></div></body></html>", "https://paper.example/x", now=NOW)
     assert caught.value.kind == "empty"
+
+
+def test_soft_404_is_not_article() -> None:
+    html = """<html><head><title>Page not found | Metro Daily</title></head><body><div class="err">
+    <h1>Sorry, we couldn't find that page</h1><p>Try the search box or go back to the home page.</p>
+    </div></body></html>"""
+    with pytest.raises(ExtractionError) as caught:
+        extract_article(html, "https://metro.example/news/2025/06/18/gone.html", now=NOW)
+    assert caught.value.kind == "not_article"
+
+
+def test_fragment_without_html_element_parses() -> None:
+    html = (
+        "<p>"
+        + "The bridge reopened to traffic on Sunday after six weeks of repairs to its deck. " * 3
+        + "</p>"
+    )
+    article = extract_article(html, "https://paper.example/2025/06/15/bridge", now=NOW)
+    assert "The bridge reopened to traffic" in article.text
 
 
 def test_short_brief_is_kept() -> None:
@@ -394,6 +414,27 @@ def test_clean_text_cuts_related_and_furniture() -> None:
     assert cleaned == "\n".join([body, body, body])
     assert "Share on Facebook" in removed
     assert any("Other story sentence" in block for block in removed)
+
+
+def test_aggregator_text_pipeline() -> None:
+    body = [
+        "The city will test hydrogen river buses on the Sumida this autumn, officials said on Tuesday.",
+        "Two converted boats will carry up to 40 passengers each between Asakusa and Hinode pier.",
+    ]
+    title = "Tokyo to trial hydrogen-powered river buses"
+    text = "\n".join(
+        ["logo", title, "", title, "", "NHK18-06-2025", *body, "Orange background", "", "Try Our AI Features",
+         "", "Explore what Examplefold AI can do for you:", "", "Comments", "", "No comments yet...", "",
+         "Related Articles", "", "Osaka ferries go electric", "Japan Times", "timea day ago",
+         "Three ferry companies say they will replace their diesel engines with battery packs.", "",
+         "DOWNLOAD THE APP", "", "Get Started Now: Download the App"]
+    )  # fmt: skip
+    cleaned, _ = clean_text(text)
+    cleaned, _ = drop_leading_title(cleaned, [title])
+    assert detect_source_credit(cleaned) == "NHK"
+    cleaned, removed = strip_credit_lines(cleaned)
+    assert removed == ["NHK18-06-2025"]
+    assert cleaned == "\n".join(body)
 
 
 def test_clean_text_keeps_early_heading() -> None:
