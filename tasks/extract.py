@@ -2,8 +2,8 @@
 
 Text: page furniture is pruned from the HTML tree first (elements whose class/id names related stories,
 recommendations, newsletters, share/social bars, promos, comments, Outbrain/Taboola, app downloads, and
-<aside>), never an ancestor of the headline or of itemprop=articleBody, and weak markers (share, social,
-promo, ads, aside) never on an element holding over half of the page text; blocks led by a "Related
+<aside>), never an ancestor of the headline or of itemprop=articleBody nor an element holding over 70% of
+the page's words (50% for the weak markers share, social, promo, ads, aside); blocks led by a "Related
 Articles"/"Comments"/"Download the App" heading after the headline go too. trafilatura then extracts in
 precision mode without comments and without its deduplication (a document-level test that emptied a real
 article); when that text is under 1,000 characters and under half of balanced mode's, the balanced text is
@@ -38,24 +38,42 @@ published_at_source names the candidate used. modified_at takes the same order o
 Language: py3langid on the text when it has at least 50 characters and confidence >= 0.5; otherwise
 language_hint, then <html lang>, then the low-confidence guess.
 
+Authors: JSON-LD author persons, else meta author/article:author/parsely-author/byl, else trafilatura's,
+else JSON-LD author organisations; "By A, B and C" is split, roles ("Staff Writer", "기자", "記者") and
+URLs dropped, and names equal to the site, publisher or outlet id left out.
+
+source_credit: a credit line in the text's first five or last three lines ("NHK18-06-2025",
+"(NHKニュースより)", "Source: Reuters", "Originally published by X", a "WASHINGTON (Reuters) -"
+dateline, a "— AP" sign-off), else a "NHK18-06-2025" credit anywhere in the page (source and date often
+in sibling spans), else JSON-LD isBasedOn/sourceOrganization names other than the site's own.
+
+access: "paywalled" when JSON-LD isAccessibleForFree (or a hasPart's) is false, article:content_tier is
+locked, or the text ends in a subscribe-to-continue prompt; "teaser" when the text (or a link on the page)
+says "Continue reading at ..." and the text has at most 300 words, or when it has under 60% of the words of
+the feed's description; "free" when JSON-LD says so or the text has 150+ words with no paywall sign;
+None otherwise.
+
 word_count: \\w+ runs count one word each, except Han and kana, which have no spaces between words and count
 one word per two characters (Korean separates words by spaces and is counted by runs).
 
-Errors (ExtractionError.kind): "blocked" for bot challenges, captchas, "Access denied" and "enable JavaScript"
-interstitials with little text; "empty" when no text is left; "not_article" for index and list pages (text
-made mostly of the page's link texts, or short text on a link-heavy page without article markup).
+Errors (ExtractionError.kind): "blocked" for bot challenge markup, or captcha/"Access denied"/"enable
+JavaScript" wording on a page with almost no text and no article markup; "empty" when no text is left;
+"not_article" for index and list pages (text made mostly of the page's link texts; short text on a
+link-heavy page without article markup; one-line teasers under headline links on a page without article
+markup), and for "page not found" pages served with status 200. Short briefs with article markup are kept.
 """
 
 import hashlib
 import json
 import math
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -83,6 +101,8 @@ from tasks.clean import (
 )
 from tasks.models import Article, DateCandidate, Link
 
+Access = Literal["free", "paywalled", "teaser"]
+
 
 class ExtractionError(Exception):
     """A page that yields no article; `kind` is a short machine-readable class stored in `failures`."""
@@ -93,14 +113,14 @@ class ExtractionError(Exception):
         self.message = message
 
 
+# only names that never select content: a dropped content parameter would merge two articles
 TRACKING_PARAMS = frozenset(
     {
         "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id", "igshid",
         "igsh", "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "_ga", "_gl", "ref", "ref_src", "ref_url", "spm",
-        "scm", "smid", "smtyp", "sr_share", "share", "s_cid", "cid", "icid", "ito", "ns_mchannel",
-        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "guccounter", "guce_referrer",
-        "guce_referrer_sig", "wt.mc_id", "wt_mc_id", "xtor", "__twitter_impression", "rss", "from", "via",
-        "feature", "mbid", "origin", "traffic_source", "amp", "outputtype",
+        "scm", "smid", "smtyp", "sr_share", "s_cid", "icid", "ito", "ns_mchannel", "ns_source", "ns_campaign",
+        "ns_linkname", "ns_fee", "guccounter", "guce_referrer", "guce_referrer_sig", "wt.mc_id", "wt_mc_id",
+        "xtor", "__twitter_impression", "traffic_source", "amp", "outputtype",
     }
 )  # fmt: skip
 TRACKING_PREFIXES = ("utm_", "at_", "mc_", "_hs", "hsa_", "pk_", "mtm_", "matomo_", "piwik_", "vero_", "oly_")
@@ -118,8 +138,8 @@ def _strip_amp_path(path: str) -> str:
     segments = path.split("/")
     if "amp" in segments:
         kept = [s for s in segments if s != "amp"]
+        # /news/story/amp/ -> /news/story/, /amp/news/story -> /news/story
         path = "/".join(kept) or "/"
-        # /news/story/amp/ -> /news/story/ keeps a trailing slash only when the original had one after amp
         if not path.startswith("/"):
             path = "/" + path
     return path
@@ -143,7 +163,7 @@ def canonical_url(url: str) -> str:
         # amp.example.com serves www.example.com's pages on every site seen so far
         host = "www." + host[len("amp.") :]
     port = parts.port
-    netloc = host
+    netloc = f"[{host}]" if ":" in host else host
     if parts.username:
         netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
     if port is not None and DEFAULT_PORTS.get(scheme) != port:
@@ -368,7 +388,10 @@ MARKER_PAIRS = (
 )
 ALWAYS_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")
 PROTECTED_TAGS = frozenset({"html", "body", "main"})
+# a marked element holding this share of the page's words is more likely the body with an odd class name
+# ("story has-comments"); strong markers get more room because related blocks with full stories are long
 WEAK_SHARE_LIMIT = 0.5
+STRONG_SHARE_LIMIT = 0.7
 SECTION_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "header", "section")
 # blocks after a section heading that still go with it: short ones or link lists
 SECTION_SIBLING_WORDS = 40
@@ -516,7 +539,8 @@ def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> tuple[HtmlEleme
         strength = _marker_strength(element)
         if strength is None:
             continue
-        if (strength == "weak" or not protected) and _text_len(element) > WEAK_SHARE_LIMIT * total:
+        limit = STRONG_SHARE_LIMIT if strength == "strong" and protected else WEAK_SHARE_LIMIT
+        if _text_len(element) > limit * total:
             continue
         # an ancestor already went: the loop still yields its detached descendants
         if any(a.tag == "body" for a in element.iterancestors()) or body is None:
@@ -560,8 +584,23 @@ URL_DATE_RE = re.compile(
     r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
     r"|/(?P<y2>20\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
 )
+# zone abbreviations news pages print; ambiguous ones (IST, CST in China) are left out
+TZ_ABBREVIATIONS = {
+    name: hours * 3600
+    for name, hours in {
+        "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
+        "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8,
+        "HST": -10, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+    }.items()
+}  # fmt: skip
 _DATE_ONLY_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _HAS_TIME_RE = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
+
+
+def fixed_offset(value: datetime) -> datetime:
+    """The same instant with a plain fixed-offset tzinfo (no dateutil or zoneinfo objects downstream)."""
+    offset = value.utcoffset()
+    return value if offset is None else value.replace(tzinfo=timezone(offset))
 
 
 @dataclass(frozen=True)
@@ -599,10 +638,12 @@ def parse_date(raw: str, zone: tzinfo = UTC) -> tuple[datetime, int] | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
+        parsed = _parse_free(text)
+    if parsed is None:
         try:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
-            parsed = _parse_free(text)
+            parsed = None
     if parsed is None:
         return None
     if not _HAS_TIME_RE.search(text):
@@ -614,9 +655,15 @@ def parse_date(raw: str, zone: tzinfo = UTC) -> tuple[datetime, int] | None:
 
 def _parse_free(text: str) -> datetime | None:
     try:
-        return dateutil_parser.parse(text, default=datetime(2000, 1, 1))
+        with warnings.catch_warnings():
+            # an unknown zone name leaves the time naive, which the caller reads in the outlet's zone
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            # parsing against two defaults shows whether the text named a day and a month, or only a year
+            first = dateutil_parser.parse(text, default=datetime(2000, 1, 1), tzinfos=TZ_ABBREVIATIONS)
+            second = dateutil_parser.parse(text, default=datetime(2000, 2, 2), tzinfos=TZ_ABBREVIATIONS)
     except (ValueError, OverflowError, TypeError):
         return None
+    return first if (first.month, first.day) == (second.month, second.day) else None
 
 
 def _url_date(url: str, zone: tzinfo) -> datetime | None:
@@ -773,15 +820,23 @@ def pick_authors(page: PageMeta, trafilatura_author: str | None, org_names: Iter
     return []
 
 
-BLOCK_MARKERS = (
-    "cf-browser-verification", "cf_chl_", "challenge-platform", "cf-challenge", "just a moment...",
-    "checking your browser", "attention required! | cloudflare", "g-recaptcha", "h-captcha", "hcaptcha",
-    "px-captcha", "_incapsula_resource", "captcha-delivery.com", "datadome", "pardon our interruption",
-    "are you a robot", "unusual traffic from your", "access denied", "access to this page has been denied",
-    "please enable javascript", "enable javascript and cookies", "you need to enable javascript",
-    "javascript is disabled", "verify you are human", "request unsuccessful", "bot verification",
+# markup only bot-challenge pages carry
+CHALLENGE_MARKERS = (
+    "cf-browser-verification", "cf_chl_", "/cdn-cgi/challenge-platform/", "cf-challenge", "px-captcha",
+    "_incapsula_resource", "captcha-delivery.com", "geo.captcha-delivery", "perimeterx", "awswaf",
 )  # fmt: skip
+# words an interstitial shows; real pages print some of them too (noscript notes, comment captchas), so
+# they count only on a page with almost no text and no article markup
+INTERSTITIAL_RE = re.compile(
+    r"just a moment|checking your browser|attention required|pardon our interruption"
+    r"|are you a (?:robot|human)|unusual traffic|access denied|access to this page has been denied"
+    r"|you don'?t have permission to access"
+    r"|(?:please )?enable javascript|javascript is disabled|verify (?:that )?you are (?:a )?human"
+    r"|request unsuccessful|bot verification|captcha",
+    re.IGNORECASE,
+)
 BLOCKED_MAX_TEXT = 600
+INTERSTITIAL_MAX_TEXT = 200
 PAYWALL_TEXT_RE = re.compile(
     r"(?:subscribe|subscription|log in|sign in) to (?:continue|read|keep reading|unlock)"
     r"|(?:this (?:article|story|content) is )?(?:for|available to|exclusive to) (?:paying )?"
@@ -853,13 +908,26 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(normalise_for_matching(text).encode("utf-8")).hexdigest()
 
 
-def _is_blocked(html: str, title: str | None, text_len: int) -> bool:
+def _is_blocked(html: str, tree: HtmlElement, page: PageMeta, text_len: int) -> bool:
+    """True for bot challenges, captchas and access-denied or enable-JavaScript interstitials."""
     if text_len > BLOCKED_MAX_TEXT:
         return False
-    haystack = html[:300_000].lower()
-    if any(marker in haystack for marker in BLOCK_MARKERS):
+    if any(marker in html[:300_000].lower() for marker in CHALLENGE_MARKERS):
         return True
-    return bool(title and re.search(r"just a moment|attention required|access denied|robot", title, re.I))
+    has_article_markup = page.article_ld or (page.first("og:type") or "").lower() == "article"
+    if text_len > INTERSTITIAL_MAX_TEXT or has_article_markup:
+        return False
+    return bool(INTERSTITIAL_RE.search(f"{page.title_tag or ''}\n{_visible_text(tree)[:2000]}"))
+
+
+def _visible_text(tree: HtmlElement) -> str:
+    """The body's text without scripts and styles; noscript stays, since interstitials speak there."""
+    body = tree.find(".//body")
+    if body is None:
+        return ""
+    body = deepcopy(body)
+    etree.strip_elements(body, "script", "style", "template", with_tail=False)
+    return " ".join(body.text_content().split())
 
 
 def _anchor_texts(tree: HtmlElement) -> tuple[set[str], int]:
@@ -1098,6 +1166,55 @@ def _resolve_urls(page: PageMeta, url: str) -> tuple[str, str | None]:
     return own, based_on
 
 
+def _access(paywalled: bool | None, teaser_marker: bool, word_count: int, link: Link | None) -> Access | None:
+    """'paywalled', 'teaser', 'free' or None (unknown), by the rules in the module docstring."""
+    feed_words = count_words(link.description) if link and link.description else 0
+    if paywalled:
+        return "paywalled"
+    if (teaser_marker and word_count <= TEASER_MAX_WORDS) or (
+        feed_words and word_count < TEASER_RATIO * feed_words
+    ):
+        return "teaser"
+    if paywalled is False or word_count >= FREE_MIN_WORDS:
+        return "free"
+    return None
+
+
+def _reject_non_article(
+    page: PageMeta, tree: HtmlElement, pruned: HtmlElement, raw_text: str, text: str, word_count: int
+) -> None:
+    """Raise ExtractionError("not_article") for index/list pages and "page not found" pages."""
+    article_evidence = (
+        bool(page.article_ld)
+        or (page.first("og:type") or "").lower() == "article"
+        or bool(page.first("article:published_time") or tree.xpath('//*[@itemprop="articleBody"]'))
+    )
+    anchors, linked_chars = _anchor_texts(tree)
+    share = _link_line_share(raw_text, anchors)
+    body = tree.find(".//body")
+    body_chars = len(" ".join((body if body is not None else tree).text_content().split())) or 1
+    if share >= LINK_LINE_SHARE_ALWAYS or (share >= LINK_LINE_SHARE_INDEX and not article_evidence):
+        raise ExtractionError("not_article", f"{share:.0%} of the text is link text")
+    if (
+        not article_evidence
+        and word_count < SHORT_TEXT_WORDS
+        and linked_chars / body_chars >= PAGE_LINK_DENSITY_INDEX
+    ):
+        raise ExtractionError("not_article", f"{word_count} words on a page of links")
+    if word_count < SOFT_404_MAX_WORDS and SOFT_404_RE.search(f"{page.title_tag or ''}\n{text[:300]}"):
+        raise ExtractionError("not_article", "a 'page not found' page served as a page")
+    index_evidence = (page.first("og:type") or "").lower() == "website" or bool(page.ld_types & INDEX_TYPES)
+    teasers = _headline_links(pruned)
+    lines = [line for line in text.split("\n") if line.strip()]
+    mean_line = sum(len(line) for line in lines) / max(1, len(lines))
+    if (
+        not article_evidence
+        and (index_evidence or teasers >= INDEX_HEADLINE_LINKS)
+        and mean_line < INDEX_MAX_MEAN_LINE
+    ):
+        raise ExtractionError("not_article", f"{teasers} headline links and {mean_line:.0f}-character lines")
+
+
 def extract_article(
     html: str,
     url: str,
@@ -1142,7 +1259,7 @@ def extract_article(
     if not raw_text.strip():
         # pruning can take a page whose only text sits in a marked block: try the whole page once
         raw_text = extract_text(tree, url)
-    if _is_blocked(html, page.title_tag, len(raw_text.strip())):
+    if _is_blocked(html, tree, page, len(raw_text.strip())):
         raise ExtractionError("blocked", "bot challenge or access-denied interstitial")
     if not raw_text.strip():
         raise ExtractionError("empty", "no text extracted")
@@ -1158,35 +1275,7 @@ def extract_article(
         raise ExtractionError("empty", "only boilerplate left after cleaning")
     word_count = count_words(text)
 
-    article_evidence = (
-        bool(page.article_ld)
-        or (page.first("og:type") or "").lower() == "article"
-        or bool(page.first("article:published_time") or tree.xpath('//*[@itemprop="articleBody"]'))
-    )
-    anchors, linked_chars = _anchor_texts(tree)
-    share = _link_line_share(raw_text, anchors)
-    body = tree.find(".//body")
-    body_chars = len(" ".join((body if body is not None else tree).text_content().split())) or 1
-    if share >= LINK_LINE_SHARE_ALWAYS or (share >= LINK_LINE_SHARE_INDEX and not article_evidence):
-        raise ExtractionError("not_article", f"{share:.0%} of the text is link text")
-    if (
-        not article_evidence
-        and word_count < SHORT_TEXT_WORDS
-        and linked_chars / body_chars >= PAGE_LINK_DENSITY_INDEX
-    ):
-        raise ExtractionError("not_article", f"{word_count} words on a page of links")
-    if word_count < SOFT_404_MAX_WORDS and SOFT_404_RE.search(f"{page.title_tag or ''}\n{text[:300]}"):
-        raise ExtractionError("not_article", "a 'page not found' page served as a page")
-    index_evidence = (page.first("og:type") or "").lower() == "website" or bool(page.ld_types & INDEX_TYPES)
-    teasers = _headline_links(pruned)
-    lines = [line for line in text.split("\n") if line.strip()]
-    mean_line = sum(len(line) for line in lines) / max(1, len(lines))
-    if (
-        not article_evidence
-        and (index_evidence or teasers >= INDEX_HEADLINE_LINKS)
-        and mean_line < INDEX_MAX_MEAN_LINE
-    ):
-        raise ExtractionError("not_article", f"{teasers} headline links and {mean_line:.0f}-character lines")
+    _reject_non_article(page, tree, pruned, raw_text, text, word_count)
 
     fetched_canonical = canonical_url(url)
     article_url, based_on_url = _resolve_urls(page, url)
@@ -1221,7 +1310,8 @@ def extract_article(
     unique: dict[tuple[str, datetime, str], DateCandidate] = {}
     for c in candidates:
         unique.setdefault(
-            (c.source, c.value, c.role), DateCandidate(source=c.source, value=c.value, role=c.role)
+            (c.source, c.value, c.role),
+            DateCandidate(source=c.source, value=fixed_offset(c.value), role=c.role),
         )
 
     description = (
@@ -1229,19 +1319,7 @@ def extract_article(
         or _first_str(article_ld.get("description"))
         or (meta_doc.description if meta_doc else None)
     )
-    paywalled = _paywalled(page, raw_text)
-    access: str | None
-    feed_words = count_words(link.description) if link and link.description else 0
-    if paywalled:
-        access = "paywalled"
-    elif (teaser_marker and word_count <= TEASER_MAX_WORDS) or (
-        feed_words and word_count < TEASER_RATIO * feed_words
-    ):
-        access = "teaser"
-    elif paywalled is False or word_count >= FREE_MIN_WORDS:
-        access = "free"
-    else:
-        access = None
+    access = _access(_paywalled(page, raw_text), teaser_marker, word_count, link)
 
     return Article(
         article_id=article_id_for(article_url),
@@ -1252,9 +1330,9 @@ def extract_article(
         authors=pick_authors(
             page, meta_doc.author if meta_doc else None, [n for n in (site_name, publisher, outlet_id) if n]
         ),
-        published_at=published.value if published else None,
+        published_at=fixed_offset(published.value) if published else None,
         published_at_source=published.source if published else None,
-        modified_at=modified.value if modified else None,
+        modified_at=fixed_offset(modified.value) if modified else None,
         date_candidates=list(unique.values()),
         language=detect_language(text, language_hint, page.html_lang),
         text=text,

@@ -160,6 +160,24 @@ def test_empty_page_raises_empty() -> None:
     assert caught.value.kind == "empty"
 
 
+def test_access_denied_interstitial_is_blocked() -> None:
+    html = """<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1>
+    You don't have permission to access "http://paper.example/news/x" on this server.<p>
+    Reference #18.5c2e1002.1750000000.1a2b3c</p></body></html>"""
+    with pytest.raises(ExtractionError) as caught:
+        extract_article(html, "https://paper.example/news/x", now=NOW)
+    assert caught.value.kind == "blocked"
+
+
+def test_brief_with_noscript_note_is_not_blocked() -> None:
+    html = """<html><head><title>Ferry cancelled</title><meta property="og:type" content="article"></head>
+    <body><noscript>Please enable JavaScript to view the comments.</noscript><article><h1>Ferry cancelled</h1>
+    <p>The 6 a.m. ferry to the islands is cancelled today because of high winds.</p>
+    </article></body></html>"""
+    article = extract_article(html, "https://paper.example/brief/ferry", now=NOW)
+    assert "ferry to the islands is cancelled" in article.text
+
+
 def test_soft_404_is_not_article() -> None:
     html = """<html><head><title>Page not found | Metro Daily</title></head><body><div class="err">
     <h1>Sorry, we couldn't find that page</h1><p>Try the search box or go back to the home page.</p>
@@ -267,8 +285,10 @@ def test_article_id_is_stable_hex_of_canonical() -> None:
         ("2025-06-18", datetime(2025, 6, 18, 12, 0, tzinfo=UTC), DATE_ONLY),
         ("June 18, 2025", datetime(2025, 6, 18, 12, 0, tzinfo=UTC), DATE_ONLY),
         ("1750206600", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+        ("18 Jun 2025 10:00 CEST", datetime(2025, 6, 18, 8, 0, tzinfo=UTC), EXACT),
+        ("Wednesday, June 18, 2025 at 9:30 PM EDT", datetime(2025, 6, 19, 1, 30, tzinfo=UTC), EXACT),
     ],
-    ids=["iso-offset", "iso-z", "rfc2822", "naive", "date-only-noon", "words", "epoch"],
+    ids=["iso-offset", "iso-z", "rfc2822", "naive", "date-only-noon", "words", "epoch", "cest", "edt"],
 )
 def test_parse_date(raw: str, value: datetime, precision: int) -> None:
     parsed = parse_date(raw)
@@ -284,6 +304,7 @@ def test_naive_time_takes_outlet_zone() -> None:
 
 def test_parse_date_rejects_garbage() -> None:
     assert parse_date("yesterday-ish") is None
+    assert parse_date("2025") is None  # a year alone is no publication date
     assert parse_date("") is None
 
 
