@@ -217,3 +217,34 @@ def test_homepage_is_served(server: SiteServer, client: httpx.Client, outlet_id:
     response = client.get(f"{server.base_url}/{OUTLETS[outlet_id]['homepage']}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
+
+
+DEMO = Path(__file__).resolve().parent.parent / "deploy" / "demo"
+
+
+def test_demo_web_is_up_to_date() -> None:
+    spec = importlib.util.spec_from_file_location("demo_build", DEMO / "build.py")
+    assert spec and spec.loader
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    stale = [path for path, data in build.render().items() if (DEMO / "sites" / path).read_bytes() != data]
+    assert stale == [], "run `python deploy/demo/build.py` and commit the result"
+
+
+def test_demo_outlets_serve_every_listed_page(client: httpx.Client) -> None:
+    with serve_sites(DEMO / "sites") as demo:
+        text = (DEMO / "outlets.yaml").read_text(encoding="utf-8").replace("{{BASE}}", demo.base_url)
+        config = parse_outlets(text, "deploy/demo/outlets.yaml")
+        statuses: dict[str, int] = {}
+        for outlet in config.outlets:
+            for url in outlet.feeds + outlet.sitemaps:
+                response = client.get(url)
+                assert response.status_code == 200, url
+                pattern = re.escape(demo.base_url) + r"/[^<\"\s]+\.html"
+                for link in set(re.findall(pattern, response.text)):
+                    statuses[link] = client.get(link).status_code
+        dead = f"{demo.base_url}/newsgrid/story/0030-celebrity-chef-opens-floating-restaurant.html"
+    assert len(config.outlets) == 4
+    # six article pages per outlet, plus the one story the aggregator pulled after listing it
+    assert list(statuses.values()).count(200) == 24
+    assert [url for url, status in statuses.items() if status != 200] == [dead]
