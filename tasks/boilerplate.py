@@ -1,0 +1,140 @@
+"""Per-outlet boilerplate: blocks that repeat across one outlet's pages, learned from counts, stripped safely.
+
+How the loader uses it, per outlet:
+  1. count: for every raw extracted text, `page_block_hashes(text)` (a block counts once per page) adds 1 to
+     that outlet's (block_hash -> pages) counts; the warehouse keeps the counts and `pages_seen` across runs.
+     Count raw texts, before any cut or strip, so counts do not depend on what was learned before.
+  2. learn: `learn_boilerplate(counts, pages_seen)`. Rotating widgets ("Related Articles" with full stories)
+     recur on most pages of one crawl but on few pages over months, so learn from this run's counts too and
+     take the union with the cumulative set.
+  3. cut: `cut_related_section(text)` drops everything from a "Related Articles" style heading on. Aggregators
+     put FULL texts of other stories there; left in, a page contains three stories and containment folds all
+     three into one (shared/examples/aggregator-page.txt: 79 % of its text follows "Related Articles", 66 %
+     is the three full stories, so stripping them would trip the 50 % guard below). Cutting is positional
+     and needs no learning.
+  4. strip: `strip_boilerplate(cut_text, learned)` -> clean text for signatures and storage.
+
+Rules and why (lengths in UTF-8 bytes, so a CJK character weighs like ~3 Latin letters, as in dedupe):
+  - Blocks are the extractor's lines. Their hash folds like dedupe (NFKC, case, punctuation width, spaces)
+    and masks digits, so "3 comments" and "12 comments" or dated credit lines count as one block.
+  - `block_hash` keeps the block's length class in its lowest bit: learning sees only hashes and counts, and
+    long blocks (>= LONG_BLOCK_BYTES, i.e. article paragraphs) must recur on LONG_BLOCK_MIN_SHARE of the
+    outlet's pages, not just `min_share`, before they count as template. An outlet that republishes a wire
+    story on a few URLs, or an aggregator whose related slot shows one story on a few pages, keeps its text.
+  - Stripping never leaves less than MIN_KEEP_SHARE of the text unless every removed block is short
+    (< SHORT_BLOCK_BYTES): short learned blocks always go, long learned blocks go from the end of the page
+    backwards while the rest stays above the floor. That protects an article whose own body recurs as a
+    related-article block on the aggregator's other pages: its body is learned, but removing it would leave
+    almost nothing, so it stays; and the page's own body, which comes first, is the last thing removed.
+"""
+
+import hashlib
+import math
+import re
+
+from tasks.dedupe import fold_for_matching
+
+# bump when block folding, hashing or the length classes change: stored counts are then stale
+BOILERPLATE_ALGO: str = "blk-nfkc-d0-l300-v1"
+LONG_BLOCK_BYTES: int = 300
+SHORT_BLOCK_BYTES: int = 200
+LONG_BLOCK_MIN_SHARE: float = 0.6
+MIN_KEEP_SHARE: float = 0.5
+# the heading must follow at least this much text, else it is navigation above the article
+MIN_BYTES_BEFORE_CUT: int = 200
+
+_DIGITS = re.compile(r"\d+")
+# headings after which aggregators and outlets list other stories (folded; a trailing colon is ignored);
+# inline cues such as "Read more" or "Also read" are left out: they sit in the middle of articles.
+RELATED_HEADINGS: frozenset[str] = frozenset(
+    {
+        "related", "related articles", "related stories", "related news", "related content",
+        "related coverage", "related posts", "related reading", "more stories", "more news",
+        "more top stories",
+        "you may also like", "you might also like", "recommended", "recommended for you",
+        "recommended stories", "recommended articles", "most read", "most popular", "trending now",
+        "関連記事", "関連ニュース", "おすすめ記事", "こちらもおすすめ", "あわせて読みたい",
+        "人気記事", "注目記事",
+        "관련기사", "관련뉴스", "많이본뉴스", "추천기사", "인기기사",
+        "相关新闻", "相关文章", "相关阅读", "相關新聞", "相關文章", "相關閱讀", "延伸阅读", "延伸閱讀",
+        "推荐阅读", "推薦閱讀", "热门新闻", "熱門新聞",
+    }
+)  # fmt: skip
+
+
+def _weight(block: str) -> int:
+    return len(block.encode("utf-8"))
+
+
+def split_blocks(text: str) -> list[str]:
+    """The non-empty, stripped lines of an extracted text (the extractor puts "\\n" between blocks)."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def block_hash(block: str) -> int:
+    """Signed 64-bit hash of the folded, digit-masked block; lowest bit 1 when the block is long."""
+    folded = _DIGITS.sub("0", fold_for_matching(block))
+    value = int.from_bytes(
+        hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "little", signed=True
+    )
+    return (value & ~1) | (1 if _weight(block) >= LONG_BLOCK_BYTES else 0)
+
+
+def is_long_block_hash(value: int) -> bool:
+    """True when `block_hash` marked the block as long (an article-paragraph-sized block)."""
+    return bool(value & 1)
+
+
+def page_block_hashes(text: str) -> set[int]:
+    """The distinct block hashes of one page: what the loader adds 1 to per outlet."""
+    return {block_hash(block) for block in split_blocks(text)}
+
+
+def learn_boilerplate(
+    block_page_counts: dict[int, int], pages_seen: int, min_pages: int = 3, min_share: float = 0.3
+) -> set[int]:
+    """Hashes of one outlet's blocks on enough of its pages (long blocks need a much larger share)."""
+    if pages_seen <= 0:
+        return set()
+    short_needed = max(min_pages, math.ceil(min_share * pages_seen))
+    long_needed = max(min_pages, math.ceil(max(min_share, LONG_BLOCK_MIN_SHARE) * pages_seen))
+    return {
+        value
+        for value, pages in block_page_counts.items()
+        if pages >= (long_needed if is_long_block_hash(value) else short_needed)
+    }
+
+
+def cut_related_section(text: str) -> tuple[str, str]:
+    """(text before a "Related Articles"-style heading, the cut section); no cut if the heading leads."""
+    lines = text.split("\n")
+    before = 0
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if (
+            before >= MIN_BYTES_BEFORE_CUT
+            and fold_for_matching(stripped).rstrip(":").strip() in RELATED_HEADINGS
+        ):
+            return "\n".join(lines[:i]).rstrip(), "\n".join(lines[i:])
+        before += _weight(stripped)
+    return text, ""
+
+
+def strip_boilerplate(text: str, boilerplate: set[int]) -> tuple[str, list[str]]:
+    """(clean text, removed blocks): never below MIN_KEEP_SHARE unless every removed block is short."""
+    blocks = split_blocks(text)
+    learned = [block_hash(block) in boilerplate for block in blocks]
+    total = sum(_weight(block) for block in blocks)
+    # short learned blocks may always go: removing only short blocks is allowed at any remaining size
+    drop = [hit and _weight(block) < SHORT_BLOCK_BYTES for block, hit in zip(blocks, learned, strict=True)]
+    remaining = total - sum(_weight(block) for block, gone in zip(blocks, drop, strict=True) if gone)
+    # long ones from the end backwards: related slots and footers come last, the page's own body first
+    for i in reversed(range(len(blocks))):
+        if learned[i] and not drop[i] and remaining - _weight(blocks[i]) >= MIN_KEEP_SHARE * total:
+            drop[i] = True
+            remaining -= _weight(blocks[i])
+    kept = [block for block, gone in zip(blocks, drop, strict=True) if not gone]
+    removed = [block for block, gone in zip(blocks, drop, strict=True) if gone]
+    return "\n".join(kept), removed

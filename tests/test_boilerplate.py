@@ -1,0 +1,248 @@
+"""Per-outlet boilerplate: learned from repeat counts, stripped without eating the article."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tasks.boilerplate import (
+    LONG_BLOCK_BYTES,
+    block_hash,
+    cut_related_section,
+    is_long_block_hash,
+    learn_boilerplate,
+    page_block_hashes,
+    split_blocks,
+    strip_boilerplate,
+)
+from tasks.dedupe import estimate_similarity, is_same_story, sentence_keys, signatures
+
+TEXTS = Path(__file__).parent / "dedupe_texts"
+STORIES = ["en_harbour_strike", "en_council_budget", "en_library_fire", "en_hospital_waits", "en_tram_line"]
+
+CHROME_TOP = ["logo"]
+CHROME_MIDDLE = [
+    "Orange background",
+    "Try Our AI Features",
+    "Explore what NewsNest AI can do for you:",
+    "Comments",
+    "No comments yet...",
+]
+CHROME_BOTTOM = [
+    "DOWNLOAD THE APP",
+    "Get Started Now: Download the App",
+    "Ready to catch up on the news from everywhere? Download NewsNest today from your app store.",
+]
+
+
+def story(name: str) -> str:
+    return (TEXTS / f"{name}.txt").read_text(encoding="utf-8").strip()
+
+
+def aggregator_page(main: str, related: list[str], day: int = 27) -> str:
+    """One NewsNest page: chrome, the story as paragraphs, chrome, related stories as one block each."""
+    title, *paragraphs = story(main).split("\n")
+    lines = [*CHROME_TOP, title, title, f"Halden Courier{day:02d}-05-2025", *paragraphs, *CHROME_MIDDLE]
+    lines.append("Related Articles")
+    for i, name in enumerate(related, start=1):
+        other_title, *other_body = story(name).split("\n")
+        lines += [other_title, f"time{i} days ago", "• Halden Courier", " ".join(other_body)]
+    return "\n".join([*lines, *CHROME_BOTTOM])
+
+
+def crawl() -> dict[str, str]:
+    """One run over the aggregator: every page carries the same two related stories in its widget."""
+    related = ["en_library_fire", "en_tram_line"]
+    pages = {name: aggregator_page(name, [r for r in related if r != name] or related) for name in STORIES}
+    # a few more pages of other stories keep the share of the related blocks realistic
+    for day in range(5):
+        pages[f"brief-{day}"] = aggregator_page("en_hospital_waits", related, day=day + 1).replace(
+            "Hospital waiting lists", f"Brief {day}: hospital waiting lists"
+        )
+    return pages
+
+
+def learned_from(pages: dict[str, str]) -> set[int]:
+    counts: Counter[int] = Counter()
+    for text in pages.values():
+        counts.update(page_block_hashes(text))
+    return learn_boilerplate(dict(counts), len(pages))
+
+
+def test_split_blocks_drops_empty_lines_and_edges() -> None:
+    assert split_blocks("  Title \n\n first para\n\t\nsecond  ") == ["Title", "first para", "second"]
+    assert split_blocks("") == []
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("No comments yet...", "NO COMMENTS YET..."),
+        ("３ comments", "12 comments"),
+        ("NHK18-06-2025", "NHK27-05-2025"),
+        ("関連記事", "関連 記事"),
+        ("Download the app — it’s free", "download the app - it's free"),
+    ],
+    ids=["case", "digits-and-width", "dated-credit-line", "cjk-spacing", "punctuation"],
+)
+def test_block_hash_folds_variants_of_one_block(left: str, right: str) -> None:
+    assert block_hash(left) == block_hash(right)
+
+
+def test_block_hash_is_signed_64_bit_and_carries_the_length_class() -> None:
+    short, long = "Try Our AI Features", "x" * LONG_BLOCK_BYTES
+    for block in (short, long):
+        assert -(2**63) <= block_hash(block) < 2**63
+    assert not is_long_block_hash(block_hash(short))
+    assert is_long_block_hash(block_hash(long))
+    # a CJK paragraph of 100 characters is an article paragraph too
+    assert is_long_block_hash(block_hash("北" * 100))
+    assert block_hash("Try Our AI Features") != block_hash("Try Our AI Feature")
+
+
+SHORT = block_hash("Sign up for our newsletter")
+LONG = block_hash(" ".join(story("en_library_fire").split("\n")[1:]))
+
+
+@pytest.mark.parametrize(
+    ("value", "pages", "pages_seen", "expected"),
+    [
+        (SHORT, 3, 10, True),
+        (SHORT, 2, 4, False),
+        (SHORT, 29, 100, False),
+        (SHORT, 30, 100, True),
+        (LONG, 30, 100, False),
+        (LONG, 59, 100, False),
+        (LONG, 60, 100, True),
+        (LONG, 3, 4, True),
+        (SHORT, 5, 0, False),
+    ],
+    ids=["short-3-of-10", "short-below-min-pages", "short-below-share", "short-at-share",
+         "long-at-short-share", "long-below-long-share", "long-at-long-share", "long-3-of-4", "nothing-seen"],
+)  # fmt: skip
+def test_learn_thresholds(value: int, pages: int, pages_seen: int, expected: bool) -> None:
+    assert (value in learn_boilerplate({value: pages}, pages_seen)) is expected
+
+
+def test_learning_from_a_crawl_finds_chrome_and_the_widget_but_not_stories() -> None:
+    pages = crawl()
+    learned = learned_from(pages)
+    for block in [
+        *CHROME_TOP,
+        *CHROME_MIDDLE,
+        "Related Articles",
+        *CHROME_BOTTOM,
+        "Halden Courier01-05-2025",
+    ]:
+        assert block_hash(block) in learned, block
+    # the story paragraphs of the harbour page occur once
+    for paragraph in story("en_harbour_strike").split("\n")[1:]:
+        assert block_hash(paragraph) not in learned
+
+
+def test_strip_removes_chrome_and_keeps_the_article() -> None:
+    pages = crawl()
+    learned = learned_from(pages)
+    cut, _ = cut_related_section(pages["en_harbour_strike"])
+    clean, removed = strip_boilerplate(cut, learned)
+    assert "Try Our AI Features" in removed and "logo" in removed
+    assert "Try Our AI Features" not in clean and "No comments yet" not in clean
+    assert "Around 1,400 dockworkers at the Port of Halden walked off the job" in clean
+    assert "Pickets were expected to remain at the three terminal entrances overnight." in clean
+
+
+def test_article_whose_body_recurs_as_a_related_block_keeps_its_body() -> None:
+    # the library story is in the related widget of most pages, so its one-block body is learned
+    pages = crawl()
+    learned = learned_from(pages)
+    library_body = " ".join(story("en_library_fire").split("\n")[1:])
+    assert block_hash(library_body) in learned
+    # its own page, where the aggregator shows the story as ONE block (as it does in the widget)
+    own_page = "\n".join(
+        ["logo", "Fire at Vestby library", "Halden Courier27-05-2025", library_body, *CHROME_MIDDLE]
+    )
+    clean, removed = strip_boilerplate(own_page, learned)
+    assert library_body in clean.split("\n")
+    assert library_body not in removed
+    assert "Try Our AI Features" in removed
+
+
+def test_strip_never_leaves_less_than_half_when_it_removes_a_long_block() -> None:
+    paragraphs = story("en_harbour_strike").split("\n")[1:]
+    # most of the page is learned long blocks: only as many go as keep half of the text
+    learned = {block_hash(p) for p in paragraphs[2:]}
+    text = "\n".join(paragraphs)
+    clean, removed = strip_boilerplate(text, learned)
+    assert removed
+    assert any(len(block.encode()) >= 200 for block in removed)
+    assert len(clean.replace("\n", "")) >= 0.5 * len(text.replace("\n", ""))
+    # from the end backwards: the page's opening survives
+    assert clean.startswith(paragraphs[0])
+    assert paragraphs[-1] in removed
+
+
+def test_strip_may_go_below_half_when_every_removed_block_is_short() -> None:
+    chrome = [*CHROME_MIDDLE, *CHROME_BOTTOM[:2], "Share on Facebook", "Share on X", "Copy link"]
+    text = "\n".join(["A short item about a road closure on the E6 tonight.", *chrome])
+    clean, removed = strip_boilerplate(text, {block_hash(block) for block in chrome})
+    assert clean == "A short item about a road closure on the E6 tonight."
+    assert removed == chrome
+
+
+def test_strip_with_nothing_learned_changes_nothing_but_blank_lines() -> None:
+    text = story("en_tram_line")
+    assert strip_boilerplate(text, set()) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "kept_ends_with", "cut_starts_with"),
+    [
+        (aggregator_page("en_harbour_strike", ["en_library_fire"]), "No comments yet...", "Related Articles"),
+        (
+            "北浜市、市営バス路線を再編へ\n"
+            + "北浜市は市営バスの路線を再編すると発表した。" * 5
+            + "\n関連記事：\n別の記事の全文",
+            "発表した。",
+            "関連記事",
+        ),
+        ("Headline\n" + "Body sentence of the story. " * 10 + "\nRelated\nOther story", "story.", "Related"),
+    ],
+    ids=["en-aggregator", "ja-heading-with-colon", "plain-related"],
+)
+def test_cut_related_section(text: str, kept_ends_with: str, cut_starts_with: str) -> None:
+    kept, cut = cut_related_section(text)
+    assert kept.rstrip().endswith(kept_ends_with)
+    assert cut.startswith(cut_starts_with)
+    # nothing is lost or reordered, only the trailing whitespace of the kept part
+    assert (kept + "\n" + cut).split() == text.split()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Related Articles\nA sidebar above the story\n" + "The story itself goes on. " * 20,
+        "Headline\n" + "A story that mentions related articles in passing. " * 10,
+        "Headline\nRead more\n" + "The story continues after an inline link. " * 10,
+    ],
+    ids=["heading-before-the-story", "phrase-inside-a-paragraph", "inline-read-more"],
+)
+def test_cut_related_section_leaves_text_without_a_trailing_section(text: str) -> None:
+    assert cut_related_section(text) == (text, "")
+
+
+def test_cleaned_aggregator_page_is_the_story_and_not_its_related_stories() -> None:
+    pages = crawl()
+    learned = learned_from(pages)
+    clean, _ = strip_boilerplate(cut_related_section(pages["en_harbour_strike"])[0], learned)
+    texts = [story("en_harbour_strike"), clean, story("en_library_fire"), story("en_tram_line")]
+    sigs, counts = signatures(texts)
+    keys = [sentence_keys(text) for text in texts]
+
+    def same(i: int, j: int) -> bool:
+        jaccard, containment = estimate_similarity(sigs[i], sigs[j], int(counts[i]), int(counts[j]))
+        shared = len(set(keys[i]) & set(keys[j]))
+        return is_same_story(jaccard, containment, shared, len(keys[i]), len(keys[j]))
+
+    assert same(0, 1)
+    assert not same(1, 2)
+    assert not same(1, 3)
