@@ -1392,7 +1392,8 @@ def _outlets_yaml() -> str:
              "allow_private_addresses: true", "outlets:"]
     for o in OUTLETS:
         lines += [f"  - id: {o.id}", f"    name: {json.dumps(o.name, ensure_ascii=False)}",
-                  f'    homepage: "{BASE}/{o.id}/"', f"    language: {o.language}"]
+                  f'    homepage: "{BASE}/{o.id}/"', f'    site_prefix: "{BASE}/{o.id}/"',
+                  f"    language: {o.language}"]
         if o.feeds:
             lines += ["    feeds:", *[f'      - "{BASE}/{o.id}/{f}"' for f in o.feeds]]
         if o.sitemaps:

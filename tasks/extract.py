@@ -68,7 +68,7 @@ import json
 import math
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -1138,16 +1138,32 @@ def _valid(candidate: Candidate, now: datetime) -> bool:
     return MIN_DATE <= candidate.value <= now + FUTURE_SLACK
 
 
-def _resolve_urls(page: PageMeta, url: str) -> tuple[str, str | None]:
+def _site_test(fetched: str, site_prefix: str | None) -> Callable[[str], bool]:
+    """Whether a URL belongs to the same site as the fetched page: same registrable domain, or, for
+    outlets that share a host, inside the outlet's URL prefix."""
+    if site_prefix:
+        host = urlsplit(site_prefix).netloc
+
+        def same(candidate: str) -> bool:
+            if urlsplit(candidate).netloc == host:
+                return candidate.startswith(site_prefix)
+            return _same_site(candidate, fetched)
+
+        return same
+    return lambda candidate: _same_site(candidate, fetched)
+
+
+def _resolve_urls(page: PageMeta, url: str, site_prefix: str | None = None) -> tuple[str, str | None]:
     """(Article.url, based_on_url) from the canonical link, og:url and JSON-LD copy markers."""
     fetched = canonical_url(url)
+    same_site = _site_test(fetched, site_prefix)
     own = fetched
     based_on: str | None = None
     for candidate in (page.canonical, page.first("og:url")):
         if not candidate or not candidate.startswith("http"):
             continue
         candidate_url = canonical_url(urljoin(url, candidate))
-        if _same_site(candidate_url, fetched):
+        if same_site(candidate_url):
             # a canonical pointing at the site root is a template default, not this page
             if urlsplit(candidate_url).path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
                 continue
@@ -1160,7 +1176,7 @@ def _resolve_urls(page: PageMeta, url: str) -> tuple[str, str | None]:
     if based_on is None:
         for key in ("isBasedOn", "isBasedOnUrl", "sourceOrganization"):
             value = _url_of(article.get(key))
-            if value and not _same_site(value, fetched):
+            if value and not same_site(value):
                 based_on = canonical_url(value)
                 break
     return own, based_on
@@ -1226,6 +1242,7 @@ def extract_article(
     fetched_at: datetime | None = None,
     now: datetime | None = None,
     outlet_timezone: str | None = None,
+    site_prefix: str | None = None,
 ) -> Article:
     """Extract text and metadata from a decoded HTML page; raises ExtractionError when there is no article."""
     now = now or datetime.now(UTC)
@@ -1278,7 +1295,7 @@ def extract_article(
     _reject_non_article(page, tree, pruned, raw_text, text, word_count)
 
     fetched_canonical = canonical_url(url)
-    article_url, based_on_url = _resolve_urls(page, url)
+    article_url, based_on_url = _resolve_urls(page, url, site_prefix)
     if source_credit is None:
         for key in ("isBasedOn", "sourceOrganization"):
             name = _name_of(article_ld.get(key))

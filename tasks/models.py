@@ -33,12 +33,29 @@ class Outlet(Frozen):
     language: str | None = None
     # extra hosts whose pages belong to this outlet (amp., www., mobile hosts)
     domains: list[str] = Field(default_factory=list)
+    # where outlets share one host (a blog network, the bundled demo), the URL prefix of this outlet's own
+    # pages: a canonical link outside it then marks a copy instead of naming this page
+    site_prefix: HttpUrlStr | None = None
+    # IANA zone for dates the outlet prints without an offset (e.g. Asia/Tokyo)
+    timezone: str | None = None
 
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
         if not SLUG.match(value):
             raise ValueError("must be a slug: lower-case letters, digits, '-' or '_', starting with a letter or digit")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Tokyo)") from None
         return value
 
     @model_validator(mode="after")

@@ -465,12 +465,14 @@ outlets:
   - id: meridian
     name: Meridian Press
     homepage: "{{BASE}}/meridian/"
+    site_prefix: "{{BASE}}/meridian/"
     language: en
     feeds:
       - "{{BASE}}/meridian/rss.xml"
   - id: northfield
     name: The Northfield Gazette
     homepage: "{{BASE}}/northfield/"
+    site_prefix: "{{BASE}}/northfield/"
     language: en
     sitemaps:
       - "{{BASE}}/northfield/sitemap.xml"
@@ -478,12 +480,14 @@ outlets:
   - id: newsgrid
     name: Newsgrid
     homepage: "{{BASE}}/newsgrid/"
+    site_prefix: "{{BASE}}/newsgrid/"
     language: en
     feeds:
       - "{{BASE}}/newsgrid/index.rdf"
   - id: minato
     name: みなと新報
     homepage: "{{BASE}}/minato/"
+    site_prefix: "{{BASE}}/minato/"
     language: ja
     feeds:
       - "{{BASE}}/minato/atom.xml"

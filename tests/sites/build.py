@@ -1194,6 +1194,7 @@ def outlets_yaml(outlets: list[dict]) -> str:
         lines.append(f"  - id: {outlet['id']}")
         lines.append(f"    name: {yaml_scalar(outlet['name'])}")
         lines.append(f'    homepage: "{BASE}/{outlet["homepage"]}"')
+        lines.append(f'    site_prefix: "{BASE}/{outlet["homepage"]}"')
         lines.append(f"    language: {outlet['language']}")
         for key in ("feeds", "sitemaps"):
             if outlet[key]:

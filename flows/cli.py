@@ -1,0 +1,232 @@
+"""The `copydesk` command."""
+
+import csv
+import json
+import os
+import sys
+from datetime import UTC, date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+# the ephemeral prefect server can take longer than its 20 s default to start on a fresh PREFECT_HOME
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+import duckdb  # noqa: E402
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from tasks.outlets import OutletsFileError, load_outlets  # noqa: E402
+from tasks.settings import get_settings  # noqa: E402
+
+app = typer.Typer(help="copydesk: a news ETL that folds syndicated copies into stories, queryable with SQL.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+WarehouseOpt = Annotated[
+    Path | None, typer.Option("--warehouse", "-w", help="Warehouse directory [env COPYDESK_WAREHOUSE; default ./data]")
+]
+OutletsOpt = Annotated[
+    Path | None, typer.Option("--outlets", "-o", help="Outlets YAML [env COPYDESK_OUTLETS; default deploy/outlets.yaml]")
+]
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _check_outlets(path: Path) -> None:
+    try:
+        load_outlets(path)
+    except OutletsFileError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def ingest(
+    outlets: OutletsOpt = None,
+    warehouse: WarehouseOpt = None,
+    outlet: Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet id (repeatable)")] = None,
+    max_links: Annotated[int, typer.Option(min=0, help="Fetch at most this many new links (0 = all)")] = 0,
+) -> None:
+    """Fetch new articles from the outlets, fold copies into stories, load the warehouse."""
+    settings = get_settings(outlets=outlets, warehouse=warehouse)
+    _check_outlets(settings.outlets)
+    from flows.ingest import ingest as ingest_flow
+    from tasks.batch import shutdown_pool
+
+    try:
+        report = ingest_flow(
+            outlets=str(settings.outlets), warehouse=str(settings.warehouse), outlet_ids=outlet or None,
+            max_links=max_links,
+        )
+    finally:
+        shutdown_pool()
+    console.print(
+        f"loaded {report.articles_new} new articles ({report.copies_linked} copies linked, "
+        f"{report.stories_new} new stories, {report.failures} failures) into {settings.warehouse}"
+    )
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run against the last published warehouse state")],
+    warehouse: WarehouseOpt = None,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,  # noqa: A002
+    max_width: Annotated[int, typer.Option(help="Truncate table cells to this many characters")] = 80,
+) -> None:
+    """Run a query on the warehouse (read-only; never waits for, or blocks, a load)."""
+    from warehouse.store import connect_reader
+
+    settings = get_settings(warehouse=warehouse)
+    con = connect_reader(settings.warehouse)
+    try:
+        cursor = con.execute(query)
+        columns = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
+    except duckdb.Error as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        con.close()
+    if format is Format.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
+    elif format is Format.json:
+        sys.stdout.write(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=_json_default,
+                                    ensure_ascii=False, indent=1) + "\n")
+    else:
+        table = Table(show_lines=False)
+        for name in columns:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*[_cell(v)[:max_width] for v in row])
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
+
+
+class ExtractFormat(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Saved HTML files", exists=True, dir_okay=False)],
+    url: Annotated[str | None, typer.Option(help="URL the page was fetched from")] = None,
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.text,  # noqa: A002
+) -> None:
+    """Run copydesk's own extraction (the pipeline's function) on saved HTML files."""
+    from tasks.extract import ExtractionError, extract_article
+    from tasks.http import decode_html
+
+    failed = 0
+    for path in files:
+        html, _ = decode_html(path.read_bytes(), None)
+        page_url = url or path.resolve().as_uri()
+        try:
+            art = extract_article(html, page_url)
+            record = {"path": str(path), **art.model_dump(mode="json")}
+        except ExtractionError as exc:
+            failed += 1
+            record = {"path": str(path), "error": str(exc), "kind": exc.kind}
+        if format is ExtractFormat.jsonl:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif format is ExtractFormat.json:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        elif "error" in record:
+            err.print(f"{path}: {record['kind']}: {record['error']}")
+        else:
+            console.print(f"[bold]{record['title']}[/]  ({record['published_at']}, {record['language']})")
+            sys.stdout.write(record["text"] + "\n\n")
+    if failed == len(files):
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="Where the demo warehouse goes")] = Path(
+        "data/demo"
+    ),
+) -> None:
+    """Serve the bundled demo outlets on 127.0.0.1, ingest them twice, and show what landed."""
+    from flows.demo import run_demo
+
+    run_demo(warehouse, console)
+
+
+@app.command()
+def backfill(
+    start: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="First day (inclusive, UTC)")],
+    end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="Last day (inclusive, UTC)")],
+    outlets: OutletsOpt = None,
+    warehouse: WarehouseOpt = None,
+    outlet: Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet id (repeatable)")] = None,
+) -> None:
+    """Ingest what the outlets published between --start and --end, one day at a time."""
+    from flows.backfill import WindowError, check_window
+    from flows.backfill import backfill as backfill_flow
+    from tasks.batch import shutdown_pool
+
+    settings = get_settings(outlets=outlets, warehouse=warehouse)
+    _check_outlets(settings.outlets)
+    try:
+        check_window(start.date(), end.date(), datetime.now(UTC).date())
+    except WindowError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    try:
+        reports = backfill_flow(
+            start=start.date(), end=end.date(), outlet_ids=outlet or None,
+            outlets=str(settings.outlets), warehouse=str(settings.warehouse),
+        )
+    finally:
+        shutdown_pool()
+    console.print(f"backfilled {len(reports)} day(s): {sum(r.articles_new for r in reports)} new articles")
+
+
+@app.command()
+def serve(
+    outlets: OutletsOpt = None,
+    warehouse: WarehouseOpt = None,
+    cron: Annotated[str, typer.Option(help="Schedule of the ingest deployment")] = "*/30 * * * *",
+    timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule")] = "UTC",
+) -> None:
+    """Serve the ingest (scheduled) and backfill deployments from this process until interrupted."""
+    from flows.serve import serve_deployments
+
+    settings = get_settings(outlets=outlets, warehouse=warehouse)
+    _check_outlets(settings.outlets)
+    serve_deployments(settings.outlets, settings.warehouse, cron, timezone)
+
+
+def main() -> None:
+    """Entry point for `python -m flows.cli`."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The ingest flow: discover -> select new -> fetch + extract in batches -> load -> report."""
+
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+from prefect import flow
+from prefect.task_runners import ThreadPoolTaskRunner
+from pydantic import Field
+
+from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
+from tasks.settings import Settings, get_settings
+from tasks.steps import (
+    discover_task,
+    load_task,
+    new_run_id,
+    process_batch_task,
+    read_outlets_task,
+    report_task,
+    select_new_task,
+    write_run_record,
+)
+
+
+def run_links(
+    links: list[Link],
+    *,
+    config: OutletsConfig,
+    settings: Settings,
+    warehouse: Path,
+    run_id: str,
+    flow_name: str,
+    started_at: datetime,
+    window: RunWindow | None = None,
+    max_links: int = 0,
+) -> LoadReport:
+    """The part of a run after discovery; shared by ingest and each backfill day."""
+    fresh = select_new_task(links, warehouse, max_links)
+    size = settings.batch_size
+    futures = [
+        process_batch_task.submit(fresh[i : i + size], warehouse, run_id, n, config, settings)
+        for n, i in enumerate(range(0, len(fresh), size), start=1)
+    ]
+    stats = [f.result() for f in futures]
+    kinds: Counter[str] = Counter()
+    for s in stats:
+        kinds.update(s.failure_kinds)
+    counts = {
+        "discovered": len(links),
+        "new": len(fresh),
+        "fetched": sum(s.fetched for s in stats),
+        "extracted": sum(s.extracted for s in stats),
+        "failed": sum(s.failed for s in stats),
+    }
+    write_run_record(warehouse, run_id, flow_name, started_at, config, window, counts)
+    report = load_task(warehouse, run_id, settings)
+    report_task(report, counts, dict(kinds))
+    return report
+
+
+@flow(name="ingest", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
+def ingest(
+    outlets: str | None = None,
+    warehouse: str | None = None,
+    outlet_ids: list[str] | None = None,
+    max_links: Annotated[int, Field(ge=0)] = 0,
+) -> LoadReport:
+    """Fetch every new article of the configured outlets, fold copies into stories and load the warehouse.
+
+    Args:
+        outlets: Path of the outlets YAML file (default: COPYDESK_OUTLETS or deploy/outlets.yaml).
+        warehouse: Warehouse directory (default: COPYDESK_WAREHOUSE or ./data).
+        outlet_ids: Only these outlets (all when empty).
+        max_links: Fetch at most this many new links in this run (0 = no limit).
+    """
+    settings = get_settings(outlets=outlets, warehouse=warehouse)
+    started_at = datetime.now(UTC)
+    run_id = new_run_id("ingest")
+    config = read_outlets_task(str(settings.outlets), outlet_ids)
+    links = discover_task(config, settings, settings.warehouse, run_id)
+    return run_links(
+        links,
+        config=config,
+        settings=settings,
+        warehouse=settings.warehouse,
+        run_id=run_id,
+        flow_name="ingest",
+        started_at=started_at,
+        max_links=max_links,
+    )

@@ -1,0 +1,142 @@
+"""The pipeline's Prefect tasks: each a few lines over plain functions that tests call directly."""
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from tasks import batch as batch_mod
+from tasks.discover import discover_outlet
+from tasks.extract import canonical_url
+from tasks.http import Fetcher
+from tasks.models import Failure, Link, LoadReport, OutletsConfig, RunWindow
+from tasks.outlets import load_outlets
+from tasks.settings import Settings
+from warehouse import lake, load, store
+
+log = logging.getLogger("copydesk")
+
+# tasks take paths and small models; big inputs are never hashed for caching
+STEP = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+def new_run_id(flow: str) -> str:
+    """A sortable, unique run id."""
+    now = datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{flow}"
+
+
+async def _discover_all(
+    config: OutletsConfig, settings: Settings, window: RunWindow | None
+) -> tuple[list[Link], list[Failure]]:
+    async with Fetcher(settings, config.allow_private_addresses) as fetcher:
+        results = await asyncio.gather(*(discover_outlet(o, fetcher, window) for o in config.outlets))
+    links = [link for found, _ in results for link in found]
+    failures = [f for _, failed in results for f in failed]
+    return links, failures
+
+
+def discover_links(
+    config: OutletsConfig, settings: Settings, window: RunWindow | None = None
+) -> tuple[list[Link], list[Failure]]:
+    """Every article link the outlets' feeds and sitemaps list (inside the window, if any)."""
+    return asyncio.run(_discover_all(config, settings, window))
+
+
+def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list[Link]:
+    """One link per canonical URL, minus the URLs the warehouse has already seen."""
+    unique: dict[str, Link] = {}
+    for link in links:
+        key = canonical_url(link.url)
+        if key not in unique:
+            unique[key] = link.model_copy(update={"url": key})
+    seen = store.seen_urls(warehouse, list(unique))
+    fresh = [link for key, link in unique.items() if key not in seen]
+    return fresh[:limit] if limit else fresh
+
+
+def write_run_record(
+    warehouse: Path,
+    run_id: str,
+    flow: str,
+    started_at: datetime,
+    config: OutletsConfig,
+    window: RunWindow | None,
+    counts: dict[str, int],
+) -> None:
+    """The run's own row, written to the lake so it loads with the run's data."""
+    row = {
+        "run_id": run_id,
+        "flow": flow,
+        "started_at": started_at,
+        "finished_at": datetime.now(UTC),
+        "window_start": window.start if window else None,
+        "window_end": window.end if window else None,
+        "outlet_ids": [o.id for o in config.outlets],
+        **{k: counts.get(k, 0) for k in ("discovered", "new", "fetched", "extracted", "failed")},
+    }
+    lake.write_atomic(pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA), lake.run_dir(warehouse, "runs", run_id) / "run.parquet")
+
+
+@task(name="read-outlets", **STEP)
+def read_outlets_task(path: str, outlet_ids: list[str] | None) -> OutletsConfig:
+    """Load and validate the outlets file, keeping the selected outlets."""
+    return load_outlets(path).select(outlet_ids)
+
+
+@task(name="discover", **STEP)
+def discover_task(
+    config: OutletsConfig, settings: Settings, warehouse: Path, run_id: str, window: RunWindow | None = None
+) -> list[Link]:
+    """Discover links; discovery failures go to the lake as failure rows."""
+    links, failures = discover_links(config, settings, window)
+    if failures:
+        lake.write_atomic(lake.failure_rows(failures, run_id), lake.run_dir(warehouse, "failures", run_id) / "discover.parquet")
+    log.info("discovered %d links (%d discovery failures)", len(links), len(failures))
+    return links
+
+
+@task(name="select-new", **STEP)
+def select_new_task(links: list[Link], warehouse: Path, limit: int = 0) -> list[Link]:
+    """Drop links the warehouse has already seen."""
+    return select_new_links(links, warehouse, limit)
+
+
+@task(name="fetch-extract-batch", **STEP)
+def process_batch_task(
+    links: list[Link], warehouse: Path, run_id: str, batch_no: int, config: OutletsConfig, settings: Settings
+) -> batch_mod.BatchStats:
+    """Fetch and extract one batch of links into the lake."""
+    return batch_mod.process_batch(
+        links, warehouse=warehouse, run_id=run_id, batch_no=batch_no, config=config, settings=settings
+    )
+
+
+@task(name="load", **STEP)
+def load_task(warehouse: Path, run_id: str, settings: Settings) -> LoadReport:
+    """Load every pending lake file into the warehouse in one transaction and publish it to readers."""
+    report = load.load_pending(warehouse, lock_timeout_s=settings.load_lock_timeout_s, holder=run_id)
+    report.run_id = run_id
+    return report
+
+
+@task(name="report", **STEP)
+def report_task(report: LoadReport, counts: dict[str, int], failures_by_kind: dict[str, int]) -> None:
+    """Publish the run's per-outlet table and a link-free failure summary as Prefect artifacts."""
+    rows = [{"outlet": o, **v} for o, v in sorted(report.per_outlet.items())]
+    if rows:
+        create_table_artifact(key="ingest-outlets", table=rows, description=f"run {report.run_id}")
+    summary = "\n".join(f"- {kind}: {n}" for kind, n in sorted(failures_by_kind.items())) or "- none"
+    create_markdown_artifact(
+        key="ingest-summary",
+        markdown=(
+            f"### run {report.run_id}\n\n"
+            + "\n".join(f"- {k}: {v}" for k, v in counts.items())
+            + f"\n- loaded: {report.articles_new}\n- copies linked: {report.copies_linked}\n\n#### failures by kind\n{summary}\n"
+        ),
+    )

@@ -1,0 +1,141 @@
+"""Where the warehouse lives on disk, who may write it, and how readers get a consistent copy.
+
+DuckDB lets one process open a file for writing and then refuses every other open, even read-only, and a
+reader holding the file blocks the writer (../notes/duckdb-measurements.md). So the loader writes a private
+file, `state/loader.duckdb`, under an exclusive lock, and after each committed load publishes a copy as
+`warehouse.duckdb` by atomic rename. Readers open `warehouse.duckdb` read-only: an open reader keeps the inode
+it opened (the last completed load) and a new reader sees the newest one; neither side ever waits.
+"""
+
+import fcntl
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+SQL_DIR = Path(__file__).parent
+PUBLISHED_NAME = "warehouse.duckdb"
+log = logging.getLogger("copydesk.warehouse")
+
+
+class LoadLockTimeout(RuntimeError):
+    """Another writer held the load lock for longer than we were willing to wait."""
+
+
+def published_path(warehouse: Path) -> Path:
+    """The DuckDB file users query."""
+    return warehouse / PUBLISHED_NAME
+
+
+def loader_path(warehouse: Path) -> Path:
+    """The loader's private DuckDB file."""
+    return warehouse / "state" / "loader.duckdb"
+
+
+def read_sql(name: str) -> str:
+    """Text of one of the warehouse's .sql files."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+@contextmanager
+def load_lock(warehouse: Path, timeout_s: float, holder: str = "") -> Iterator[float]:
+    """Hold the warehouse's exclusive writer lock; yields the seconds spent waiting for it."""
+    lock_file = warehouse / "state" / "load.lock"
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with open(lock_file, "a+") as handle:
+        announced = False
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - started
+                if not announced:
+                    handle.seek(0)
+                    other = handle.read().strip() or "another copydesk load"
+                    log.warning("waiting for the warehouse load lock held by %s", other)
+                    announced = True
+                if waited > timeout_s:
+                    raise LoadLockTimeout(f"waited {waited:.0f}s for the load lock of {warehouse}") from None
+                time.sleep(0.2)
+        waited = time.monotonic() - started
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} {holder}".strip())
+        handle.flush()
+        try:
+            yield waited
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def open_loader(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """Open the loader's file and bring its schema and views up to date (caller holds the lock)."""
+    path = loader_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(read_sql("schema.sql"))
+    con.execute(read_sql("views.sql"))
+    return con
+
+
+def publish(warehouse: Path) -> Path:
+    """Copy the loader's checkpointed file to warehouse.duckdb by atomic rename (caller holds the lock)."""
+    source = loader_path(warehouse)
+    target = published_path(warehouse)
+    tmp = warehouse / f".{PUBLISHED_NAME}.tmp-{os.getpid()}"
+    shutil.copyfile(source, tmp)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    # a write-ahead log left by someone who opened the published copy read-write belongs to the old file;
+    # replayed onto the new one it would corrupt it
+    stale_wal = target.with_name(target.name + ".wal")
+    if stale_wal.exists():
+        stale_wal.unlink()
+    os.replace(tmp, target)
+    return target
+
+
+def ensure_published(warehouse: Path) -> Path:
+    """Make sure a (possibly empty) published warehouse exists, creating its schema under the lock."""
+    target = published_path(warehouse)
+    if target.exists():
+        return target
+    with load_lock(warehouse, timeout_s=600, holder="init"):
+        if not target.exists():
+            con = open_loader(warehouse)
+            con.execute("CHECKPOINT")
+            con.close()
+            publish(warehouse)
+    return target
+
+
+def connect_reader(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the last published state; never blocks or is blocked by a load."""
+    return duckdb.connect(str(ensure_published(warehouse)), read_only=True)
+
+
+SEEN_URLS = """
+SELECT u.url FROM (SELECT unnest(?::VARCHAR[]) AS url) u
+WHERE EXISTS (SELECT 1 FROM core.urls_seen s WHERE s.url = u.url)
+"""
+
+
+def seen_urls(warehouse: Path, urls: list[str]) -> set[str]:
+    """Which of these URLs the last published load already holds (fetched, or failed for good)."""
+    if not urls:
+        return set()
+    con = connect_reader(warehouse)
+    try:
+        return {row[0] for row in con.execute(SEEN_URLS, [urls]).fetchall()}
+    finally:
+        con.close()

@@ -1,0 +1,392 @@
+"""Fold new articles into stories inside the load transaction: boilerplate, LSH candidates, verification, originals.
+
+New articles are matched against everything loaded before by joining their LSH band keys and sentence keys
+with the persistent key tables (so a copy that arrives runs later still finds its original), candidates are
+verified by estimated resemblance and containment, and connected articles share one story. Each touched story
+then gets its original re-chosen from the evidence (see choose_original).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from tasks import boilerplate, dedupe
+
+# a key shared by more articles than this is template text (a slogan, a standard disclaimer), not evidence
+MAX_KEY_FANOUT = 40
+SIGNATURE_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What link_stories changed."""
+
+    stories_new: int
+    copies_linked: int
+
+
+def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
+    """Learn repeated blocks per outlet (this load plus history) and strip them from staged new articles."""
+    rows = con.execute(
+        """
+        SELECT s.article_id, s.outlet_id, s.text FROM staged s
+        WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)
+        """
+    ).fetchall()
+    if not rows:
+        return
+    page_blocks: dict[str, set[int]] = {}
+    per_outlet_counts: dict[str, Counter[int]] = {}
+    per_outlet_pages: Counter[str] = Counter()
+    for article_id, outlet_id, text in rows:
+        hashes = {boilerplate.block_hash(b) for b in boilerplate.split_blocks(text or "")}
+        page_blocks[article_id] = hashes
+        per_outlet_counts.setdefault(outlet_id, Counter()).update(hashes)
+        per_outlet_pages[outlet_id] += 1
+    counts_table = pa.table(
+        {
+            "outlet_id": [o for o, c in per_outlet_counts.items() for _ in c],
+            "block_hash": pa.array([h for c in per_outlet_counts.values() for h in c], pa.int64()),
+            "pages": pa.array([n for c in per_outlet_counts.values() for n in c.values()], pa.int32()),
+        }
+    )
+    con.register("new_block_counts", counts_table)
+    con.execute(
+        """
+        INSERT INTO core.outlet_blocks AS t SELECT outlet_id, block_hash, pages FROM new_block_counts
+        ON CONFLICT (outlet_id, block_hash) DO UPDATE SET pages = t.pages + excluded.pages
+        """
+    )
+    con.unregister("new_block_counts")
+    con.executemany(
+        """
+        INSERT INTO core.outlet_pages AS t VALUES (?, ?)
+        ON CONFLICT (outlet_id) DO UPDATE SET pages = t.pages + excluded.pages
+        """,
+        list(per_outlet_pages.items()),
+    )
+    learned: dict[str, set[int]] = {}
+    for outlet_id in per_outlet_counts:
+        pages_seen = con.execute("SELECT pages FROM core.outlet_pages WHERE outlet_id = ?", [outlet_id]).fetchone()[0]
+        counts = dict(
+            con.execute("SELECT block_hash, pages FROM core.outlet_blocks WHERE outlet_id = ?", [outlet_id]).fetchall()
+        )
+        learned[outlet_id] = boilerplate.learn_boilerplate(counts, pages_seen)
+    ids, texts, removed_lists = [], [], []
+    for article_id, outlet_id, text in rows:
+        if not learned[outlet_id] or not (page_blocks[article_id] & learned[outlet_id]):
+            continue
+        clean, removed = boilerplate.strip_boilerplate(text or "", learned[outlet_id])
+        if removed:
+            ids.append(article_id)
+            texts.append(clean)
+            removed_lists.append(removed)
+    if ids:
+        con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed_lists}))
+        con.execute(
+            """
+            UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
+                word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\\s+')))
+            FROM stripped x WHERE staged.article_id = x.article_id
+            """
+        )
+        con.unregister("stripped")
+
+
+def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
+    """Compute and store signatures, band keys and sentence keys of the new articles."""
+    for start in range(0, len(new_ids), SIGNATURE_CHUNK):
+        chunk = new_ids[start : start + SIGNATURE_CHUNK]
+        rows = con.execute(
+            "SELECT article_id, coalesce(text, '') FROM core.articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            [chunk],
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        texts = [r[1] for r in rows]
+        sigs, counts = dedupe.signatures(texts)
+        bands = dedupe.band_keys(sigs)
+        sentence_lists = [dedupe.sentence_keys(t) for t in texts]
+        con.register(
+            "new_signatures",
+            pa.table(
+                {
+                    "article_id": ids,
+                    "algo": [dedupe.SIGNATURE_ALGO] * len(ids),
+                    "shingle_count": pa.array(counts.astype(np.int32)),
+                    "sentence_count": pa.array([len(s) for s in sentence_lists], pa.int32()),
+                    "minhash": pa.array([dedupe.signature_to_bytes(s) for s in sigs], pa.binary()),
+                }
+            ),
+        )
+        con.execute("INSERT OR REPLACE INTO core.signatures SELECT * FROM new_signatures")
+        con.unregister("new_signatures")
+        con.register(
+            "new_bands",
+            pa.table(
+                {
+                    "band_key": pa.array(bands.reshape(-1), pa.int64()),
+                    "article_id": np.repeat(np.array(ids, dtype=object), bands.shape[1]).tolist() if ids else [],
+                }
+            ),
+        )
+        con.execute("INSERT INTO core.lsh_bands SELECT band_key, article_id FROM new_bands")
+        con.unregister("new_bands")
+        con.register(
+            "new_sentences",
+            pa.table(
+                {
+                    "sentence_key": pa.array([k for keys in sentence_lists for k in keys], pa.int64()),
+                    "article_id": [i for i, keys in zip(ids, sentence_lists, strict=True) for _ in keys],
+                }
+            ),
+        )
+        con.execute("INSERT INTO core.sentence_keys SELECT sentence_key, article_id FROM new_sentences")
+        con.unregister("new_sentences")
+
+
+CANDIDATES = """
+WITH new_ids AS (SELECT unnest(?::VARCHAR[]) AS article_id),
+new_bands AS (SELECT b.band_key, b.article_id FROM core.lsh_bands b JOIN new_ids USING (article_id)),
+band_fanout AS (
+    SELECT band_key FROM core.lsh_bands WHERE band_key IN (SELECT band_key FROM new_bands)
+    GROUP BY band_key HAVING count(*) BETWEEN 2 AND ?
+),
+band_pairs AS (
+    SELECT DISTINCT n.article_id AS a, o.article_id AS b
+    FROM new_bands n JOIN band_fanout USING (band_key) JOIN core.lsh_bands o USING (band_key)
+    WHERE o.article_id <> n.article_id
+),
+new_sent AS (SELECT s.sentence_key, s.article_id FROM core.sentence_keys s JOIN new_ids USING (article_id)),
+sent_fanout AS (
+    SELECT sentence_key FROM core.sentence_keys WHERE sentence_key IN (SELECT sentence_key FROM new_sent)
+    GROUP BY sentence_key HAVING count(DISTINCT article_id) BETWEEN 2 AND ?
+),
+sent_pairs AS (
+    SELECT n.article_id AS a, o.article_id AS b, count(DISTINCT n.sentence_key) AS shared
+    FROM new_sent n JOIN sent_fanout USING (sentence_key) JOIN core.sentence_keys o USING (sentence_key)
+    WHERE o.article_id <> n.article_id
+    GROUP BY ALL
+)
+SELECT least(a, b) AS a, greatest(a, b) AS b, max(shared) AS shared
+FROM (
+    SELECT a, b, NULL::BIGINT AS shared FROM band_pairs
+    UNION ALL SELECT a, b, shared FROM sent_pairs
+)
+GROUP BY ALL
+"""
+
+
+def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[tuple[str, str, float, float]]:
+    """Candidate pairs from shared keys, kept when the verification rule says same story."""
+    candidates = con.execute(CANDIDATES, [new_ids, MAX_KEY_FANOUT, MAX_KEY_FANOUT]).fetchall()
+    if not candidates:
+        return []
+    involved = sorted({x for a, b, _ in candidates for x in (a, b)})
+    meta = {
+        row[0]: row[1:]
+        for row in con.execute(
+            """
+            SELECT article_id, minhash, shingle_count, sentence_count FROM core.signatures
+            WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND algo = ?
+            """,
+            [involved, dedupe.SIGNATURE_ALGO],
+        ).fetchall()
+    }
+    shared_counts = _shared_sentences(con, [(a, b) for a, b, shared in candidates if shared is None])
+    verified = []
+    for a, b, shared in candidates:
+        if a not in meta or b not in meta:
+            continue
+        sig_a, n_a, s_a = meta[a]
+        sig_b, n_b, s_b = meta[b]
+        jaccard, containment = dedupe.estimate_similarity(
+            dedupe.signature_from_bytes(sig_a), dedupe.signature_from_bytes(sig_b), n_a, n_b
+        )
+        common = shared if shared is not None else shared_counts.get((a, b), 0)
+        if dedupe.is_same_story(jaccard, containment, int(common), s_a, s_b):
+            verified.append((a, b, jaccard, containment))
+    return verified
+
+
+def _shared_sentences(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    if not pairs:
+        return {}
+    con.register("pairs", pa.table({"a": [p[0] for p in pairs], "b": [p[1] for p in pairs]}))
+    rows = con.execute(
+        """
+        SELECT p.a, p.b, count(DISTINCT x.sentence_key)
+        FROM pairs p
+        JOIN core.sentence_keys x ON x.article_id = p.a
+        JOIN core.sentence_keys y ON y.article_id = p.b AND y.sentence_key = x.sentence_key
+        GROUP BY ALL
+        """
+    ).fetchall()
+    con.unregister("pairs")
+    return {(a, b): n for a, b, n in rows}
+
+
+def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
+    """Index new articles, match them against all earlier ones, merge stories and re-choose originals."""
+    if not new_ids:
+        return Linked(0, 0)
+    _index_new(con, new_ids)
+    pairs = _verified_pairs(con, new_ids)
+    involved = sorted({x for a, b, *_ in pairs for x in (a, b)} | set(new_ids))
+    existing = dict(
+        con.execute(
+            "SELECT article_id, story_id FROM core.story_members WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            [involved],
+        ).fetchall()
+    )
+    # a component may touch existing stories: pull in their members so merged stories stay whole
+    story_ids = sorted(set(existing.values()))
+    members_of: dict[str, list[str]] = {}
+    if story_ids:
+        for article_id, story_id in con.execute(
+            "SELECT article_id, story_id FROM core.story_members WHERE story_id IN (SELECT unnest(?::VARCHAR[]))",
+            [story_ids],
+        ).fetchall():
+            members_of.setdefault(story_id, []).append(article_id)
+            existing[article_id] = story_id
+    edges = [(a, b) for a, b, *_ in pairs]
+    for members in members_of.values():
+        edges.extend((members[0], m) for m in members[1:])
+    edges.extend((i, i) for i in new_ids)
+    roots = dedupe.cluster(edges)
+    components: dict[str, list[str]] = {}
+    for article_id, root in roots.items():
+        components.setdefault(root, []).append(article_id)
+    best_match: dict[str, tuple[str, float, float]] = {}
+    for a, b, jac, cont in pairs:
+        for this, other in ((a, b), (b, a)):
+            if this in best_match and best_match[this][1] >= jac:
+                continue
+            best_match[this] = (other, jac, cont)
+    new_set = set(new_ids)
+    member_rows, touched, stories_new, copies = [], [], 0, 0
+    for members in components.values():
+        old_stories = sorted({existing[m] for m in members if m in existing})
+        story_id = old_stories[0] if old_stories else "s" + min(members)
+        stories_new += 0 if old_stories else 1
+        touched.append(story_id)
+        for m in members:
+            if m in new_set or existing.get(m) != story_id:
+                match = best_match.get(m)
+                member_rows.append(
+                    (m, story_id, match[0] if match else None, match[1] if match else None, match[2] if match else None)
+                )
+        copies += sum(1 for m in members if m in new_set) - (0 if old_stories else 1)
+    if member_rows:
+        con.register(
+            "member_rows",
+            pa.table(
+                {
+                    "article_id": [r[0] for r in member_rows],
+                    "story_id": [r[1] for r in member_rows],
+                    "matched_article_id": [r[2] for r in member_rows],
+                    "similarity": pa.array([r[3] for r in member_rows], pa.float64()),
+                    "containment": pa.array([r[4] for r in member_rows], pa.float64()),
+                }
+            ),
+        )
+        con.execute(
+            """
+            INSERT INTO core.story_members AS t
+            SELECT article_id, story_id, matched_article_id, similarity, containment, now() FROM member_rows
+            ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,
+                matched_article_id = coalesce(excluded.matched_article_id, t.matched_article_id),
+                similarity = coalesce(excluded.similarity, t.similarity),
+                containment = coalesce(excluded.containment, t.containment)
+            """
+        )
+        con.unregister("member_rows")
+        con.execute(
+            "DELETE FROM core.story_originals WHERE story_id NOT IN (SELECT story_id FROM core.story_members)"
+        )
+    _choose_originals(con, sorted(set(touched)))
+    return Linked(stories_new, max(copies, 0))
+
+
+@dataclass(frozen=True)
+class Member:
+    """What choose_original weighs about one article of a story."""
+
+    article_id: str
+    url: str
+    outlet_id: str
+    site_name: str | None
+    source_credit: str | None
+    based_on_url: str | None
+    published_at: datetime | None
+    published_at_source: str | None
+    fetched_at: datetime | None
+
+
+# sources that say when a page was put up, not when the story was written
+WEAK_DATE_SOURCES = {"sitemap", "lastmod", "htmldate", "http", None}
+
+
+def _names_match(credit: str, member: Member) -> bool:
+    credit_key = "".join(ch for ch in credit.casefold() if ch.isalnum())
+    names = [member.outlet_id, member.site_name or ""]
+    keys = ["".join(ch for ch in n.casefold() if ch.isalnum()) for n in names]
+    return any(k and (k in credit_key or credit_key in k) for k in keys)
+
+
+def choose_original(members: list[Member]) -> tuple[str, str]:
+    """Pick a story's original: (article_id, reason) from attribution first, then the earliest trustworthy time."""
+    by_url = {m.url: m for m in members}
+    votes: Counter[str] = Counter()
+    reasons: dict[str, str] = {}
+    for m in members:
+        if m.based_on_url and m.based_on_url in by_url and by_url[m.based_on_url].article_id != m.article_id:
+            votes[by_url[m.based_on_url].article_id] += 3
+            reasons[by_url[m.based_on_url].article_id] = "named by a copy's canonical/isBasedOn"
+        if m.source_credit:
+            for other in members:
+                if other.article_id != m.article_id and _names_match(m.source_credit, other):
+                    votes[other.article_id] += 2
+                    reasons.setdefault(other.article_id, f"credited as {m.source_credit!r}")
+
+    def rank(m: Member) -> tuple:
+        says_copy = bool(m.based_on_url and m.based_on_url != m.url) or bool(
+            m.source_credit and not _names_match(m.source_credit, m)
+        )
+        trusted = m.published_at if m.published_at_source not in WEAK_DATE_SOURCES else None
+        return (
+            -votes[m.article_id],
+            says_copy,
+            trusted.timestamp() if trusted else float("inf"),
+            m.fetched_at.timestamp() if m.fetched_at else float("inf"),
+            m.article_id,
+        )
+
+    best = min(members, key=rank)
+    if best.article_id in reasons and votes[best.article_id]:
+        return best.article_id, reasons[best.article_id]
+    if best.published_at and best.published_at_source not in WEAK_DATE_SOURCES:
+        return best.article_id, "earliest published without attribution to another outlet"
+    return best.article_id, "earliest fetched"
+
+
+def _choose_originals(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> None:
+    if not story_ids:
+        return
+    rows = con.execute(
+        """
+        SELECT m.story_id, a.article_id, a.url, a.outlet_id, a.site_name, a.source_credit, a.based_on_url,
+               a.published_at, a.published_at_source, a.fetched_at
+        FROM core.story_members m JOIN core.articles a USING (article_id)
+        WHERE m.story_id IN (SELECT unnest(?::VARCHAR[]))
+        """,
+        [story_ids],
+    ).fetchall()
+    grouped: dict[str, list[Member]] = {}
+    for story_id, *fields in rows:
+        grouped.setdefault(story_id, []).append(Member(*fields))
+    chosen = [(sid, *choose_original(ms)) for sid, ms in grouped.items()]
+    con.executemany("INSERT OR REPLACE INTO core.story_originals VALUES (?, ?, ?)", chosen)
