@@ -75,6 +75,7 @@ stories and copies in tests/dedupe_texts, exact shingle sets):
 import hashlib
 import re
 import unicodedata
+from typing import Literal
 
 import numpy as np
 
@@ -279,19 +280,52 @@ def estimate_similarity(sig_a: np.ndarray, sig_b: np.ndarray, n_a: int, n_b: int
     return jaccard, min(1.0, intersection / min(n_a, n_b))
 
 
+MatchKind = Literal["resembles", "contained"]
+
+
+def match_kind(
+    jaccard: float, containment: float, shared_sentences: int, n_sentences_a: int, n_sentences_b: int
+) -> MatchKind | None:
+    """How a candidate pair is one story: "resembles" (both texts are mostly the same), "contained" (the
+    smaller text sits inside the larger: a truncated copy or a teaser), or None (different stories).
+
+    The kinds differ in what they may merge: resemblance is symmetric and transitive enough to join stories,
+    containment is not. The lead of story A is contained both in A and in a follow-up that quotes A's lead, so
+    a contained text attaches to ONE story and never bridges two (see warehouse/stories.py).
+    """
+    smaller, larger = sorted((n_sentences_a, n_sentences_b))
+    if jaccard >= SAME_JACCARD:
+        return "resembles"
+    # a follow-up quoting 2-3 sentences of a 10+ sentence story shares ~15-25 % of them, a copy 75-100 %;
+    # measured against the larger text it is resemblance (an edited copy), against the smaller containment
+    if shared_sentences >= MIN_SHARED_SENTENCES:
+        if shared_sentences >= SAME_SENTENCE_SHARE * larger:
+            return "resembles"
+        if shared_sentences >= SAME_SENTENCE_SHARE * smaller:
+            return "contained"
+    # truncated and teaser copies: a text with one distinctive sentence must share it (else a leftover
+    # template line would be "contained" in every article)
+    if containment >= SAME_CONTAINMENT and (smaller >= MIN_SHARED_SENTENCES or shared_sentences >= 1):
+        return "contained"
+    return None
+
+
 def is_same_story(
     jaccard: float, containment: float, shared_sentences: int, n_sentences_a: int, n_sentences_b: int
 ) -> bool:
     """True when a candidate pair is one story: resemblance, containment, or shared sentences."""
-    smaller = min(n_sentences_a, n_sentences_b)
-    if jaccard >= SAME_JACCARD:
-        return True
-    # truncated and teaser copies: the smaller text sits inside the larger. A text with one distinctive
-    # sentence must share it (else a leftover template line would be "contained" in every article)
-    if containment >= SAME_CONTAINMENT and (smaller >= MIN_SHARED_SENTENCES or shared_sentences >= 1):
-        return True
-    # a follow-up quoting 2-3 sentences of a 10+ sentence story shares ~15-25 % of them, a copy 75-100 %
-    return shared_sentences >= MIN_SHARED_SENTENCES and shared_sentences >= SAME_SENTENCE_SHARE * smaller
+    return match_kind(jaccard, containment, shared_sentences, n_sentences_a, n_sentences_b) is not None
+
+
+def title_resemblance(a: str | None, b: str | None) -> float:
+    """Jaccard of the folded titles' character 3-grams (0 when either is missing): a tie-breaker only."""
+    grams = []
+    for title in (a, b):
+        folded = fold_for_matching(title or "").replace(" ", "")
+        grams.append({folded[i : i + 3] for i in range(max(0, len(folded) - 2))})
+    if not grams[0] or not grams[1]:
+        return 0.0
+    return len(grams[0] & grams[1]) / len(grams[0] | grams[1])
 
 
 def cluster(pairs: list[tuple[str, str]]) -> dict[str, str]:

@@ -21,6 +21,8 @@ from tasks.dedupe import (
     estimate_similarity,
     fold_for_matching,
     is_same_story,
+    match_kind,
+    title_resemblance,
     sentence_keys,
     shingle_hashes,
     signature_from_bytes,
@@ -388,3 +390,29 @@ def test_cluster_through_a_chain_of_copies() -> None:
     clusters = cluster(chain)
     assert set(clusters.values()) == {"a000"}
     assert cluster([]) == {}
+
+
+@pytest.mark.parametrize(
+    ("jaccard", "containment", "shared", "n_a", "n_b", "expected"),
+    [
+        (0.80, 0.95, 14, 16, 15, "resembles"),
+        (0.35, 0.90, 13, 16, 14, "resembles"),
+        (0.24, 1.00, 3, 19, 3, "contained"),
+        (0.20, 0.60, 3, 3, 19, "contained"),
+        (0.12, 0.28, 2, 19, 15, None),
+    ],
+    ids=["full-copy", "edited-copy-by-sentences", "truncated-lead", "lead-quoted-by-a-follow-up", "follow-up"],
+)
+def test_match_kind_separates_resemblance_from_containment(
+    jaccard: float, containment: float, shared: int, n_a: int, n_b: int, expected: str | None
+) -> None:
+    # a truncated lead shares all its sentences with a follow-up that quotes it: that is containment, which
+    # may attach the lead to one story but never merge the follow-up into it
+    assert match_kind(jaccard, containment, shared, n_a, n_b) == expected
+
+
+def test_title_resemblance_is_width_and_case_blind() -> None:
+    assert title_resemblance("Typhoon nears Okinawa", "TYPHOON NEARS OKINAWA") == 1.0
+    assert title_resemblance("台風、沖縄に接近", "台風､沖縄に接近") == 1.0
+    assert title_resemblance("Typhoon nears Okinawa", "Council passes budget") < 0.1
+    assert title_resemblance(None, "x") == 0.0

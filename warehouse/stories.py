@@ -180,7 +180,19 @@ GROUP BY ALL
 """
 
 
-def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[tuple[str, str, float, float]]:
+@dataclass(frozen=True)
+class Pair:
+    """A verified same-story pair; for "contained", `small` is the text inside the other."""
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+    kind: dedupe.MatchKind
+    small: str
+
+
+def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[Pair]:
     """Candidate pairs from shared keys, kept when the verification rule says same story."""
     candidates = con.execute(CANDIDATES, [new_ids, MAX_KEY_FANOUT, MAX_KEY_FANOUT]).fetchall()
     if not candidates:
@@ -207,8 +219,9 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[
             dedupe.signature_from_bytes(sig_a), dedupe.signature_from_bytes(sig_b), n_a, n_b
         )
         common = shared if shared is not None else shared_counts.get((a, b), 0)
-        if dedupe.is_same_story(jaccard, containment, int(common), s_a, s_b):
-            verified.append((a, b, jaccard, containment))
+        kind = dedupe.match_kind(jaccard, containment, int(common), s_a, s_b)
+        if kind is not None:
+            verified.append(Pair(a, b, jaccard, containment, kind, a if n_a <= n_b else b))
     return verified
 
 
@@ -229,13 +242,16 @@ def _shared_sentences(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str
     return {(a, b): n for a, b, n in rows}
 
 
-def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
-    """Index new articles, match them against all earlier ones, merge stories and re-choose originals."""
-    if not new_ids:
-        return Linked(0, 0)
-    _index_new(con, new_ids)
-    pairs = _verified_pairs(con, new_ids)
-    involved = sorted({x for a, b, *_ in pairs for x in (a, b)} | set(new_ids))
+def _story_components(
+    con: duckdb.DuckDBPyConnection, new_ids: list[str], pairs: list[Pair]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Group articles into stories: (root -> members, article -> its existing story id).
+
+    Resembling pairs and existing stories merge freely. A contained pair only attaches a group of short texts
+    (a truncated copy and its peers, not yet part of a larger story) to the single best story that contains
+    it: the lead of story A also sits inside a follow-up quoting that lead, and must not bridge the two.
+    """
+    involved = sorted({x for p in pairs for x in (p.a, p.b)} | set(new_ids))
     existing = dict(
         con.execute(
             "SELECT article_id, story_id FROM core.story_members WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
@@ -243,32 +259,83 @@ def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
         ).fetchall()
     )
     # a component may touch existing stories: pull in their members so merged stories stay whole
-    story_ids = sorted(set(existing.values()))
     members_of: dict[str, list[str]] = {}
-    if story_ids:
+    if existing:
         for article_id, story_id in con.execute(
             "SELECT article_id, story_id FROM core.story_members WHERE story_id IN (SELECT unnest(?::VARCHAR[]))",
-            [story_ids],
+            [sorted(set(existing.values()))],
         ).fetchall():
             members_of.setdefault(story_id, []).append(article_id)
             existing[article_id] = story_id
-    edges = [(a, b) for a, b, *_ in pairs]
+    edges = [(p.a, p.b) for p in pairs if p.kind == "resembles"]
     for members in members_of.values():
         edges.extend((members[0], m) for m in members[1:])
     edges.extend((i, i) for i in new_ids)
     roots = dedupe.cluster(edges)
+    attachments = _choose_attachments(con, pairs, roots)
+    roots = dedupe.cluster(edges + attachments)
     components: dict[str, list[str]] = {}
     for article_id, root in roots.items():
         components.setdefault(root, []).append(article_id)
+    return components, existing
+
+
+def _choose_attachments(
+    con: duckdb.DuckDBPyConnection, pairs: list[Pair], roots: dict[str, str]
+) -> list[tuple[str, str]]:
+    """For each group of short texts contained in other stories, the one edge to the story it belongs to."""
+    contained = [p for p in pairs if p.kind == "contained" and roots.get(p.a) != roots.get(p.b)]
+    if not contained:
+        return []
+    groups: dict[str, list[str]] = {}
+    for article_id, root in roots.items():
+        groups.setdefault(root, []).append(article_id)
+    ids = sorted({x for p in contained for x in (p.a, p.b)} | {m for p in contained for m in groups[roots[p.small]]})
+    info = {
+        row[0]: row[1:]
+        for row in con.execute(
+            """
+            SELECT a.article_id, a.title, a.url, a.based_on_url, coalesce(s.shingle_count, 0)
+            FROM core.articles a LEFT JOIN core.signatures s USING (article_id)
+            WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))
+            """,
+            [ids],
+        ).fetchall()
+    }
+    best: dict[str, tuple[tuple, tuple[str, str]]] = {}
+    for p in contained:
+        small, large = p.small, (p.b if p.small == p.a else p.a)
+        group = groups[roots[small]]
+        size_small = info[small][3]
+        # a group that already holds a text this one is a part of is a whole story: it attaches nothing
+        if any(info.get(m, (None, None, None, 0))[3] > 2 * max(size_small, 1) for m in group):
+            continue
+        title_s, _, based_on, _ = info[small]
+        title_l, url_l, _, _ = info[large]
+        score = (based_on == url_l, round(dedupe.title_resemblance(title_s, title_l), 2), p.containment, p.jaccard)
+        root = roots[small]
+        if root not in best or score > best[root][0]:
+            best[root] = (score, (small, large))
+    return [edge for _, edge in best.values()]
+
+
+def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
+    """Index new articles, match them against all earlier ones, merge stories and re-choose originals."""
+    if not new_ids:
+        return Linked(0, 0)
+    _index_new(con, new_ids)
+    pairs = _verified_pairs(con, new_ids)
+    components, existing = _story_components(con, new_ids, pairs)
     best_match: dict[str, tuple[str, float, float]] = {}
-    for a, b, jac, cont in pairs:
-        for this, other in ((a, b), (b, a)):
-            if this in best_match and best_match[this][1] >= jac:
+    for p in pairs:
+        for this, other in ((p.a, p.b), (p.b, p.a)):
+            if this in best_match and best_match[this][1] >= p.jaccard:
                 continue
-            best_match[this] = (other, jac, cont)
+            best_match[this] = (other, p.jaccard, p.containment)
     new_set = set(new_ids)
     member_rows, touched, stories_new, copies = [], [], 0, 0
     for members in components.values():
+        in_story = set(members)
         old_stories = sorted({existing[m] for m in members if m in existing})
         story_id = old_stories[0] if old_stories else "s" + min(members)
         stories_new += 0 if old_stories else 1
@@ -276,6 +343,8 @@ def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
         for m in members:
             if m in new_set or existing.get(m) != story_id:
                 match = best_match.get(m)
+                if match and match[0] not in in_story:
+                    match = None
                 member_rows.append(
                     (m, story_id, match[0] if match else None, match[1] if match else None, match[2] if match else None)
                 )
