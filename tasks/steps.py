@@ -49,15 +49,22 @@ def discover_links(
 
 
 def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list[Link]:
-    """One link per canonical URL, minus the URLs the warehouse has already seen."""
+    """One link per canonical URL, minus the URLs the warehouse has already seen, except articles whose feed or
+    sitemap says they changed after we last fetched them (their new text is loaded as a new version)."""
     unique: dict[str, Link] = {}
     for link in links:
         key = canonical_url(link.url)
         if key not in unique:
             unique[key] = link.model_copy(update={"url": key})
+        elif link.modified_at and (unique[key].modified_at is None or link.modified_at > unique[key].modified_at):
+            unique[key] = unique[key].model_copy(update={"modified_at": link.modified_at})
     seen = store.seen_urls(warehouse, list(unique))
-    fresh = [link for key, link in unique.items() if key not in seen]
+    fresh = [link for key, link in unique.items() if key not in seen or _changed_since(link, seen[key])]
     return fresh[:limit] if limit else fresh
+
+
+def _changed_since(link: Link, fetched_at: datetime | None) -> bool:
+    return fetched_at is not None and link.modified_at is not None and link.modified_at > fetched_at
 
 
 def write_run_record(

@@ -36,6 +36,13 @@ FROM staged s
 WHERE a.article_id = s.article_id AND a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at
 """
 
+# a re-fetch that found the same text only moves the last-fetched time (so the same lastmod is not re-fetched)
+TOUCH_UNCHANGED_ARTICLES = """
+UPDATE core.articles AS a SET fetched_at = s.fetched_at, run_id = s.run_id
+FROM staged s
+WHERE a.article_id = s.article_id AND a.content_hash = s.content_hash AND s.fetched_at > a.fetched_at
+"""
+
 INSERT_VERSIONS = """
 INSERT INTO core.article_versions
 SELECT DISTINCT ON (article_id, content_hash) article_id, content_hash, title, text, fetched_at, run_id
@@ -129,6 +136,7 @@ def _load_files(
             new_ids = [row[0] for row in con.execute(INSERT_NEW_ARTICLES).fetchall()]
             report.articles_new = len(new_ids)
             report.articles_updated = con.execute(UPDATE_CHANGED_ARTICLES).fetchone()[0]
+            con.execute(TOUCH_UNCHANGED_ARTICLES)
             con.execute(INSERT_VERSIONS)
             con.execute(INSERT_SEEN_FROM_ARTICLES)
         failure_files = [str(p) for p in pending["failures"]]

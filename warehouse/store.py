@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -125,17 +126,20 @@ def connect_reader(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 SEEN_URLS = """
-SELECT u.url FROM (SELECT unnest(?::VARCHAR[]) AS url) u
-WHERE EXISTS (SELECT 1 FROM core.urls_seen s WHERE s.url = u.url)
+SELECT u.url, a.fetched_at
+FROM (SELECT unnest(?::VARCHAR[]) AS url) u
+JOIN core.urls_seen s ON s.url = u.url
+LEFT JOIN core.articles a ON a.article_id = s.article_id
 """
 
 
-def seen_urls(warehouse: Path, urls: list[str]) -> set[str]:
-    """Which of these URLs the last published load already holds (fetched, or failed for good)."""
+def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
+    """Which of these URLs the last published load already holds: url -> when its article was last fetched
+    (None for a URL that failed for good)."""
     if not urls:
-        return set()
+        return {}
     con = connect_reader(warehouse)
     try:
-        return {row[0] for row in con.execute(SEEN_URLS, [urls]).fetchall()}
+        return dict(con.execute(SEEN_URLS, [urls]).fetchall())
     finally:
         con.close()
