@@ -12,6 +12,7 @@ from pydantic import Field
 from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from tasks.settings import Settings, get_settings
 from tasks.steps import (
+    commit_source_states,
     discover_task,
     load_task,
     new_run_id,
@@ -37,6 +38,8 @@ def run_links(
 ) -> LoadReport:
     """The part of a run after discovery; shared by ingest and each backfill day."""
     fresh = select_new_task(links, warehouse, max_links)
+    # a run that fetched only part of what it found must not record its sources as read
+    complete = window is None and not (max_links and len(fresh) >= max_links)
     size = settings.batch_size
     futures = [
         process_batch_task.submit(fresh[i : i + size], warehouse, run_id, n, config, settings)
@@ -53,6 +56,8 @@ def run_links(
         "extracted": sum(s.extracted for s in stats),
         "failed": sum(s.failed for s in stats),
     }
+    if complete:
+        commit_source_states(warehouse, run_id)
     write_run_record(warehouse, run_id, flow_name, started_at, config, window, counts)
     report = load_task(warehouse, run_id, settings)
     report_task(report, counts, dict(kinds))
@@ -78,7 +83,7 @@ def ingest(
     started_at = datetime.now(UTC)
     run_id = new_run_id("ingest")
     config = read_outlets_task(str(settings.outlets), outlet_ids)
-    links = discover_task(config, settings, settings.warehouse, run_id)
+    links = discover_task(config, settings, settings.warehouse, run_id, incremental=True)
     return run_links(
         links,
         config=config,

@@ -91,7 +91,7 @@ class OutletsConfig(Frozen):
         return self.model_copy(update={"outlets": [o for o in self.outlets if o.id in outlet_ids]})
 
 
-LinkVia = Literal["feed", "sitemap", "news_sitemap", "warc"]
+LinkVia = Literal["feed", "sitemap", "news_sitemap", "warc", "retry"]
 
 
 class Link(Frozen):

@@ -17,6 +17,7 @@ from tasks.http import Fetcher
 from tasks.models import Failure, Link, LoadReport, OutletsConfig, RunWindow
 from tasks.outlets import load_outlets
 from tasks.settings import Settings
+from tasks.sources import ConditionalGetter, SourceState
 from warehouse import lake, load, store
 
 log = logging.getLogger("copydesk")
@@ -32,20 +33,66 @@ def new_run_id(flow: str) -> str:
 
 
 async def _discover_all(
-    config: OutletsConfig, settings: Settings, window: RunWindow | None
-) -> tuple[list[Link], list[Failure]]:
+    config: OutletsConfig, settings: Settings, window: RunWindow | None, previous: dict[str, dict[str, SourceState]] | None
+) -> tuple[list[Link], list[Failure], list[SourceState]]:
     async with Fetcher(settings, config.allow_private_addresses) as fetcher:
-        results = await asyncio.gather(*(discover_outlet(o, fetcher, window) for o in config.outlets))
+        getters = [
+            ConditionalGetter(fetcher, o.id, previous.get(o.id, {})) if previous is not None else fetcher
+            for o in config.outlets
+        ]
+        results = await asyncio.gather(
+            *(discover_outlet(o, g, window) for o, g in zip(config.outlets, getters, strict=True))
+        )
     links = [link for found, _ in results for link in found]
     failures = [f for _, failed in results for f in failed]
-    return links, failures
+    states = [st for g in getters if isinstance(g, ConditionalGetter) for st in g.seen.values()]
+    unchanged = sum(len(g.unchanged) for g in getters if isinstance(g, ConditionalGetter))
+    if unchanged:
+        log.info("%d feeds/sitemaps unchanged since the last run (conditional GET or same body)", unchanged)
+    return links, failures, states
 
 
 def discover_links(
     config: OutletsConfig, settings: Settings, window: RunWindow | None = None
 ) -> tuple[list[Link], list[Failure]]:
     """Every article link the outlets' feeds and sitemaps list (inside the window, if any)."""
-    return asyncio.run(_discover_all(config, settings, window))
+    links, failures, _ = asyncio.run(_discover_all(config, settings, window, None))
+    return links, failures
+
+
+def _previous_states(warehouse: Path, config: OutletsConfig) -> dict[str, dict[str, SourceState]]:
+    previous: dict[str, dict[str, SourceState]] = {}
+    for row in store.source_states(warehouse, [o.id for o in config.outlets]):
+        state = SourceState(*row)
+        previous.setdefault(state.outlet_id, {})[state.url] = state
+    return previous
+
+
+def retry_links(warehouse: Path, config: OutletsConfig, max_attempts: int = 3) -> list[Link]:
+    """Links for pages that failed transiently in earlier runs and were not loaded since."""
+    return [
+        Link(url=url, outlet_id=outlet_id, via="retry", found_in=f"failures ({attempts} earlier attempts)")
+        for url, outlet_id, attempts in store.retryable_failures(warehouse, [o.id for o in config.outlets], max_attempts)
+    ]
+
+
+def stage_source_states(warehouse: Path, run_id: str, states: list[SourceState]) -> None:
+    """Park the run's feed/sitemap state outside the lake until the run's pages are all in it."""
+    if not states:
+        return
+    rows = [{**st.__dict__, "run_id": run_id} for st in states]
+    lake.write_atomic(
+        pa.Table.from_pylist(rows, schema=lake.SOURCE_SCHEMA), lake.staging_path(warehouse, f"sources-{run_id}.parquet")
+    )
+
+
+def commit_source_states(warehouse: Path, run_id: str) -> bool:
+    """Move the run's staged source state into the lake, to load with the run's pages; False if none."""
+    staged = lake.staging_path(warehouse, f"sources-{run_id}.parquet")
+    if not staged.exists():
+        return False
+    lake.promote(staged, lake.run_dir(warehouse, "sources", run_id) / "sources.parquet")
+    return True
 
 
 def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list[Link]:
@@ -98,12 +145,28 @@ def read_outlets_task(path: str, outlet_ids: list[str] | None) -> OutletsConfig:
 
 @task(name="discover", **STEP)
 def discover_task(
-    config: OutletsConfig, settings: Settings, warehouse: Path, run_id: str, window: RunWindow | None = None
+    config: OutletsConfig,
+    settings: Settings,
+    warehouse: Path,
+    run_id: str,
+    window: RunWindow | None = None,
+    incremental: bool = False,
 ) -> list[Link]:
-    """Discover links; discovery failures go to the lake as failure rows."""
-    links, failures = discover_links(config, settings, window)
+    """Discover links; discovery failures go to the lake as failure rows.
+
+    incremental (scheduled ingests): feeds and sitemaps are requested conditionally on what the last run saw,
+    and pages that failed transiently before are tried again.
+    """
+    previous = _previous_states(warehouse, config) if incremental else None
+    links, failures, states = asyncio.run(_discover_all(config, settings, window, previous))
     if failures:
         lake.write_atomic(lake.failure_rows(failures, run_id), lake.run_dir(warehouse, "failures", run_id) / "discover.parquet")
+    if incremental:
+        stage_source_states(warehouse, run_id, states)
+        retries = retry_links(warehouse, config)
+        if retries:
+            log.info("retrying %d pages that failed transiently before", len(retries))
+            links = links + retries
     log.info("discovered %d links (%d discovery failures)", len(links), len(failures))
     return links
 

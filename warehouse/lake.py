@@ -77,7 +77,21 @@ RUN_SCHEMA = pa.schema(
     ]
 )
 
-TABLES = ("articles", "failures", "runs")
+SOURCE_SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("outlet_id", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("body_hash", pa.string()),
+        ("kind", pa.string()),
+        ("checked_at", TS),
+        ("changed_at", TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+TABLES = ("articles", "failures", "runs", "sources")
 
 
 def lake_dir(warehouse: Path) -> Path:
@@ -108,6 +122,18 @@ def failure_rows(failures: Iterable[Failure], run_id: str) -> pa.Table:
     """Arrow table of failures."""
     rows = [f.model_dump(include=set(FAILURE_SCHEMA.names)) | {"run_id": run_id} for f in failures]
     return pa.Table.from_pylist(rows, schema=FAILURE_SCHEMA)
+
+
+def staging_path(warehouse: Path, name: str) -> Path:
+    """A file that is not part of the lake until promote() moves it in (never read by the loader)."""
+    return warehouse / "state" / "staging" / name
+
+
+def promote(staged: Path, path: Path) -> Path:
+    """Move a staged file into the lake atomically (same file system)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, path)
+    return path
 
 
 def write_atomic(table: pa.Table, path: Path) -> Path:

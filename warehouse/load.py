@@ -84,6 +84,12 @@ SELECT r.*, now() AS loaded_at, ? AS loaded, ? AS copies
 FROM read_parquet(?, union_by_name = true, hive_partitioning = false) r
 """
 
+UPSERT_SOURCE_STATE = """
+INSERT OR REPLACE INTO core.source_state BY NAME
+SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
+QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1
+"""
+
 RECORD_FILE = "INSERT OR IGNORE INTO core.loaded_files VALUES (?, ?, ?, now())"
 
 
@@ -147,12 +153,15 @@ def _load_files(
             report.failures = con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
         linked = stories.link_stories(con, new_ids)
         report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
+        source_files = [str(p) for p in pending["sources"]]
+        if source_files:
+            con.execute(UPSERT_SOURCE_STATE, [source_files])
         run_files = [str(p) for p in pending["runs"]]
         if run_files:
             con.execute(UPSERT_RUNS, [report.articles_new, report.copies_linked, run_files])
         for table, paths in pending.items():
             for path in paths:
-                rows = 0 if table == "runs" else None
+                rows = None
                 con.execute(RECORD_FILE, [lake.relative(warehouse, path), _run_id_of(path), rows])
         report.per_outlet = _per_outlet(con, new_ids)
         con.execute("COMMIT")

@@ -69,6 +69,19 @@ CREATE TABLE IF NOT EXISTS core.failures (
     PRIMARY KEY (run_id, stage, url)
 );
 
+-- conditional GET state of feeds and sitemaps (tasks/sources.py), committed with the run that read them
+CREATE TABLE IF NOT EXISTS core.source_state (
+    url VARCHAR PRIMARY KEY,
+    outlet_id VARCHAR,
+    etag VARCHAR,
+    last_modified VARCHAR,
+    body_hash VARCHAR,
+    kind VARCHAR,
+    checked_at TIMESTAMPTZ,
+    changed_at TIMESTAMPTZ,
+    run_id VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS core.runs (
     run_id VARCHAR PRIMARY KEY,
     flow VARCHAR,

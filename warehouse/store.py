@@ -143,3 +143,37 @@ def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
         return dict(con.execute(SEEN_URLS, [urls]).fetchall())
     finally:
         con.close()
+
+
+SOURCE_STATES = """
+SELECT url, outlet_id, etag, last_modified, body_hash, kind, checked_at, changed_at
+FROM core.source_state WHERE outlet_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+
+# transient failures (timeouts, 5xx, resets) of pages never loaded since: retried by later runs, a few times
+RETRYABLE_FAILURES = """
+SELECT f.url, any_value(f.outlet_id) AS outlet_id, count(*) AS attempts
+FROM core.failures f
+WHERE f.transient AND f.stage = 'fetch' AND f.outlet_id IN (SELECT unnest(?::VARCHAR[]))
+  AND NOT EXISTS (SELECT 1 FROM core.urls_seen s WHERE s.url = f.url)
+GROUP BY f.url
+HAVING count(*) < ? AND max(f."at") > now() - INTERVAL 14 DAY
+"""
+
+
+def source_states(warehouse: Path, outlet_ids: list[str]) -> list[tuple]:
+    """Rows of core.source_state for these outlets, as the last published load holds them."""
+    con = connect_reader(warehouse)
+    try:
+        return con.execute(SOURCE_STATES, [outlet_ids]).fetchall()
+    finally:
+        con.close()
+
+
+def retryable_failures(warehouse: Path, outlet_ids: list[str], max_attempts: int) -> list[tuple[str, str, int]]:
+    """(url, outlet_id, attempts) of pages that failed transiently and were not loaded since."""
+    con = connect_reader(warehouse)
+    try:
+        return con.execute(RETRYABLE_FAILURES, [outlet_ids, max_attempts]).fetchall()
+    finally:
+        con.close()
