@@ -419,18 +419,21 @@ def _document_text(body: bytes) -> str:
     return _XML_DECLARATION.sub("", text, count=1)
 
 
-def _parse_tree(text: str, url: str, wrong_kind: str) -> etree._Element:
+def _parse_tree(text: str, url: str, wrong_kind: str) -> tuple[etree._Element, str | None]:
+    """The document's root and, when libxml2 had to recover from broken markup, its first error."""
     if _HTML_START.match(text[:4096]):
         raise DiscoveryError(wrong_kind, "an HTML page, not XML")
+    parser = _xml_parser()
     try:
-        root = etree.fromstring(_clean_markup(text).encode("utf-8"), _xml_parser(), base_url=url)
+        root = etree.fromstring(_clean_markup(text).encode("utf-8"), parser, base_url=url)
     except etree.XMLSyntaxError as exc:
         raise DiscoveryError(wrong_kind, f"not XML: {exc}") from exc
     if root is None:
         raise DiscoveryError(wrong_kind, "no XML element found")
     if _local(root) == "html":
         raise DiscoveryError(wrong_kind, "an HTML page, not XML")
-    return root
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    return root, (f"line {errors[0].line}: {errors[0].message}" if errors else None)
 
 
 def _local(node: etree._Element) -> str:
@@ -695,10 +698,13 @@ def _feed_links(root: etree._Element, feed_url: str, outlet_id: str) -> list[Lin
 
 def parse_feed(body: bytes, feed_url: str, outlet_id: str) -> list[Link]:
     """Links in an RSS 0.9x/1.0/2.0 or Atom 0.3/1.0 document; raises DiscoveryError when it is not a feed."""
-    root = _parse_tree(_document_text(body), feed_url, "not_a_feed")
+    root, broken = _parse_tree(_document_text(body), feed_url, "not_a_feed")
     links = _feed_links(root, feed_url, outlet_id)
     if links is None:
         raise DiscoveryError("not_a_feed", f"root element <{_local(root)}> is not RSS or Atom")
+    if broken and not links:
+        # recovery keeps what parses; a broken feed that yields nothing is an outlet problem worth a row
+        raise DiscoveryError("malformed", f"not well-formed XML and no items recovered ({broken})")
     return links
 
 
@@ -718,7 +724,7 @@ def parse_sitemap(body: bytes, sitemap_url: str, outlet_id: str) -> SitemapParse
     text = _document_text(body)
     if text.startswith(("http://", "https://")):
         return _text_sitemap(text, sitemap_url, outlet_id)
-    root = _parse_tree(text, sitemap_url, "not_a_sitemap")
+    root, broken = _parse_tree(text, sitemap_url, "not_a_sitemap")
     name = _local(root)
     if name == "sitemapindex":
         children = []
@@ -744,6 +750,8 @@ def parse_sitemap(body: bytes, sitemap_url: str, outlet_id: str) -> SitemapParse
                 modified_at=parse_date(_text(_first(entry, "lastmod"))),
                 description=None,
             ))
+        if broken and not links:
+            raise DiscoveryError("malformed", f"not well-formed XML and no URLs recovered ({broken})")
         return SitemapParse(links=links)
     # sitemaps.org accepts RSS and Atom feeds as sitemaps
     feed = _feed_links(root, sitemap_url, outlet_id)

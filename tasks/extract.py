@@ -85,6 +85,7 @@ from lxml.html import HtmlElement, document_fromstring
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from trafilatura.utils import load_html
 
+from tasks.botwall import INTERSTITIAL_RE, has_challenge_marker
 from tasks.clean import (
     CREDIT_DATE_RE,
     CREDIT_HEAD_LINES,
@@ -821,20 +822,6 @@ def pick_authors(page: PageMeta, trafilatura_author: str | None, org_names: Iter
 
 
 # markup only bot-challenge pages carry
-CHALLENGE_MARKERS = (
-    "cf-browser-verification", "cf_chl_", "/cdn-cgi/challenge-platform/", "cf-challenge", "px-captcha",
-    "_incapsula_resource", "captcha-delivery.com", "geo.captcha-delivery", "perimeterx", "awswaf",
-)  # fmt: skip
-# words an interstitial shows; real pages print some of them too (noscript notes, comment captchas), so
-# they count only on a page with almost no text and no article markup
-INTERSTITIAL_RE = re.compile(
-    r"just a moment|checking your browser|attention required|pardon our interruption"
-    r"|are you a (?:robot|human)|unusual traffic|access denied|access to this page has been denied"
-    r"|you don'?t have permission to access"
-    r"|(?:please )?enable javascript|javascript is disabled|verify (?:that )?you are (?:a )?human"
-    r"|request unsuccessful|bot verification|captcha",
-    re.IGNORECASE,
-)
 BLOCKED_MAX_TEXT = 600
 INTERSTITIAL_MAX_TEXT = 200
 PAYWALL_TEXT_RE = re.compile(
@@ -912,7 +899,7 @@ def _is_blocked(html: str, tree: HtmlElement, page: PageMeta, text_len: int) -> 
     """True for bot challenges, captchas and access-denied or enable-JavaScript interstitials."""
     if text_len > BLOCKED_MAX_TEXT:
         return False
-    if any(marker in html[:300_000].lower() for marker in CHALLENGE_MARKERS):
+    if has_challenge_marker(html):
         return True
     has_article_markup = page.article_ld or (page.first("og:type") or "").lower() == "article"
     if text_len > INTERSTITIAL_MAX_TEXT or has_article_markup:

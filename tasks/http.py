@@ -2,7 +2,8 @@
 
 Error kinds (FetchError.kind), as stored in `failures.kind`:
   timeout, connection_error, dns_error, http_error, too_large, too_many_redirects, bad_redirect,
-  forbidden_address, robots_disallowed, host_backoff, bad_url, bad_encoding, not_html, empty, internal_error.
+  forbidden_address, robots_disallowed, host_backoff, bad_url, bad_encoding, not_html, empty, internal_error,
+  blocked (a 401/403/429/503 answer that is a bot wall: a JavaScript challenge, captcha or access-denied page).
 """
 
 import asyncio
@@ -22,6 +23,7 @@ import charset_normalizer
 import httpx
 from protego import Protego
 
+from tasks.botwall import ERROR_BODY_SNIFF_BYTES, is_wall_response
 from tasks.models import Failure, Link, Page
 from tasks.settings import Settings
 
@@ -36,6 +38,8 @@ FEED_ACCEPT = (
 ACCEPT_ENCODING = "gzip, deflate"
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+# statuses bot walls answer with (Cloudflare, Akamai, DataDome, PerimeterX ...)
+WALL_STATUSES = {401, 403, 429, 503}
 # 501 and 505 say the server will never do this, so retrying them only adds load
 NEVER_TRANSIENT_5XX = {501, 505}
 # a host whose requests keep failing after all retries is given up for the rest of the run
@@ -523,8 +527,7 @@ class Fetcher:
                     raise PermanentError("bad_redirect", f"invalid Location {location!r}: {exc}") from exc
                 continue
             if hop.status >= 400:
-                error_type = TransientError if _is_transient_status(hop.status) else PermanentError
-                raise error_type("http_error", f"HTTP {hop.status}", http_status=hop.status)
+                raise _status_error(hop)
             return Response(url=url, final_url=current, status=hop.status, headers=hop.headers, body=hop.body)
         raise PermanentError(
             "too_many_redirects", f"more than {self._settings.max_redirects} redirects from {url}"
@@ -571,7 +574,7 @@ class Fetcher:
                 if not _is_transient_status(response.status):
                     host.consecutive_failures = 0
                     return response
-                failure = TransientError("http_error", f"HTTP {response.status}", http_status=response.status)
+                failure = _status_error(response)
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
             if attempt >= self._settings.max_retries:
                 host.consecutive_failures += 1
@@ -649,17 +652,37 @@ class Fetcher:
         response = await self._client.send(request, stream=True)
         try:
             status = response.status_code
-            # redirects, 304 and errors carry nothing we use; closing drops the connection instead
-            body = (
-                b""
-                if status in REDIRECT_STATUSES or status == 304 or status >= 400
-                else await self._read(response)
-            )
+            # redirects, 304 and most errors carry nothing we use; closing drops the connection instead.
+            # the statuses bot walls answer with get their first bytes read, to tell a wall from an error
+            if status in WALL_STATUSES:
+                body = await self._read_prefix(response, ERROR_BODY_SNIFF_BYTES)
+            elif status in REDIRECT_STATUSES or status == 304 or status >= 400:
+                body = b""
+            else:
+                body = await self._read(response)
             return Response(
                 url=url, final_url=url, status=status, headers=dict(response.headers.items()), body=body
             )
         finally:
             await response.aclose()
+
+    async def _read_prefix(self, response: httpx.Response, limit: int) -> bytes:
+        """At most `limit` bytes of the (inflated) body; the rest is never read."""
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        inflater = _Inflater("gzip" if encoding == "x-gzip" else encoding, 4 * limit) if encoding in (
+            "gzip", "x-gzip", "deflate") else None
+        parts: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_raw():
+                pieces = inflater.feed(chunk) if inflater else [chunk]
+                parts.extend(pieces)
+                size += sum(len(p) for p in pieces)
+                if size >= limit:
+                    break
+        except (PermanentError, zlib.error, httpx.TransportError):
+            pass  # a sniff, not a download: whatever arrived is enough
+        return b"".join(parts)[:limit]
 
     async def _read(self, response: httpx.Response) -> bytes:
         limit = self._settings.max_body_bytes
@@ -686,6 +709,15 @@ class Fetcher:
         if inflater is not None:
             parts.append(inflater.flush())
         return b"".join(parts)
+
+
+def _status_error(response: Response) -> FetchError:
+    """The error for a final HTTP status >= 400: 'blocked' for a bot wall, 'http_error' otherwise. A wall may
+    lift, so it counts as transient and later runs try the page again (a few times)."""
+    if response.status in WALL_STATUSES and is_wall_response(response.headers, response.body):
+        return TransientError("blocked", f"HTTP {response.status}: bot wall or challenge page", http_status=response.status)
+    error_type = TransientError if _is_transient_status(response.status) else PermanentError
+    return error_type("http_error", f"HTTP {response.status}", http_status=response.status)
 
 
 def _is_transient_status(status: int) -> bool:
