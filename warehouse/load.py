@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from tasks.models import LoadReport
 from warehouse import lake, stories
@@ -93,6 +95,29 @@ QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1
 RECORD_FILE = "INSERT OR IGNORE INTO core.loaded_files VALUES (?, ?, ?, now())"
 
 
+QUARANTINE_FAILURE = """
+INSERT OR IGNORE INTO core.failures VALUES (?, ?, NULL, 'load', 'corrupt_lake_file', ?, NULL, false, now())
+"""
+
+
+def _quarantine_unreadable(warehouse: Path, pending: dict[str, list[Path]]) -> list[tuple[str, str]]:
+    """Move lake files whose Parquet footer cannot be read out of the way, so one damaged file (a disk fault,
+    a hand edit) cannot block every later load; returns (lake path, error) for the failures table."""
+    bad: list[tuple[str, str]] = []
+    for table, paths in pending.items():
+        for path in list(paths):
+            try:
+                pq.read_metadata(path)
+            except (OSError, pa.ArrowInvalid) as exc:
+                target = lake.lake_dir(warehouse) / "quarantine" / table / path.parent.name / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                bad.append((lake.relative(warehouse, path), f"unreadable Parquet, moved to {target}: {exc}"[:500]))
+                path.replace(target)
+                paths.remove(path)
+                log.error("quarantined unreadable lake file %s: %s", path, exc)
+    return bad
+
+
 def _pending(con: duckdb.DuckDBPyConnection, warehouse: Path) -> dict[str, list[Path]]:
     done = {row[0] for row in con.execute("SELECT path FROM core.loaded_files").fetchall()}
     return {
@@ -116,24 +141,32 @@ def load_pending(warehouse: Path, *, lock_timeout_s: float = 3600.0, holder: str
         con = open_loader(warehouse)
         try:
             pending = _pending(con, warehouse)
+            quarantined = _quarantine_unreadable(warehouse, pending)
             files = [p for paths in pending.values() for p in paths]
             report.files = len(files)
-            if files:
-                _load_files(con, warehouse, pending, report)
+            if files or quarantined:
+                _load_files(con, warehouse, pending, report, quarantined)
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        if files or not published_path(warehouse).exists():
+        if files or quarantined or not published_path(warehouse).exists():
             publish(warehouse)
         report.load_s = round(time.monotonic() - started, 3)
     return report
 
 
 def _load_files(
-    con: duckdb.DuckDBPyConnection, warehouse: Path, pending: dict[str, list[Path]], report: LoadReport
+    con: duckdb.DuckDBPyConnection,
+    warehouse: Path,
+    pending: dict[str, list[Path]],
+    report: LoadReport,
+    quarantined: list[tuple[str, str]],
 ) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
+        for path, error in quarantined:
+            con.execute(QUARANTINE_FAILURE, [report.run_id or "load", path, error])
+        report.failures += len(quarantined)
         new_ids: list[str] = []
         article_files = [str(p) for p in pending["articles"]]
         if article_files:
@@ -150,7 +183,7 @@ def _load_files(
             before = con.execute("SELECT count(*) FROM core.failures").fetchone()[0]
             con.execute(INSERT_FAILURES, [failure_files])
             con.execute(INSERT_SEEN_FROM_FAILURES, [failure_files])
-            report.failures = con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
+            report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
         linked = stories.link_stories(con, new_ids)
         report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
         source_files = [str(p) for p in pending["sources"]]
