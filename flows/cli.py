@@ -19,6 +19,7 @@ from rich.table import Table  # noqa: E402
 
 from tasks.outlets import OutletsFileError, load_outlets  # noqa: E402
 from tasks.settings import get_settings  # noqa: E402
+from warehouse.store import LoadLockTimeout  # noqa: E402
 
 app = typer.Typer(help="copydesk: a news ETL that folds syndicated copies into stories, queryable with SQL.",
                   no_args_is_help=True, add_completion=False)
@@ -39,10 +40,10 @@ class Format(str, Enum):
     json = "json"
 
 
-def _check_outlets(path: Path) -> None:
+def _check_outlets(path: Path, outlet_ids: list[str] | None = None) -> None:
     try:
-        load_outlets(path)
-    except OutletsFileError as exc:
+        load_outlets(path).select(outlet_ids)
+    except (OutletsFileError, ValueError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
 
@@ -56,7 +57,7 @@ def ingest(
 ) -> None:
     """Fetch new articles from the outlets, fold copies into stories, load the warehouse."""
     settings = get_settings(outlets=outlets, warehouse=warehouse)
-    _check_outlets(settings.outlets)
+    _check_outlets(settings.outlets, outlet)
     from flows.ingest import ingest as ingest_flow
     from tasks.batch import shutdown_pool
 
@@ -65,6 +66,10 @@ def ingest(
             outlets=str(settings.outlets), warehouse=str(settings.warehouse), outlet_ids=outlet or None,
             max_links=max_links,
         )
+    except (LoadLockTimeout, duckdb.Error, OSError) as exc:
+        # page and outlet problems never get here (they are failure rows); this is the load or the disk
+        err.print(f"[bold red]error:[/] the run could not be loaded: {exc}", highlight=False)
+        raise typer.Exit(1) from None
     finally:
         shutdown_pool()
     console.print(

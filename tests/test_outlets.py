@@ -84,3 +84,14 @@ def test_cli_exits_2_naming_the_field(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(OutletsFileError, match="cannot read outlets file"):
         load_outlets(tmp_path / "nope.yaml")
+
+
+def test_cli_exits_2_for_an_unknown_outlet_id(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "ingest", "--outlets", str(REPO / "deploy" / "outlets.yaml"),
+         "--outlet", "no-such-outlet", "--warehouse", str(tmp_path / "wh")],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "unknown outlet ids: no-such-outlet" in result.stderr
+    assert not (tmp_path / "wh").exists()
