@@ -87,7 +87,9 @@ def measure(label: str, pages: int, service_s: float, crawl_delay: float | None,
     thread.start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        links = [Link(url=f"{base}/a/{i}.html", outlet_id="o", via="feed", found_in="bench") for i in range(pages)]
+        links = [
+            Link(url=f"{base}/a/{i}.html", outlet_id="o", via="feed", found_in="bench") for i in range(pages)
+        ]
         started = time.monotonic()
         fetched, failed = fetch_pages_sync(links, Settings(**settings), allow_private_addresses=True)
         elapsed = time.monotonic() - started
@@ -123,22 +125,25 @@ def main() -> None:
     lines = [
         "# Politeness observed at the server",
         "",
-        f"Command: `.venv/bin/python -m bench.politeness --pages {args.pages} --service-ms {args.service_ms:g}`  ",
-        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. One loopback host; the server sleeps {args.service_ms:g} ms"
-        " per request and records arrivals and requests in flight.",
+        f"Command: `.venv/bin/python -m bench.politeness --pages {args.pages} "
+        f"--service-ms {args.service_ms:g}`  ",
+        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. One loopback host; the server sleeps "
+        f"{args.service_ms:g} ms per request and records arrivals and requests in flight.",
         "",
-        "| setting | pages | fetched | failed | seconds | max requests in any 1 s | mean req/s | max in flight |",
+        "| setting | pages | fetched | failed | seconds | max requests in any 1 s | mean req/s "
+        "| max in flight |",
         "|---|---|---|---|---|---|---|---|",
         *[
-            f"| {r['label']} | {r['pages']} | {r['fetched']} | {r['failed']} | {r['seconds']:.2f} | {r['max_per_s']} "
-            f"| {r['mean_per_s']:.1f} | {r['max_in_flight']} |"
+            f"| {r['label']} | {r['pages']} | {r['fetched']} | {r['failed']} | {r['seconds']:.2f} "
+            f"| {r['max_per_s']} | {r['mean_per_s']:.1f} | {r['max_in_flight']} |"
             for r in runs
         ],
         "",
-        "Concurrency per host never exceeds the setting; a minimum interval or a robots.txt Crawl-delay caps",
-        "the rate at 1/interval requests per second (Crawl-delay is honoured up to 60 s). The defaults (4 requests",
-        "in flight per host, no interval, like common crawler defaults) let a fast host be fetched as fast as it",
-        "answers; set COPYDESK_MIN_HOST_INTERVAL_S for outlets that ask for less.",
+        "Concurrency per host never exceeds the setting; a minimum interval or a robots.txt Crawl-delay",
+        "caps the rate at 1/interval requests per second (Crawl-delay is honoured up to 60 s). The",
+        "defaults (4 requests in flight per host, no interval, like common crawler defaults) let a fast",
+        "host be fetched as fast as it answers; set COPYDESK_MIN_HOST_INTERVAL_S for outlets that ask",
+        "for less.",
     ]
     text = "\n".join(lines) + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -60,7 +60,7 @@ def _header(headers: object, name: str) -> str | None:
 
 
 class ConditionalGetter:
-    """A DocumentGetter that makes requests conditional on what an earlier run saw, and records what it sees."""
+    """A DocumentGetter making requests conditional on what an earlier run saw; records what it sees."""
 
     def __init__(self, inner: DocumentGetter, outlet_id: str, previous: dict[str, SourceState]) -> None:
         self._inner = inner
@@ -88,16 +88,28 @@ class ConditionalGetter:
         if response.status == 304 and previous is not None:
             self.unchanged.add(url)
             self.seen[url] = SourceState(
-                url, self._outlet_id, previous.etag, previous.last_modified, previous.body_hash, previous.kind,
-                now, previous.changed_at,
+                url,
+                self._outlet_id,
+                previous.etag,
+                previous.last_modified,
+                previous.body_hash,
+                previous.kind,
+                now,
+                previous.changed_at,
             )
             return response
         body_hash = hashlib.sha256(response.body).hexdigest()
         kind = document_kind(response.body)
         same = previous is not None and previous.body_hash == body_hash
         self.seen[url] = SourceState(
-            url, self._outlet_id, _header(response.headers, "etag"), _header(response.headers, "last-modified"),
-            body_hash, kind, now, previous.changed_at if same and previous else now,
+            url,
+            self._outlet_id,
+            _header(response.headers, "etag"),
+            _header(response.headers, "last-modified"),
+            body_hash,
+            kind,
+            now,
+            previous.changed_at if same and previous else now,
         )
         if same and kind != "sitemap_index":
             self.unchanged.add(url)

@@ -33,7 +33,10 @@ def new_run_id(flow: str) -> str:
 
 
 async def _discover_all(
-    config: OutletsConfig, settings: Settings, window: RunWindow | None, previous: dict[str, dict[str, SourceState]] | None
+    config: OutletsConfig,
+    settings: Settings,
+    window: RunWindow | None,
+    previous: dict[str, dict[str, SourceState]] | None,
 ) -> tuple[list[Link], list[Failure], list[SourceState]]:
     async with Fetcher(settings, config.allow_private_addresses) as fetcher:
         getters = [
@@ -72,7 +75,9 @@ def retry_links(warehouse: Path, config: OutletsConfig, max_attempts: int = 3) -
     """Links for pages that failed transiently in earlier runs and were not loaded since."""
     return [
         Link(url=url, outlet_id=outlet_id, via="retry", found_in=f"failures ({attempts} earlier attempts)")
-        for url, outlet_id, attempts in store.retryable_failures(warehouse, [o.id for o in config.outlets], max_attempts)
+        for url, outlet_id, attempts in store.retryable_failures(
+            warehouse, [o.id for o in config.outlets], max_attempts
+        )
     ]
 
 
@@ -82,7 +87,8 @@ def stage_source_states(warehouse: Path, run_id: str, states: list[SourceState])
         return
     rows = [{**st.__dict__, "run_id": run_id} for st in states]
     lake.write_atomic(
-        pa.Table.from_pylist(rows, schema=lake.SOURCE_SCHEMA), lake.staging_path(warehouse, f"sources-{run_id}.parquet")
+        pa.Table.from_pylist(rows, schema=lake.SOURCE_SCHEMA),
+        lake.staging_path(warehouse, f"sources-{run_id}.parquet"),
     )
 
 
@@ -96,14 +102,16 @@ def commit_source_states(warehouse: Path, run_id: str) -> bool:
 
 
 def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list[Link]:
-    """One link per canonical URL, minus the URLs the warehouse has already seen, except articles whose feed or
-    sitemap says they changed after we last fetched them (their new text is loaded as a new version)."""
+    """One link per canonical URL, minus the URLs the warehouse has already seen, except articles whose
+    feed or sitemap says they changed after we last fetched them (the new text loads as a new version)."""
     unique: dict[str, Link] = {}
     for link in links:
         key = canonical_url(link.url)
         if key not in unique:
             unique[key] = link.model_copy(update={"url": key})
-        elif link.modified_at and (unique[key].modified_at is None or link.modified_at > unique[key].modified_at):
+        elif link.modified_at and (
+            unique[key].modified_at is None or link.modified_at > unique[key].modified_at
+        ):
             unique[key] = unique[key].model_copy(update={"modified_at": link.modified_at})
     seen = store.seen_urls(warehouse, list(unique))
     fresh = [link for key, link in unique.items() if key not in seen or _changed_since(link, seen[key])]
@@ -134,7 +142,10 @@ def write_run_record(
         "outlet_ids": [o.id for o in config.outlets],
         **{k: counts.get(k, 0) for k in ("discovered", "new", "fetched", "extracted", "failed")},
     }
-    lake.write_atomic(pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA), lake.run_dir(warehouse, "runs", run_id) / "run.parquet")
+    lake.write_atomic(
+        pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA),
+        lake.run_dir(warehouse, "runs", run_id) / "run.parquet",
+    )
 
 
 @task(name="read-outlets", **STEP)
@@ -160,7 +171,10 @@ def discover_task(
     previous = _previous_states(warehouse, config) if incremental else None
     links, failures, states = asyncio.run(_discover_all(config, settings, window, previous))
     if failures:
-        lake.write_atomic(lake.failure_rows(failures, run_id), lake.run_dir(warehouse, "failures", run_id) / "discover.parquet")
+        lake.write_atomic(
+            lake.failure_rows(failures, run_id),
+            lake.run_dir(warehouse, "failures", run_id) / "discover.parquet",
+        )
     if incremental:
         stage_source_states(warehouse, run_id, states)
         retries = retry_links(warehouse, config)
@@ -207,6 +221,7 @@ def report_task(report: LoadReport, counts: dict[str, int], failures_by_kind: di
         markdown=(
             f"### run {report.run_id}\n\n"
             + "\n".join(f"- {k}: {v}" for k, v in counts.items())
-            + f"\n- loaded: {report.articles_new}\n- copies linked: {report.copies_linked}\n\n#### failures by kind\n{summary}\n"
+            + f"\n- loaded: {report.articles_new}\n- copies linked: {report.copies_linked}\n\n"
+            + f"#### failures by kind\n{summary}\n"
         ),
     )

@@ -49,7 +49,10 @@ def _start(web: Web, warehouse: Path, api: str, log: Path) -> subprocess.Popen:
     with open(log, "ab") as out:
         return subprocess.Popen(
             [COPYDESK, "ingest", "--outlets", str(web.outlets), "--warehouse", str(warehouse)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 
@@ -81,7 +84,10 @@ def _loading(warehouse: Path) -> bool:
 def _counts(warehouse: Path) -> dict[str, int]:
     con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
     try:
-        one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+
+        def one(sql: str) -> int:
+            return con.execute(sql).fetchone()[0]
+
         return {
             "articles": one("SELECT count(*) FROM articles"),
             "distinct_urls": one("SELECT count(DISTINCT url) FROM articles"),
@@ -108,7 +114,9 @@ def test_kill_during_fetch_write_and_load_loses_and_doubles_nothing(
 ) -> None:
     warehouse = tmp_path / "wh"
     log = tmp_path / "ingest.log"
-    article_pages = lambda: sum(1 for r in list(web.server.requests) if "/article" in r or r.endswith(".html"))  # noqa: E731
+
+    def article_pages() -> int:
+        return sum(1 for r in list(web.server.requests) if r.endswith(".html"))
 
     # 1. mid-fetch: some article pages requested, nothing written yet
     before = article_pages()
@@ -116,7 +124,11 @@ def test_kill_during_fetch_write_and_load_loses_and_doubles_nothing(
     assert _article_files(warehouse) == 0
     # 2. mid-write: the run's first batch files are in the lake, more are being fetched and written
     files_before = _article_files(warehouse)
-    killed.append(_kill_when(_start(web, warehouse, prefect_server, log), lambda: _article_files(warehouse) > files_before))
+    killed.append(
+        _kill_when(
+            _start(web, warehouse, prefect_server, log), lambda: _article_files(warehouse) > files_before
+        )
+    )
     pending_after_write_kill = _article_files(warehouse)
     # 3. mid-load: the loader holds the lock for this run's load
     killed.append(_kill_when(_start(web, warehouse, prefect_server, log), lambda: _loading(warehouse)))
@@ -130,7 +142,9 @@ def test_kill_during_fetch_write_and_load_loses_and_doubles_nothing(
     assert final.wait(timeout=300) == 0, log.read_text()[-3000:]
     counts = _counts(warehouse)
     _consistent(counts)
-    assert counts["articles"] == web.articles, "every article was either loaded from the lake or fetched again"
+    assert counts["articles"] == web.articles, (
+        "every article was either loaded from the lake or fetched again"
+    )
     assert counts["loaded_files"] == len(list((warehouse / "lake").glob("*/run=*/*.parquet")))
 
     # 5. and a rerun over the same outlets adds nothing
@@ -139,7 +153,9 @@ def test_kill_during_fetch_write_and_load_loses_and_doubles_nothing(
     assert _counts(warehouse)["articles"] == web.articles
 
 
-def test_two_ingests_at_once_neither_corrupt_nor_duplicate(web: Web, prefect_server: str, tmp_path: Path) -> None:
+def test_two_ingests_at_once_neither_corrupt_nor_duplicate(
+    web: Web, prefect_server: str, tmp_path: Path
+) -> None:
     warehouse = tmp_path / "wh"
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     procs = [_start(web, warehouse, prefect_server, log) for log in logs]

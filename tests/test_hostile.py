@@ -27,7 +27,8 @@ def article(title: str, published: str = "2025-06-18T09:00:00+00:00", body: str 
     paragraphs = "".join(f"<p>{s.strip()}.</p>" for s in body.split(".") if s.strip())
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f'<meta property="og:type" content="article"><meta property="article:published_time" content="{published}">'
+        '<meta property="og:type" content="article">'
+        f'<meta property="article:published_time" content="{published}">'
         f"</head><body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
     )
 
@@ -38,26 +39,36 @@ def rss(items: list[str], extra: str = "") -> str:
         "<pubDate>Wed, 18 Jun 2025 09:00:00 +0000</pubDate></item>"
         for p in items
     )
-    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>H</title>{extra}{entries}</channel></rss>'
+    head = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>H</title>'
+    return f"{head}{extra}{entries}</channel></rss>"
 
 
 PAGES = {
     "good-1.html": article("Harbour dredging to start in July"),
-    "good-2.html": article("Ferry timetable changes for the summer", body=GOOD_BODY.replace("harbour", "ferry")),
-    "future-date.html": article("Council sets budget hearing dates", published="2099-01-01T00:00:00+00:00",
-                                body=GOOD_BODY.replace("dredging", "budget")),
-    "invalid-date.html": article("Library extends weekend opening hours", published="31/31/2025 99:99",
-                                 body=GOOD_BODY.replace("dredging", "library")),
+    "good-2.html": article(
+        "Ferry timetable changes for the summer", body=GOOD_BODY.replace("harbour", "ferry")
+    ),
+    "future-date.html": article(
+        "Council sets budget hearing dates",
+        published="2099-01-01T00:00:00+00:00",
+        body=GOOD_BODY.replace("dredging", "budget"),
+    ),
+    "invalid-date.html": article(
+        "Library extends weekend opening hours",
+        published="31/31/2025 99:99",
+        body=GOOD_BODY.replace("dredging", "library"),
+    ),
     "empty.html": "",
     "no-article.html": "<!DOCTYPE html><html><head><title>Sections</title></head><body><ul>"
     + "".join(f'<li><a href="/hostile/s{i}.html">Section headline number {i}</a></li>' for i in range(40))
     + "</ul></body></html>",
-    "soft-404.html": "<!DOCTYPE html><html><head><title>Page not found</title></head><body><h1>Page not found</h1>"
-    "<p>Sorry, the page you are looking for does not exist.</p></body></html>",
+    "soft-404.html": "<!DOCTYPE html><html><head><title>Page not found</title></head><body>"
+    "<h1>Page not found</h1><p>Sorry, the page you are looking for does not exist.</p></body></html>",
     "js-wall-403.html": "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
     "<noscript>Please enable JavaScript and cookies to continue</noscript></body></html>",
     "js-wall-202.html": "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
-    "<p>Checking your browser before accessing the site. Please enable JavaScript and cookies to continue.</p>"
+    "<p>Checking your browser before accessing the site. "
+    "Please enable JavaScript and cookies to continue.</p>"
     "</body></html>",
 }
 HEADERS = {
@@ -96,10 +107,13 @@ def build_hostile_site(root: Path) -> None:
     # undefined entities and a declared encoding that is wrong for the bytes
     (site / "feeds" / "entities.xml").write_bytes(
         rss(LISTED[6:], extra="<description>Caf&eacute; news &nbsp;&copy;</description>")
-        .replace('encoding="utf-8"', 'encoding="iso-8859-1"').encode("utf-8")
+        .replace('encoding="utf-8"', 'encoding="iso-8859-1"')
+        .encode("utf-8")
     )
     (site / "feeds" / "truncated.xml").write_text(rss(["good-1.html", "good-2.html"])[:-40], encoding="utf-8")
-    (site / "feeds" / "malformed.xml").write_text("<rss><channel><item><title>oops</item></rss", encoding="utf-8")
+    (site / "feeds" / "malformed.xml").write_text(
+        "<rss><channel><item><title>oops</item></rss", encoding="utf-8"
+    )
     (site / "feeds" / "empty.xml").write_text("", encoding="utf-8")
     (site / "sitemap_index.xml").write_text(
         '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -113,7 +127,8 @@ def build_hostile_site(root: Path) -> None:
         encoding="utf-8",
     )
     feeds = "\n".join(
-        f'      - "{{{{BASE}}}}/hostile/feeds/{n}"' for n in ("main.xml", "entities.xml", "truncated.xml", "malformed.xml", "empty.xml")
+        f'      - "{{{{BASE}}}}/hostile/feeds/{n}"'
+        for n in ("main.xml", "entities.xml", "truncated.xml", "malformed.xml", "empty.xml")
     )
     (root / "outlets.yaml").write_text(
         "allow_private_addresses: true\noutlets:\n  - id: hostile\n"
@@ -160,7 +175,9 @@ def test_each_bad_input_is_a_clear_failure_row(hostile_run: tuple, path: str) ->
 def test_good_articles_land_and_bad_dates_never_do(hostile_run: tuple) -> None:
     base, warehouse, report = hostile_run
     rows = dict(_rows(warehouse, "SELECT url, published_at FROM articles"))
-    assert set(rows) == {base + p for p in ("good-1.html", "good-2.html", "future-date.html", "invalid-date.html")}
+    assert set(rows) == {
+        base + p for p in ("good-1.html", "good-2.html", "future-date.html", "invalid-date.html")
+    }
     now = datetime.now(UTC)
     assert all(ts is None or ts <= now for ts in rows.values()), "no future publication time is loaded"
     # the feed's date stands in for the page's impossible ones
@@ -174,4 +191,6 @@ def test_the_run_is_recorded_and_nothing_is_stored_twice(hostile_run: tuple) -> 
     _, warehouse, _ = hostile_run
     ((failed, extracted),) = _rows(warehouse, "SELECT failed, extracted FROM runs")
     assert extracted == 4 and failed >= len(EXPECTED_FAILURES) - 2
-    assert _rows(warehouse, "SELECT count(*), count(DISTINCT url) FROM failures")[0][0] == len(EXPECTED_FAILURES)
+    assert _rows(warehouse, "SELECT count(*), count(DISTINCT url) FROM failures")[0][0] == len(
+        EXPECTED_FAILURES
+    )

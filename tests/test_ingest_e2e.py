@@ -93,8 +93,12 @@ def test_every_fixture_article_lands_once(world: World) -> None:
     assert len(urls) == EXPECTED["totals"]["articles"]
 
 
-@pytest.mark.parametrize(("outlet_id", "path", "truth"), expected_articles(), ids=lambda v: v if isinstance(v, str) else "")
-def test_article_fields_match_the_page(world: World, outlet_id: str, path: str, truth: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("outlet_id", "path", "truth"), expected_articles(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_article_fields_match_the_page(
+    world: World, outlet_id: str, path: str, truth: dict[str, Any]
+) -> None:
     row = world.article(path)
     assert row["outlet_id"] == outlet_id
     assert row["title"] == truth["title"]
@@ -110,14 +114,22 @@ def test_article_fields_match_the_page(world: World, outlet_id: str, path: str, 
     assert row["story_id"] is not None
 
 
-@pytest.mark.parametrize(("outlet_id", "failure"), expected_failures(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("outlet_id", "failure"), expected_failures(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_bad_pages_become_failure_rows(world: World, outlet_id: str, failure: dict[str, Any]) -> None:
     rows = world.query(
-        "SELECT stage, kind, http_status, outlet_id, error FROM failures WHERE url = ?", [world.url(failure["path"])]
+        "SELECT stage, kind, http_status, outlet_id, error FROM failures WHERE url = ?",
+        [world.url(failure["path"])],
     )
     assert len(rows) == 1, "one failure row, not one per run"
     stage, kind, status, outlet, error = rows[0]
-    assert (stage, kind, status, outlet) == (failure["stage"], failure["kind"], failure["http_status"], outlet_id)
+    assert (stage, kind, status, outlet) == (
+        failure["stage"],
+        failure["kind"],
+        failure["http_status"],
+        outlet_id,
+    )
     assert error
 
 
@@ -129,7 +141,9 @@ def test_copies_arriving_in_a_later_run_join_the_originals_story(world: World) -
         assert copy["first_run_id"] != original["first_run_id"], "the copy must arrive in a later run"
         assert copy["story_id"] == original["story_id"], f"{path} did not join its original's story"
         assert original["is_original"] and not copy["is_original"]
-        (canonical,) = world.query("SELECT canonical_url FROM stories WHERE story_id = ?", [copy["story_id"]])[0]
+        (canonical,) = world.query(
+            "SELECT canonical_url FROM stories WHERE story_id = ?", [copy["story_id"]]
+        )[0]
         assert canonical == world.url(truth["copy_of"])
         assert copy["source_credit"] == truth["source_credit"]
         lag = world.query(
@@ -149,7 +163,10 @@ def test_unrelated_articles_stay_separate_stories(world: World) -> None:
     (n_stories,) = world.query("SELECT count(*) FROM stories")[0]
     assert n_stories == EXPECTED["totals"]["originals"]
     sizes = dict(world.query("SELECT n_articles, count(*) FROM stories GROUP BY 1"))
-    assert sizes == {1: EXPECTED["totals"]["originals"] - EXPECTED["totals"]["copies"], 2: EXPECTED["totals"]["copies"]}
+    assert sizes == {
+        1: EXPECTED["totals"]["originals"] - EXPECTED["totals"]["copies"],
+        2: EXPECTED["totals"]["copies"],
+    }
 
 
 def test_second_identical_run_adds_nothing_and_fetches_no_article(world: World) -> None:
@@ -166,7 +183,9 @@ def test_second_identical_run_adds_nothing_and_fetches_no_article(world: World) 
 
 
 def test_runs_are_recorded_with_stage_counts(world: World) -> None:
-    rows = world.query("SELECT flow, discovered, new, fetched, extracted, loaded, failed FROM runs ORDER BY started_at")
+    rows = world.query(
+        "SELECT flow, discovered, new, fetched, extracted, loaded, failed FROM runs ORDER BY started_at"
+    )
     assert len(rows) == 3
     assert all(r[0] == "ingest" for r in rows)
     first, second, third = rows
@@ -199,9 +218,17 @@ def test_sql_command_prints_csv_json_and_table(world: World) -> None:
 
 def test_duckdb_cli_package_opens_the_published_file(world: World) -> None:
     done = subprocess.run(
-        [DUCKDB_CLI, "-readonly", "-csv", str(world.warehouse / "warehouse.duckdb"),
-         "-c", "select count(*) as n from articles where language = 'ja'"],
-        capture_output=True, text=True, timeout=60,
+        [
+            DUCKDB_CLI,
+            "-readonly",
+            "-csv",
+            str(world.warehouse / "warehouse.duckdb"),
+            "-c",
+            "select count(*) as n from articles where language = 'ja'",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     n_ja = sum(1 for _, _, t in expected_articles() if t["language"] == "ja")

@@ -10,8 +10,15 @@ from warehouse import lake, load
 
 
 def _failure(url: str) -> Failure:
-    return Failure(url=url, outlet_id="o", stage="fetch", kind="http_error", error="HTTP 404", http_status=404,
-                   at=datetime.now(UTC))
+    return Failure(
+        url=url,
+        outlet_id="o",
+        stage="fetch",
+        kind="http_error",
+        error="HTTP 404",
+        http_status=404,
+        at=datetime.now(UTC),
+    )
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:

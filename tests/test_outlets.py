@@ -32,19 +32,32 @@ def test_parses_the_public_shape() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("outlets:\n  - id: Bad Id\n    feeds: [https://a.example/f]\n", ["outlet 'Bad Id'", "field 'id'"],
-                     id="bad-slug"),
-        pytest.param("outlets:\n  - id: a\n    feeds: [ftp://a.example/f]\n", ["outlet 'a'", "field 'feeds.0'"],
-                     id="bad-url"),
+        pytest.param(
+            "outlets:\n  - id: Bad Id\n    feeds: [https://a.example/f]\n",
+            ["outlet 'Bad Id'", "field 'id'"],
+            id="bad-slug",
+        ),
+        pytest.param(
+            "outlets:\n  - id: a\n    feeds: [ftp://a.example/f]\n",
+            ["outlet 'a'", "field 'feeds.0'"],
+            id="bad-url",
+        ),
         pytest.param("outlets:\n  - id: a\n", ["outlet 'a'", "feeds"], id="no-sources"),
-        pytest.param("outlets:\n  - id: a\n    feeds: [https://a.example/f]\n    colour: red\n",
-                     ["outlet 'a'", "field 'colour'"], id="unknown-field"),
+        pytest.param(
+            "outlets:\n  - id: a\n    feeds: [https://a.example/f]\n    colour: red\n",
+            ["outlet 'a'", "field 'colour'"],
+            id="unknown-field",
+        ),
         pytest.param(
             "outlets:\n  - id: a\n    feeds: [https://a.example/f]\n  - id: a\n    feeds: [https://b.example/f]\n",
-            ["more than once"], id="duplicate-id"),
+            ["more than once"],
+            id="duplicate-id",
+        ),
         pytest.param("outlets: [", ["not valid YAML"], id="bad-yaml"),
         pytest.param("- just\n- a list\n", ["mapping"], id="not-a-mapping"),
-        pytest.param("allow_private_addresses: maybe\noutlets: []\n", ["allow_private_addresses"], id="bad-bool"),
+        pytest.param(
+            "allow_private_addresses: maybe\noutlets: []\n", ["allow_private_addresses"], id="bad-bool"
+        ),
     ],
 )
 def test_invalid_files_name_the_outlet_and_field(text: str, expected: list[str]) -> None:
@@ -73,8 +86,20 @@ def test_cli_exits_2_naming_the_field(tmp_path: Path) -> None:
     bad = tmp_path / "outlets.yaml"
     bad.write_text("outlets:\n  - id: metro\n    feeds: [not-a-url]\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "ingest", "--outlets", str(bad), "--warehouse", str(tmp_path / "wh")],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "ingest",
+            "--outlets",
+            str(bad),
+            "--warehouse",
+            str(tmp_path / "wh"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "outlet 'metro'" in result.stderr and "field 'feeds.0'" in result.stderr
@@ -88,9 +113,22 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_cli_exits_2_for_an_unknown_outlet_id(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "ingest", "--outlets", str(REPO / "deploy" / "outlets.yaml"),
-         "--outlet", "no-such-outlet", "--warehouse", str(tmp_path / "wh")],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "ingest",
+            "--outlets",
+            str(REPO / "deploy" / "outlets.yaml"),
+            "--outlet",
+            "no-such-outlet",
+            "--warehouse",
+            str(tmp_path / "wh"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "unknown outlet ids: no-such-outlet" in result.stderr

@@ -33,7 +33,8 @@ READER = textwrap.dedent(
     print(json.dumps({"ready": True, "before": before}), flush=True)
     sys.stdin.readline()                       # the test says: the load has started
     slow = busy.execute(
-        "SELECT count(*), sum(a.word_count) FROM articles a, range(3000000) r WHERE (r.range + a.word_count) % 7 = 0"
+        "SELECT count(*), sum(a.word_count) FROM articles a, range(3000000) r "
+        "WHERE (r.range + a.word_count) % 7 = 0"
     ).fetchone()
     sys.stdin.readline()                       # the test says: the load has finished
     during = idle.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -72,10 +73,16 @@ def test_readers_in_other_processes_and_a_load_never_block_each_other(
         published = str(warehouse / "warehouse.duckdb")
 
         reader = subprocess.Popen(
-            [sys.executable, "-c", READER, published], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", READER, published],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         cli = subprocess.Popen(
-            [DUCKDB_CLI, "-readonly", "-csv", published], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [DUCKDB_CLI, "-readonly", "-csv", published],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         try:
             assert json.loads(reader.stdout.readline()) == {"ready": True, "before": old}
@@ -103,15 +110,20 @@ def test_readers_in_other_processes_and_a_load_never_block_each_other(
     # a reader opened after the load sees the new rows
     assert seen["fresh"] == old + late_articles == _count(warehouse)
     # the DuckDB CLI session opened before the load keeps its snapshot too
-    assert "cli-before,%d" % old in cli_out and "cli-after,%d" % old in cli_out
+    assert f"cli-before,{old}" in cli_out and f"cli-after,{old}" in cli_out
 
 
-def test_a_second_load_waits_for_the_first_and_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_second_load_waits_for_the_first_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     warehouse = tmp_path / "wh"
     store.ensure_published(warehouse)
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(
-            """
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                """
             import sys, time
             from pathlib import Path
             from warehouse.store import load_lock
@@ -119,8 +131,12 @@ def test_a_second_load_waits_for_the_first_and_says_so(tmp_path: Path, caplog: p
                 print("locked", flush=True)
                 time.sleep(2)
             """
-        ), str(warehouse)],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+            ),
+            str(warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

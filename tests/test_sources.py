@@ -95,9 +95,15 @@ def test_unchanged_sources_are_not_reparsed_and_transient_failures_are_retried(
     discovered = _query(warehouse, "SELECT discovered FROM runs ORDER BY started_at")
     # run 2 re-reads the feeds but finds them unchanged; only the retried page is "discovered"
     assert discovered[0][0] > 1 and discovered[1][0] == 1
-    states = _query(warehouse, "SELECT url, kind, body_hash IS NOT NULL, checked_at > changed_at FROM core.source_state ORDER BY url")
+    states = _query(
+        warehouse,
+        "SELECT url, kind, body_hash IS NOT NULL, checked_at > changed_at "
+        "FROM core.source_state ORDER BY url",
+    )
     kinds = {url.rsplit("/", 1)[-1]: kind for url, kind, _, _ in states}
     assert kinds["rss.xml"] == "feed" and kinds["sitemap_index.xml"] == "sitemap_index"
     assert all(has_hash for _, _, has_hash, _ in states)
     assert any(rechecked for *_, rechecked in states), "run 2 re-checked unchanged sources"
-    assert datetime.now(UTC) > max(r[0] for r in _query(warehouse, "SELECT checked_at FROM core.source_state"))
+    assert datetime.now(UTC) > max(
+        r[0] for r in _query(warehouse, "SELECT checked_at FROM core.source_state")
+    )

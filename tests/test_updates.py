@@ -1,4 +1,4 @@
-"""An article the outlet updates: its sitemap lastmod moves, copydesk re-fetches it and keeps both versions."""
+"""An article the outlet updates: its sitemap lastmod moves; copydesk re-fetches it, keeps both versions."""
 
 import shutil
 from datetime import UTC, datetime
@@ -11,7 +11,7 @@ from tests.conftest import SITES, render_outlets
 
 PAGE = "valley/news/2025/06/18/farmers-market-vendors-sue-over-permit-fees.html"
 FIRST_PARAGRAPH = "<p>Seven vendors at the Dunmore Saturday Farmers Market have sued the city"
-ADDED = "Update: a judge on Thursday declined to pause the fee while the lawsuit proceeds, the vendors' lawyer said."
+ADDED = "Update: a judge on Thursday declined to pause the fee while the lawsuit proceeds, a lawyer said."
 
 
 def _query(warehouse: Path, sql: str) -> list[tuple]:
@@ -36,14 +36,18 @@ def test_updated_article_is_refetched_and_versioned(prefect_backend: None, tmp_p
         page = sites / PAGE
         html = page.read_text(encoding="utf-8")
         assert FIRST_PARAGRAPH in html
-        page.write_text(html.replace(FIRST_PARAGRAPH, f"<p>{ADDED}</p>\n    {FIRST_PARAGRAPH}", 1), encoding="utf-8")
+        page.write_text(
+            html.replace(FIRST_PARAGRAPH, f"<p>{ADDED}</p>\n    {FIRST_PARAGRAPH}", 1), encoding="utf-8"
+        )
         sitemap = sites / "valley" / "sitemap-2025-06-18.xml"
         now = datetime.now(UTC).isoformat()  # full precision: the first fetch may be in this same second
         sitemap.write_text(
             sitemap.read_text(encoding="utf-8").replace("2025-06-18T10:15:00-05:00", now), encoding="utf-8"
         )
         index = sites / "valley" / "sitemap_index.xml"
-        index.write_text(index.read_text(encoding="utf-8").replace("2025-06-18T17:30:00-05:00", now), encoding="utf-8")
+        index.write_text(
+            index.read_text(encoding="utf-8").replace("2025-06-18T17:30:00-05:00", now), encoding="utf-8"
+        )
 
         seen = len(server.requests)
         second = ingest(outlets=str(outlets), warehouse=str(warehouse), outlet_ids=["valley"])

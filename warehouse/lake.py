@@ -104,13 +104,18 @@ def run_dir(warehouse: Path, table: str, run_id: str) -> Path:
     return lake_dir(warehouse) / table / f"run={run_id}"
 
 
-def article_rows(articles: Iterable[Article], discovered: dict[str, tuple[str, str]], run_id: str) -> pa.Table:
+def article_rows(
+    articles: Iterable[Article], discovered: dict[str, tuple[str, str]], run_id: str
+) -> pa.Table:
     """Arrow table of articles; discovered maps article_id -> (discovered url, via)."""
     rows = []
     for art in articles:
         row = art.model_dump(exclude={"date_candidates"})
         row["date_candidates"] = json.dumps(
-            [{"source": c.source, "value": c.value.astimezone(UTC).isoformat(), "role": c.role} for c in art.date_candidates]
+            [
+                {"source": c.source, "value": c.value.astimezone(UTC).isoformat(), "role": c.role}
+                for c in art.date_candidates
+            ]
         )
         row["discovered_url"], row["discovered_via"] = discovered.get(art.article_id, (art.fetched_url, None))
         row["run_id"] = run_id

@@ -10,94 +10,11 @@ import pyarrow.parquet as pq
 
 from tasks.models import LoadReport
 from warehouse import lake, stories
-from warehouse.store import load_lock, open_loader, publish, published_path
+from warehouse.store import load_lock, named_queries, open_loader, publish, published_path
 
 log = logging.getLogger("copydesk.load")
 
-STAGE_ARTICLES = """
-CREATE OR REPLACE TEMP TABLE staged AS
-SELECT *, []::VARCHAR[] AS boilerplate_removed FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
-QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC, run_id DESC) = 1
-"""
-
-INSERT_NEW_ARTICLES = """
-INSERT INTO core.articles BY NAME
-SELECT s.* EXCLUDE (run_id), s.run_id AS first_run_id, s.run_id
-FROM staged s
-WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)
-RETURNING article_id
-"""
-
-# a re-fetched article whose text changed: the latest text wins, the old one stays in article_versions
-UPDATE_CHANGED_ARTICLES = """
-UPDATE core.articles AS a SET
-    title = s.title, authors = s.authors, text = s.text, boilerplate_removed = s.boilerplate_removed, word_count = s.word_count,
-    modified_at = coalesce(s.modified_at, a.modified_at), content_hash = s.content_hash,
-    fetched_at = s.fetched_at, run_id = s.run_id, date_candidates = s.date_candidates
-FROM staged s
-WHERE a.article_id = s.article_id AND a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at
-"""
-
-# a re-fetch that found the same text only moves the last-fetched time (so the same lastmod is not re-fetched)
-TOUCH_UNCHANGED_ARTICLES = """
-UPDATE core.articles AS a SET fetched_at = s.fetched_at, run_id = s.run_id
-FROM staged s
-WHERE a.article_id = s.article_id AND a.content_hash = s.content_hash AND s.fetched_at > a.fetched_at
-"""
-
-INSERT_VERSIONS = """
-INSERT INTO core.article_versions
-SELECT DISTINCT ON (article_id, content_hash) article_id, content_hash, title, text, fetched_at, run_id
-FROM staged s
-WHERE NOT EXISTS (
-    SELECT 1 FROM core.article_versions v WHERE v.article_id = s.article_id AND v.content_hash = s.content_hash
-)
-"""
-
-INSERT_SEEN_FROM_ARTICLES = """
-INSERT INTO core.urls_seen
-SELECT DISTINCT ON (u.url) u.url, s.outlet_id, s.article_id, 'article', s.fetched_at, s.run_id
-FROM staged s, unnest([s.url, s.fetched_url, s.discovered_url]) AS u(url)
-WHERE u.url IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM core.urls_seen x WHERE x.url = u.url)
-"""
-
-INSERT_FAILURES = """
-INSERT INTO core.failures
-SELECT DISTINCT ON (run_id, stage, url) run_id, url, outlet_id, stage, kind, error, http_status, transient, "at"
-FROM read_parquet(?, union_by_name = true, hive_partitioning = false) f
-WHERE NOT EXISTS (
-    SELECT 1 FROM core.failures x WHERE x.run_id = f.run_id AND x.stage = f.stage AND x.url = f.url
-)
-"""
-
-# permanent page failures are not fetched again; transient ones are retried by the next run
-INSERT_SEEN_FROM_FAILURES = """
-INSERT INTO core.urls_seen
-SELECT DISTINCT ON (url) url, outlet_id, NULL, 'failed', "at", run_id
-FROM read_parquet(?, union_by_name = true, hive_partitioning = false) f
-WHERE NOT transient AND stage IN ('fetch', 'extract')
-  AND NOT EXISTS (SELECT 1 FROM core.urls_seen x WHERE x.url = f.url)
-"""
-
-UPSERT_RUNS = """
-INSERT OR REPLACE INTO core.runs BY NAME
-SELECT r.*, now() AS loaded_at, ? AS loaded, ? AS copies
-FROM read_parquet(?, union_by_name = true, hive_partitioning = false) r
-"""
-
-UPSERT_SOURCE_STATE = """
-INSERT OR REPLACE INTO core.source_state BY NAME
-SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
-QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1
-"""
-
-RECORD_FILE = "INSERT OR IGNORE INTO core.loaded_files VALUES (?, ?, ?, now())"
-
-
-QUARANTINE_FAILURE = """
-INSERT OR IGNORE INTO core.failures VALUES (?, ?, NULL, 'load', 'corrupt_lake_file', ?, NULL, false, now())
-"""
+SQL = named_queries("load.sql")
 
 
 def _quarantine_unreadable(warehouse: Path, pending: dict[str, list[Path]]) -> list[tuple[str, str]]:
@@ -111,7 +28,9 @@ def _quarantine_unreadable(warehouse: Path, pending: dict[str, list[Path]]) -> l
             except (OSError, pa.ArrowInvalid) as exc:
                 target = lake.lake_dir(warehouse) / "quarantine" / table / path.parent.name / path.name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                bad.append((lake.relative(warehouse, path), f"unreadable Parquet, moved to {target}: {exc}"[:500]))
+                bad.append(
+                    (lake.relative(warehouse, path), f"unreadable Parquet, moved to {target}: {exc}"[:500])
+                )
                 path.replace(target)
                 paths.remove(path)
                 log.error("quarantined unreadable lake file %s: %s", path, exc)
@@ -165,37 +84,37 @@ def _load_files(
     con.execute("BEGIN TRANSACTION")
     try:
         for path, error in quarantined:
-            con.execute(QUARANTINE_FAILURE, [report.run_id or "load", path, error])
+            con.execute(SQL["quarantine_failure"], [report.run_id or "load", path, error])
         report.failures += len(quarantined)
         new_ids: list[str] = []
         article_files = [str(p) for p in pending["articles"]]
         if article_files:
-            con.execute(STAGE_ARTICLES, [article_files])
+            con.execute(SQL["stage_articles"], [article_files])
             stories.strip_outlet_boilerplate(con)
-            new_ids = [row[0] for row in con.execute(INSERT_NEW_ARTICLES).fetchall()]
+            new_ids = [row[0] for row in con.execute(SQL["insert_new_articles"]).fetchall()]
             report.articles_new = len(new_ids)
-            report.articles_updated = con.execute(UPDATE_CHANGED_ARTICLES).fetchone()[0]
-            con.execute(TOUCH_UNCHANGED_ARTICLES)
-            con.execute(INSERT_VERSIONS)
-            con.execute(INSERT_SEEN_FROM_ARTICLES)
+            report.articles_updated = con.execute(SQL["update_changed_articles"]).fetchone()[0]
+            con.execute(SQL["touch_unchanged_articles"])
+            con.execute(SQL["insert_versions"])
+            con.execute(SQL["insert_seen_from_articles"])
         failure_files = [str(p) for p in pending["failures"]]
         if failure_files:
             before = con.execute("SELECT count(*) FROM core.failures").fetchone()[0]
-            con.execute(INSERT_FAILURES, [failure_files])
-            con.execute(INSERT_SEEN_FROM_FAILURES, [failure_files])
+            con.execute(SQL["insert_failures"], [failure_files])
+            con.execute(SQL["insert_seen_from_failures"], [failure_files])
             report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
         linked = stories.link_stories(con, new_ids)
         report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
         source_files = [str(p) for p in pending["sources"]]
         if source_files:
-            con.execute(UPSERT_SOURCE_STATE, [source_files])
+            con.execute(SQL["upsert_source_state"], [source_files])
         run_files = [str(p) for p in pending["runs"]]
         if run_files:
-            con.execute(UPSERT_RUNS, [report.articles_new, report.copies_linked, run_files])
-        for table, paths in pending.items():
+            con.execute(SQL["upsert_runs"], [report.articles_new, report.copies_linked, run_files])
+        for paths in pending.values():
             for path in paths:
                 rows = None
-                con.execute(RECORD_FILE, [lake.relative(warehouse, path), _run_id_of(path), rows])
+                con.execute(SQL["record_file"], [lake.relative(warehouse, path), _run_id_of(path), rows])
         report.per_outlet = _per_outlet(con, new_ids)
         con.execute("COMMIT")
     except BaseException:

@@ -13,8 +13,8 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -41,6 +41,19 @@ def loader_path(warehouse: Path) -> Path:
 def read_sql(name: str) -> str:
     """Text of one of the warehouse's .sql files."""
     return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def named_queries(name: str) -> dict[str, str]:
+    """The statements of a .sql file made of `-- name: <key>` blocks, by key."""
+    queries: dict[str, str] = {}
+    key = None
+    for line in read_sql(name).splitlines(keepends=True):
+        if line.startswith("-- name:"):
+            key = line.removeprefix("-- name:").strip()
+            queries[key] = ""
+        elif key is not None:
+            queries[key] += line
+    return {k: v.strip() for k, v in queries.items()}
 
 
 @contextmanager
@@ -125,12 +138,7 @@ def connect_reader(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(ensure_published(warehouse)), read_only=True)
 
 
-SEEN_URLS = """
-SELECT u.url, a.fetched_at
-FROM (SELECT unnest(?::VARCHAR[]) AS url) u
-JOIN core.urls_seen s ON s.url = u.url
-LEFT JOIN core.articles a ON a.article_id = s.article_id
-"""
+SQL = named_queries("store.sql")
 
 
 def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
@@ -140,40 +148,26 @@ def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
         return {}
     con = connect_reader(warehouse)
     try:
-        return dict(con.execute(SEEN_URLS, [urls]).fetchall())
+        return dict(con.execute(SQL["seen_urls"], [urls]).fetchall())
     finally:
         con.close()
-
-
-SOURCE_STATES = """
-SELECT url, outlet_id, etag, last_modified, body_hash, kind, checked_at, changed_at
-FROM core.source_state WHERE outlet_id IN (SELECT unnest(?::VARCHAR[]))
-"""
-
-# transient failures (timeouts, 5xx, resets) of pages never loaded since: retried by later runs, a few times
-RETRYABLE_FAILURES = """
-SELECT f.url, any_value(f.outlet_id) AS outlet_id, count(*) AS attempts
-FROM core.failures f
-WHERE f.transient AND f.stage = 'fetch' AND f.outlet_id IN (SELECT unnest(?::VARCHAR[]))
-  AND NOT EXISTS (SELECT 1 FROM core.urls_seen s WHERE s.url = f.url)
-GROUP BY f.url
-HAVING count(*) < ? AND max(f."at") > now() - INTERVAL 14 DAY
-"""
 
 
 def source_states(warehouse: Path, outlet_ids: list[str]) -> list[tuple]:
     """Rows of core.source_state for these outlets, as the last published load holds them."""
     con = connect_reader(warehouse)
     try:
-        return con.execute(SOURCE_STATES, [outlet_ids]).fetchall()
+        return con.execute(SQL["source_states"], [outlet_ids]).fetchall()
     finally:
         con.close()
 
 
-def retryable_failures(warehouse: Path, outlet_ids: list[str], max_attempts: int) -> list[tuple[str, str, int]]:
+def retryable_failures(
+    warehouse: Path, outlet_ids: list[str], max_attempts: int
+) -> list[tuple[str, str, int]]:
     """(url, outlet_id, attempts) of pages that failed transiently and were not loaded since."""
     con = connect_reader(warehouse)
     try:
-        return con.execute(RETRYABLE_FAILURES, [outlet_ids, max_attempts]).fetchall()
+        return con.execute(SQL["retryable_failures"], [outlet_ids, max_attempts]).fetchall()
     finally:
         con.close()

@@ -1,4 +1,4 @@
-"""Fold new articles into stories inside the load transaction: boilerplate, LSH candidates, verification, originals.
+"""Fold new articles into stories in the load transaction: boilerplate, LSH candidates, checks, originals.
 
 New articles are matched against everything loaded before by joining their LSH band keys and sentence keys
 with the persistent key tables (so a copy that arrives runs later still finds its original), candidates are
@@ -15,10 +15,12 @@ import numpy as np
 import pyarrow as pa
 
 from tasks import boilerplate, dedupe
+from warehouse.store import named_queries
 
 # a key shared by more articles than this is template text (a slogan, a standard disclaimer), not evidence
 MAX_KEY_FANOUT = 40
 SIGNATURE_CHUNK = 2000
+SQL = named_queries("stories.sql")
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,7 @@ class Linked:
 
 def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
     """Learn repeated blocks per outlet (this load plus history) and strip them from staged new articles."""
-    rows = con.execute(
-        """
-        SELECT s.article_id, s.outlet_id, s.text FROM staged s
-        WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)
-        """
-    ).fetchall()
+    rows = con.execute(SQL["new_staged_texts"]).fetchall()
     if not rows:
         return
     page_blocks: dict[str, set[int]] = {}
@@ -55,26 +52,16 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
         }
     )
     con.register("new_block_counts", counts_table)
-    con.execute(
-        """
-        INSERT INTO core.outlet_blocks AS t SELECT outlet_id, block_hash, pages FROM new_block_counts
-        ON CONFLICT (outlet_id, block_hash) DO UPDATE SET pages = t.pages + excluded.pages
-        """
-    )
+    con.execute(SQL["add_outlet_block_counts"])
     con.unregister("new_block_counts")
     con.executemany(
-        """
-        INSERT INTO core.outlet_pages AS t VALUES (?, ?)
-        ON CONFLICT (outlet_id) DO UPDATE SET pages = t.pages + excluded.pages
-        """,
+        SQL["add_outlet_pages"],
         list(per_outlet_pages.items()),
     )
     learned: dict[str, set[int]] = {}
     for outlet_id in per_outlet_counts:
-        pages_seen = con.execute("SELECT pages FROM core.outlet_pages WHERE outlet_id = ?", [outlet_id]).fetchone()[0]
-        counts = dict(
-            con.execute("SELECT block_hash, pages FROM core.outlet_blocks WHERE outlet_id = ?", [outlet_id]).fetchall()
-        )
+        pages_seen = con.execute(SQL["outlet_pages_seen"], [outlet_id]).fetchone()[0]
+        counts = dict(con.execute(SQL["outlet_block_counts"], [outlet_id]).fetchall())
         learned[outlet_id] = boilerplate.learn_boilerplate(counts, pages_seen)
     ids, texts, removed_lists = [], [], []
     for article_id, outlet_id, text in rows:
@@ -87,13 +74,7 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
             removed_lists.append(removed)
     if ids:
         con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed_lists}))
-        con.execute(
-            """
-            UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
-                word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\\s+')))
-            FROM stripped x WHERE staged.article_id = x.article_id
-            """
-        )
+        con.execute(SQL["apply_stripped_texts"])
         con.unregister("stripped")
 
 
@@ -102,7 +83,7 @@ def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
     for start in range(0, len(new_ids), SIGNATURE_CHUNK):
         chunk = new_ids[start : start + SIGNATURE_CHUNK]
         rows = con.execute(
-            "SELECT article_id, coalesce(text, '') FROM core.articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            SQL["texts_of_articles"],
             [chunk],
         ).fetchall()
         ids = [r[0] for r in rows]
@@ -122,18 +103,20 @@ def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
                 }
             ),
         )
-        con.execute("INSERT OR REPLACE INTO core.signatures SELECT * FROM new_signatures")
+        con.execute(SQL["insert_signatures"])
         con.unregister("new_signatures")
         con.register(
             "new_bands",
             pa.table(
                 {
                     "band_key": pa.array(bands.reshape(-1), pa.int64()),
-                    "article_id": np.repeat(np.array(ids, dtype=object), bands.shape[1]).tolist() if ids else [],
+                    "article_id": np.repeat(np.array(ids, dtype=object), bands.shape[1]).tolist()
+                    if ids
+                    else [],
                 }
             ),
         )
-        con.execute("INSERT INTO core.lsh_bands SELECT band_key, article_id FROM new_bands")
+        con.execute(SQL["insert_bands"])
         con.unregister("new_bands")
         con.register(
             "new_sentences",
@@ -144,40 +127,8 @@ def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
                 }
             ),
         )
-        con.execute("INSERT INTO core.sentence_keys SELECT sentence_key, article_id FROM new_sentences")
+        con.execute(SQL["insert_sentence_keys"])
         con.unregister("new_sentences")
-
-
-CANDIDATES = """
-WITH new_ids AS (SELECT unnest(?::VARCHAR[]) AS article_id),
-new_bands AS (SELECT b.band_key, b.article_id FROM core.lsh_bands b JOIN new_ids USING (article_id)),
-band_fanout AS (
-    SELECT band_key FROM core.lsh_bands WHERE band_key IN (SELECT band_key FROM new_bands)
-    GROUP BY band_key HAVING count(*) BETWEEN 2 AND ?
-),
-band_pairs AS (
-    SELECT DISTINCT n.article_id AS a, o.article_id AS b
-    FROM new_bands n JOIN band_fanout USING (band_key) JOIN core.lsh_bands o USING (band_key)
-    WHERE o.article_id <> n.article_id
-),
-new_sent AS (SELECT s.sentence_key, s.article_id FROM core.sentence_keys s JOIN new_ids USING (article_id)),
-sent_fanout AS (
-    SELECT sentence_key FROM core.sentence_keys WHERE sentence_key IN (SELECT sentence_key FROM new_sent)
-    GROUP BY sentence_key HAVING count(DISTINCT article_id) BETWEEN 2 AND ?
-),
-sent_pairs AS (
-    SELECT n.article_id AS a, o.article_id AS b, count(DISTINCT n.sentence_key) AS shared
-    FROM new_sent n JOIN sent_fanout USING (sentence_key) JOIN core.sentence_keys o USING (sentence_key)
-    WHERE o.article_id <> n.article_id
-    GROUP BY ALL
-)
-SELECT least(a, b) AS a, greatest(a, b) AS b, max(shared) AS shared
-FROM (
-    SELECT a, b, NULL::BIGINT AS shared FROM band_pairs
-    UNION ALL SELECT a, b, shared FROM sent_pairs
-)
-GROUP BY ALL
-"""
 
 
 @dataclass(frozen=True)
@@ -194,17 +145,14 @@ class Pair:
 
 def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[Pair]:
     """Candidate pairs from shared keys, kept when the verification rule says same story."""
-    candidates = con.execute(CANDIDATES, [new_ids, MAX_KEY_FANOUT, MAX_KEY_FANOUT]).fetchall()
+    candidates = con.execute(SQL["candidates"], [new_ids, MAX_KEY_FANOUT, MAX_KEY_FANOUT]).fetchall()
     if not candidates:
         return []
     involved = sorted({x for a, b, _ in candidates for x in (a, b)})
     meta = {
         row[0]: row[1:]
         for row in con.execute(
-            """
-            SELECT article_id, minhash, shingle_count, sentence_count FROM core.signatures
-            WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND algo = ?
-            """,
+            SQL["signatures_of"],
             [involved, dedupe.SIGNATURE_ALGO],
         ).fetchall()
     }
@@ -225,19 +173,13 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[
     return verified
 
 
-def _shared_sentences(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+def _shared_sentences(
+    con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
     if not pairs:
         return {}
     con.register("pairs", pa.table({"a": [p[0] for p in pairs], "b": [p[1] for p in pairs]}))
-    rows = con.execute(
-        """
-        SELECT p.a, p.b, count(DISTINCT x.sentence_key)
-        FROM pairs p
-        JOIN core.sentence_keys x ON x.article_id = p.a
-        JOIN core.sentence_keys y ON y.article_id = p.b AND y.sentence_key = x.sentence_key
-        GROUP BY ALL
-        """
-    ).fetchall()
+    rows = con.execute(SQL["shared_sentences"]).fetchall()
     con.unregister("pairs")
     return {(a, b): n for a, b, n in rows}
 
@@ -254,7 +196,7 @@ def _story_components(
     involved = sorted({x for p in pairs for x in (p.a, p.b)} | set(new_ids))
     existing = dict(
         con.execute(
-            "SELECT article_id, story_id FROM core.story_members WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+            SQL["stories_of_articles"],
             [involved],
         ).fetchall()
     )
@@ -262,7 +204,7 @@ def _story_components(
     members_of: dict[str, list[str]] = {}
     if existing:
         for article_id, story_id in con.execute(
-            "SELECT article_id, story_id FROM core.story_members WHERE story_id IN (SELECT unnest(?::VARCHAR[]))",
+            SQL["members_of_stories"],
             [sorted(set(existing.values()))],
         ).fetchall():
             members_of.setdefault(story_id, []).append(article_id)
@@ -290,15 +232,13 @@ def _choose_attachments(
     groups: dict[str, list[str]] = {}
     for article_id, root in roots.items():
         groups.setdefault(root, []).append(article_id)
-    ids = sorted({x for p in contained for x in (p.a, p.b)} | {m for p in contained for m in groups[roots[p.small]]})
+    ids = sorted(
+        {x for p in contained for x in (p.a, p.b)} | {m for p in contained for m in groups[roots[p.small]]}
+    )
     info = {
         row[0]: row[1:]
         for row in con.execute(
-            """
-            SELECT a.article_id, a.title, a.url, a.based_on_url, coalesce(s.shingle_count, 0)
-            FROM core.articles a LEFT JOIN core.signatures s USING (article_id)
-            WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))
-            """,
+            SQL["attach_info"],
             [ids],
         ).fetchall()
     }
@@ -312,7 +252,12 @@ def _choose_attachments(
             continue
         title_s, _, based_on, _ = info[small]
         title_l, url_l, _, _ = info[large]
-        score = (based_on == url_l, round(dedupe.title_resemblance(title_s, title_l), 2), p.containment, p.jaccard)
+        score = (
+            based_on == url_l,
+            round(dedupe.title_resemblance(title_s, title_l), 2),
+            p.containment,
+            p.jaccard,
+        )
         root = roots[small]
         if root not in best or score > best[root][0]:
             best[root] = (score, (small, large))
@@ -346,7 +291,13 @@ def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
                 if match and match[0] not in in_story:
                     match = None
                 member_rows.append(
-                    (m, story_id, match[0] if match else None, match[1] if match else None, match[2] if match else None)
+                    (
+                        m,
+                        story_id,
+                        match[0] if match else None,
+                        match[1] if match else None,
+                        match[2] if match else None,
+                    )
                 )
         copies += sum(1 for m in members if m in new_set) - (0 if old_stories else 1)
     if member_rows:
@@ -362,20 +313,9 @@ def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
                 }
             ),
         )
-        con.execute(
-            """
-            INSERT INTO core.story_members AS t
-            SELECT article_id, story_id, matched_article_id, similarity, containment, now() FROM member_rows
-            ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,
-                matched_article_id = coalesce(excluded.matched_article_id, t.matched_article_id),
-                similarity = coalesce(excluded.similarity, t.similarity),
-                containment = coalesce(excluded.containment, t.containment)
-            """
-        )
+        con.execute(SQL["upsert_members"])
         con.unregister("member_rows")
-        con.execute(
-            "DELETE FROM core.story_originals WHERE story_id NOT IN (SELECT story_id FROM core.story_members)"
-        )
+        con.execute(SQL["drop_orphan_originals"])
     _choose_originals(con, sorted(set(touched)))
     return Linked(stories_new, max(copies, 0))
 
@@ -407,7 +347,7 @@ def _names_match(credit: str, member: Member) -> bool:
 
 
 def choose_original(members: list[Member]) -> tuple[str, str]:
-    """Pick a story's original: (article_id, reason) from attribution first, then the earliest trustworthy time."""
+    """Pick a story's original, (article_id, reason): attribution first, then the earliest trusted time."""
     by_url = {m.url: m for m in members}
     votes: Counter[str] = Counter()
     reasons: dict[str, str] = {}
@@ -446,16 +386,11 @@ def _choose_originals(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> N
     if not story_ids:
         return
     rows = con.execute(
-        """
-        SELECT m.story_id, a.article_id, a.url, a.outlet_id, a.site_name, a.source_credit, a.based_on_url,
-               a.published_at, a.published_at_source, a.fetched_at
-        FROM core.story_members m JOIN core.articles a USING (article_id)
-        WHERE m.story_id IN (SELECT unnest(?::VARCHAR[]))
-        """,
+        SQL["story_members_for_originals"],
         [story_ids],
     ).fetchall()
     grouped: dict[str, list[Member]] = {}
     for story_id, *fields in rows:
         grouped.setdefault(story_id, []).append(Member(*fields))
     chosen = [(sid, *choose_original(ms)) for sid, ms in grouped.items()]
-    con.executemany("INSERT OR REPLACE INTO core.story_originals VALUES (?, ?, ?)", chosen)
+    con.executemany(SQL["upsert_originals"], chosen)

@@ -1,0 +1,75 @@
+-- statements of the loader (warehouse/load.py), one transaction per load; see "-- name:" blocks.
+
+-- name: stage_articles
+CREATE OR REPLACE TEMP TABLE staged AS
+SELECT *, []::VARCHAR[] AS boilerplate_removed FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
+QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC, run_id DESC) = 1;
+
+-- name: insert_new_articles
+INSERT INTO core.articles BY NAME
+SELECT s.* EXCLUDE (run_id), s.run_id AS first_run_id, s.run_id
+FROM staged s
+WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)
+RETURNING article_id;
+
+-- name: update_changed_articles
+-- a re-fetched article whose text changed: the latest text wins, the old one stays in article_versions
+UPDATE core.articles AS a SET
+    title = s.title, authors = s.authors, text = s.text, boilerplate_removed = s.boilerplate_removed, word_count = s.word_count,
+    modified_at = coalesce(s.modified_at, a.modified_at), content_hash = s.content_hash,
+    fetched_at = s.fetched_at, run_id = s.run_id, date_candidates = s.date_candidates
+FROM staged s
+WHERE a.article_id = s.article_id AND a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at;
+
+-- name: touch_unchanged_articles
+-- a re-fetch that found the same text only moves the last-fetched time (so the same lastmod is not re-fetched)
+UPDATE core.articles AS a SET fetched_at = s.fetched_at, run_id = s.run_id
+FROM staged s
+WHERE a.article_id = s.article_id AND a.content_hash = s.content_hash AND s.fetched_at > a.fetched_at;
+
+-- name: insert_versions
+INSERT INTO core.article_versions
+SELECT DISTINCT ON (article_id, content_hash) article_id, content_hash, title, text, fetched_at, run_id
+FROM staged s
+WHERE NOT EXISTS (
+    SELECT 1 FROM core.article_versions v WHERE v.article_id = s.article_id AND v.content_hash = s.content_hash
+);
+
+-- name: insert_seen_from_articles
+INSERT INTO core.urls_seen
+SELECT DISTINCT ON (u.url) u.url, s.outlet_id, s.article_id, 'article', s.fetched_at, s.run_id
+FROM staged s, unnest([s.url, s.fetched_url, s.discovered_url]) AS u(url)
+WHERE u.url IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM core.urls_seen x WHERE x.url = u.url);
+
+-- name: insert_failures
+INSERT INTO core.failures
+SELECT DISTINCT ON (run_id, stage, url) run_id, url, outlet_id, stage, kind, error, http_status, transient, "at"
+FROM read_parquet(?, union_by_name = true, hive_partitioning = false) f
+WHERE NOT EXISTS (
+    SELECT 1 FROM core.failures x WHERE x.run_id = f.run_id AND x.stage = f.stage AND x.url = f.url
+);
+
+-- name: insert_seen_from_failures
+-- permanent page failures are not fetched again; transient ones are retried by the next run
+INSERT INTO core.urls_seen
+SELECT DISTINCT ON (url) url, outlet_id, NULL, 'failed', "at", run_id
+FROM read_parquet(?, union_by_name = true, hive_partitioning = false) f
+WHERE NOT transient AND stage IN ('fetch', 'extract')
+  AND NOT EXISTS (SELECT 1 FROM core.urls_seen x WHERE x.url = f.url);
+
+-- name: upsert_runs
+INSERT OR REPLACE INTO core.runs BY NAME
+SELECT r.*, now() AS loaded_at, ? AS loaded, ? AS copies
+FROM read_parquet(?, union_by_name = true, hive_partitioning = false) r;
+
+-- name: upsert_source_state
+INSERT OR REPLACE INTO core.source_state BY NAME
+SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
+QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1;
+
+-- name: record_file
+INSERT OR IGNORE INTO core.loaded_files VALUES (?, ?, ?, now());
+
+-- name: quarantine_failure
+INSERT OR IGNORE INTO core.failures VALUES (?, ?, NULL, 'load', 'corrupt_lake_file', ?, NULL, false, now());

@@ -1,0 +1,20 @@
+-- reader-side queries of warehouse/store.py against the published snapshot.
+
+-- name: seen_urls
+SELECT u.url, a.fetched_at
+FROM (SELECT unnest(?::VARCHAR[]) AS url) u
+JOIN core.urls_seen s ON s.url = u.url
+LEFT JOIN core.articles a ON a.article_id = s.article_id;
+
+-- name: source_states
+SELECT url, outlet_id, etag, last_modified, body_hash, kind, checked_at, changed_at
+FROM core.source_state WHERE outlet_id IN (SELECT unnest(?::VARCHAR[]));
+
+-- name: retryable_failures
+-- transient failures (timeouts, 5xx, resets) of pages never loaded since: retried by later runs, a few times
+SELECT f.url, any_value(f.outlet_id) AS outlet_id, count(*) AS attempts
+FROM core.failures f
+WHERE f.transient AND f.stage = 'fetch' AND f.outlet_id IN (SELECT unnest(?::VARCHAR[]))
+  AND NOT EXISTS (SELECT 1 FROM core.urls_seen s WHERE s.url = f.url)
+GROUP BY f.url
+HAVING count(*) < ? AND max(f."at") > now() - INTERVAL 14 DAY;
