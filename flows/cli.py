@@ -11,6 +11,8 @@ from typing import Annotated
 
 # the ephemeral prefect server can take longer than its 20 s default to start on a fresh PREFECT_HOME
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# an offline machine would log a failed telemetry call on every run
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import duckdb  # noqa: E402
 import typer  # noqa: E402

@@ -16,7 +16,7 @@ FROM articles GROUP BY 1 ORDER BY 1
 """
 
 SHARED_STORIES = """
-SELECT s.title, s.n_articles, s.outlet_ids, s.canonical_url
+SELECT s.title, s.n_articles AS articles, s.original_outlet_id AS original_from, s.outlet_ids
 FROM stories s ORDER BY s.n_articles DESC, s.first_published_at LIMIT 8
 """
 
