@@ -87,7 +87,8 @@ def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
             [chunk],
         ).fetchall()
         ids = [r[0] for r in rows]
-        texts = [r[1] for r in rows]
+        # a related-stories section that slipped past extraction must not make this text a copy of those
+        texts = [boilerplate.cut_related_section(r[1])[0] for r in rows]
         sigs, counts = dedupe.signatures(texts)
         bands = dedupe.band_keys(sigs)
         sentence_lists = [dedupe.sentence_keys(t) for t in texts]
@@ -105,14 +106,16 @@ def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
         )
         con.execute(SQL["insert_signatures"])
         con.unregister("new_signatures")
+        # texts without shingles all share the empty key: indexing it would make them one giant bucket
+        band_column = bands.reshape(-1)
+        owner_column = np.repeat(np.array(ids, dtype=object), bands.shape[1])
+        indexed = band_column != dedupe.EMPTY_BAND_KEY
         con.register(
             "new_bands",
             pa.table(
                 {
-                    "band_key": pa.array(bands.reshape(-1), pa.int64()),
-                    "article_id": np.repeat(np.array(ids, dtype=object), bands.shape[1]).tolist()
-                    if ids
-                    else [],
+                    "band_key": pa.array(band_column[indexed], pa.int64()),
+                    "article_id": owner_column[indexed].tolist(),
                 }
             ),
         )

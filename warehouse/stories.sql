@@ -48,9 +48,17 @@ band_pairs AS (
     WHERE o.article_id <> n.article_id
 ),
 new_sent AS (SELECT s.sentence_key, s.article_id FROM core.sentence_keys s JOIN new_ids USING (article_id)),
+-- a sentence on several pages of ONE outlet is its template text that stripping missed, not evidence;
+-- a sentence spread over many outlets is syndication, which is the point
+key_outlets AS (
+    SELECT k.sentence_key, a.outlet_id, count(DISTINCT k.article_id) AS pages
+    FROM core.sentence_keys k JOIN core.articles a USING (article_id)
+    WHERE k.sentence_key IN (SELECT sentence_key FROM new_sent)
+    GROUP BY ALL
+),
 sent_fanout AS (
-    SELECT sentence_key FROM core.sentence_keys WHERE sentence_key IN (SELECT sentence_key FROM new_sent)
-    GROUP BY sentence_key HAVING count(DISTINCT article_id) BETWEEN 2 AND ?
+    SELECT sentence_key FROM key_outlets
+    GROUP BY sentence_key HAVING sum(pages) BETWEEN 2 AND ? AND max(pages) < 3
 ),
 sent_pairs AS (
     SELECT n.article_id AS a, o.article_id AS b, count(DISTINCT n.sentence_key) AS shared
@@ -70,10 +78,23 @@ SELECT article_id, minhash, shingle_count, sentence_count FROM core.signatures
 WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND algo = ?;
 
 -- name: shared_sentences
-SELECT p.a, p.b, count(DISTINCT x.sentence_key)
-FROM pairs p
-JOIN core.sentence_keys x ON x.article_id = p.a
-JOIN core.sentence_keys y ON y.article_id = p.b AND y.sentence_key = x.sentence_key
+-- the same rule as in candidates: an outlet's template sentences (on 3+ of its pages) are not evidence
+WITH shared AS (
+    SELECT p.a, p.b, x.sentence_key
+    FROM pairs p
+    JOIN core.sentence_keys x ON x.article_id = p.a
+    JOIN core.sentence_keys y ON y.article_id = p.b AND y.sentence_key = x.sentence_key
+),
+template AS (
+    SELECT k.sentence_key
+    FROM core.sentence_keys k JOIN core.articles a USING (article_id)
+    WHERE k.sentence_key IN (SELECT sentence_key FROM shared)
+    GROUP BY k.sentence_key, a.outlet_id
+    HAVING count(DISTINCT k.article_id) >= 3
+)
+SELECT a, b, count(DISTINCT sentence_key)
+FROM shared
+WHERE sentence_key NOT IN (SELECT sentence_key FROM template)
 GROUP BY ALL;
 
 -- name: stories_of_articles
