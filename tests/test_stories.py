@@ -10,7 +10,28 @@ import pytest
 from warehouse import stories
 from warehouse.store import load_lock, open_loader
 
-SYLLABLES = ["ka", "to", "ri", "ne", "mo", "sa", "lu", "vi", "de", "pa", "go", "zu", "fe", "hi", "ba", "ro", "mi", "ta", "ke", "nu"]
+SYLLABLES = [
+    "ka",
+    "to",
+    "ri",
+    "ne",
+    "mo",
+    "sa",
+    "lu",
+    "vi",
+    "de",
+    "pa",
+    "go",
+    "zu",
+    "fe",
+    "hi",
+    "ba",
+    "ro",
+    "mi",
+    "ta",
+    "ke",
+    "nu",
+]
 
 
 def story_text(seed: int, sentences: int = 12) -> list[str]:
