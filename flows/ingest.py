@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from pydantic import Field
 
 from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
@@ -22,6 +22,19 @@ from tasks.steps import (
     select_new_task,
     write_run_record,
 )
+
+
+def task_runner_for(settings: Settings) -> TaskRunner:
+    """The task runner COPYDESK_TASK_RUNNER selects: two batch threads locally, or a Dask cluster."""
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        workers = settings.dask_workers or settings.extract_workers or None
+        cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True}
+        return DaskTaskRunner(cluster_kwargs=cluster)
+    return ThreadPoolTaskRunner(max_workers=2)
 
 
 def run_links(
@@ -64,7 +77,8 @@ def run_links(
     return report
 
 
-@flow(name="ingest", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
+# chosen when the module is imported: the environment of the process running the flow decides
+@flow(name="ingest", log_prints=True, task_runner=task_runner_for(get_settings()))
 def ingest(
     outlets: str | None = None,
     warehouse: str | None = None,

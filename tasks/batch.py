@@ -1,21 +1,23 @@
 """One batch of links: fetch concurrently, extract in worker processes, write the batch's lake files.
 
-The flow hands each batch to one Prefect task; inside, fetching is async and extraction is spread over a
-process pool shared by every batch of the run, so a batch's extraction overlaps the next batch's fetching.
+The flow hands each batch to one Prefect task; inside, fetching is async and every CHUNK fetched pages go to
+a process pool shared by every batch of the run as soon as they arrive, so extraction overlaps fetching
+within a batch as well as across the batches the flow runs side by side. Results keep the links' order, so
+a batch's lake file does not depend on which page arrived first.
 """
 
+import asyncio
 import multiprocessing
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tasks.extract import ExtractionError, extract_article
-from tasks.http import fetch_pages_sync
+from tasks.http import Fetcher
 from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
 from tasks.settings import Settings
 from warehouse import lake
@@ -43,7 +45,10 @@ def extraction_pool(workers: int = 0) -> Executor:
     with _pool_lock:
         if _pool is None:
             count = workers or max(1, os.cpu_count() or 1)
-            _pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("forkserver"))
+            context = multiprocessing.get_context("forkserver")
+            # workers fork from a server that has imported trafilatura, lxml and the language model once
+            context.set_forkserver_preload(["tasks.extract"])
+            _pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
         return _pool
 
 
@@ -95,15 +100,59 @@ def _extract_failure(page: Page, kind: str, message: str) -> Failure:
     )
 
 
-def _chunks(items: list[Page], size: int) -> Iterable[list[Page]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+async def fetch_and_extract(
+    links: list[Link],
+    settings: Settings,
+    allow_private_addresses: bool,
+    outlets: dict[str, Outlet],
+    pool: Executor | None,
+) -> tuple[list[Page], list[Failure], list[Article | Failure]]:
+    """Fetch the links and extract each CHUNK of pages in the pool as soon as it has arrived; without a pool
+    (a Dask worker: the cluster is the parallelism) extract in this process once every page is in.
 
+    Returns (pages, fetch failures, extraction results), each in the order of the links.
+    """
+    loop = asyncio.get_running_loop()
+    fetched: list[tuple[int, Page]] = []
+    fetch_failures: list[tuple[int, Failure]] = []
+    chunks: list[tuple[list[int], asyncio.Future[list[Article | Failure]]]] = []
+    waiting: list[tuple[int, Page]] = []
 
-def extract_in_pool(pages: list[Page], outlets: dict[str, Outlet], pool: Executor) -> list[Article | Failure]:
-    """Extract pages across the worker processes, in small chunks to balance uneven pages."""
-    futures = [pool.submit(extract_pages, chunk, outlets) for chunk in _chunks(pages, CHUNK)]
-    return [result for future in futures for result in future.result()]
+    def submit(ready: list[tuple[int, Page]]) -> None:
+        if pool is None:
+            return
+        pages = [page for _, page in ready]
+        chunks.append(([i for i, _ in ready], loop.run_in_executor(pool, extract_pages, pages, outlets)))
+
+    async with Fetcher(settings, allow_private_addresses=allow_private_addresses) as fetcher:
+
+        async def fetch_one(index: int, link: Link) -> tuple[int, list[Page], list[Failure]]:
+            # fetch_pages turns any fetch error into a Failure row, exactly as for a whole batch
+            pages, failed = await fetcher.fetch_pages([link])
+            return index, pages, failed
+
+        for next_done in asyncio.as_completed([fetch_one(i, link) for i, link in enumerate(links)]):
+            index, pages, failed = await next_done
+            fetch_failures.extend((index, f) for f in failed)
+            for page in pages:
+                fetched.append((index, page))
+                waiting.append((index, page))
+            if len(waiting) >= CHUNK:
+                submit(waiting)
+                waiting = []
+    if waiting:
+        submit(waiting)
+    by_index: dict[int, Article | Failure] = {}
+    for indexes, future in chunks:
+        by_index.update(zip(indexes, await future, strict=True))
+    fetched.sort(key=lambda item: item[0])
+    fetch_failures.sort(key=lambda item: item[0])
+    if pool is None:
+        by_index = dict(
+            zip((i for i, _ in fetched), extract_pages([p for _, p in fetched], outlets), strict=True)
+        )
+    results = [by_index[index] for index, _ in fetched]
+    return [p for _, p in fetched], [f for _, f in fetch_failures], results
 
 
 def process_batch(
@@ -117,9 +166,12 @@ def process_batch(
     pool: Executor | None = None,
 ) -> BatchStats:
     """Fetch, extract and write one batch to the lake; returns its counts."""
-    pages, failures = fetch_pages_sync(links, settings, config.allow_private_addresses)
     outlets = {o.id: o for o in config.outlets}
-    results = extract_in_pool(pages, outlets, pool or extraction_pool(settings.extract_workers)) if pages else []
+    if pool is None and settings.task_runner != "dask":
+        pool = extraction_pool(settings.extract_workers)
+    pages, failures, results = asyncio.run(
+        fetch_and_extract(links, settings, config.allow_private_addresses, outlets, pool)
+    )
     articles = [r for r in results if isinstance(r, Article)]
     failures = failures + [r for r in results if isinstance(r, Failure)]
     discovered = {}
@@ -129,9 +181,14 @@ def process_batch(
         discovered[art.article_id] = (link.url, link.via) if link else (art.fetched_url, None)
     name = f"batch-{batch_no:05d}.parquet"
     if articles:
-        lake.write_atomic(lake.article_rows(articles, discovered, run_id), lake.run_dir(warehouse, "articles", run_id) / name)
+        lake.write_atomic(
+            lake.article_rows(articles, discovered, run_id),
+            lake.run_dir(warehouse, "articles", run_id) / name,
+        )
     if failures:
-        lake.write_atomic(lake.failure_rows(failures, run_id), lake.run_dir(warehouse, "failures", run_id) / name)
+        lake.write_atomic(
+            lake.failure_rows(failures, run_id), lake.run_dir(warehouse, "failures", run_id) / name
+        )
     return BatchStats(
         links=len(links),
         fetched=len(pages),

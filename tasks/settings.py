@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     extract_workers: int = Field(default=0, ge=0, description="0 means one per CPU core")
     # seconds a load waits for another writer before failing
     load_lock_timeout_s: float = Field(default=3600.0, gt=0)
+    # "threads": batches in threads, extraction in a local process pool; "dask": each batch (fetch + extract +
+    # lake write) is a task on a Dask cluster, the one at dask_address or a temporary LocalCluster
     task_runner: str = Field(default="threads", pattern="^(threads|dask)$")
+    dask_address: str | None = Field(default=None, description="scheduler address, e.g. tcp://10.0.0.5:8786")
+    dask_workers: int = Field(default=0, ge=0, description="LocalCluster workers; 0: one per core")
 
 
 def get_settings(**overrides: object) -> Settings:
