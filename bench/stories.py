@@ -282,8 +282,8 @@ def render(s: Score, context: dict[str, object]) -> str:
         f"| copies wrongly flagged is_original (want 0) | {_ratio(s.copy_flagged_original)} |",
         "", "Loaded by kind: " + ", ".join(f"{k} {_ratio(v)}" for k, v in s.loaded_by_kind.items()),
         "",
-        "Copies by source hint (canonical = rel=canonical to the original; outlets share one loopback host and "
-        "are told apart by their site_prefix): loaded "
+        "Copies by source hint (canonical = rel=canonical to the original; outlets share one loopback host "
+        "and are told apart by their site_prefix): loaded "
         + ", ".join(f"{h} {_ratio(v)}" for h, v in s.loaded_by_hint.items())
         + "; folded with the original " + ", ".join(f"{h} {_ratio(v)}" for h, v in s.recall_by_hint.items()),
     ]

@@ -16,7 +16,11 @@ from urllib.parse import unquote, urlsplit
 
 PLACEHOLDER = b"{{BASE}}"
 TEXT_SUFFIXES = {".html", ".htm", ".xml", ".rss", ".atom", ".txt", ".json", ".yaml", ".rdf"}
-DEFAULT_TYPES = {".rss": "application/rss+xml", ".atom": "application/atom+xml", ".rdf": "application/rdf+xml"}
+DEFAULT_TYPES = {
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".rdf": "application/rdf+xml",
+}
 
 
 def _read_sidecar(path: Path) -> tuple[int, list[tuple[str, str]]]:
@@ -70,7 +74,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         names = {name.lower() for name, _ in extra}
         if "content-type" not in names:
-            ctype = DEFAULT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            guessed = mimetypes.guess_type(path.name)[0]
+            ctype = DEFAULT_TYPES.get(path.suffix) or guessed or "application/octet-stream"
             if path.name.endswith(".gz"):
                 ctype = "application/gzip"
             self.send_header("Content-Type", ctype)

@@ -3,7 +3,7 @@
 Error kinds (FetchError.kind), as stored in `failures.kind`:
   timeout, connection_error, dns_error, http_error, too_large, too_many_redirects, bad_redirect,
   forbidden_address, robots_disallowed, host_backoff, bad_url, bad_encoding, not_html, empty, internal_error,
-  blocked (a 401/403/429/503 answer that is a bot wall: a JavaScript challenge, captcha or access-denied page).
+  blocked (a 401/403/429/503 answer that is a bot wall: JavaScript challenge, captcha, access-denied page).
 """
 
 import asyncio
@@ -715,7 +715,8 @@ def _status_error(response: Response) -> FetchError:
     """The error for a final HTTP status >= 400: 'blocked' for a bot wall, 'http_error' otherwise. A wall may
     lift, so it counts as transient and later runs try the page again (a few times)."""
     if response.status in WALL_STATUSES and is_wall_response(response.headers, response.body):
-        return TransientError("blocked", f"HTTP {response.status}: bot wall or challenge page", http_status=response.status)
+        message = f"HTTP {response.status}: bot wall or challenge page"
+        return TransientError("blocked", message, http_status=response.status)
     error_type = TransientError if _is_transient_status(response.status) else PermanentError
     return error_type("http_error", f"HTTP {response.status}", http_status=response.status)
 

@@ -4,7 +4,15 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -43,7 +51,9 @@ class Outlet(Frozen):
     @classmethod
     def _slug(cls, value: str) -> str:
         if not SLUG.match(value):
-            raise ValueError("must be a slug: lower-case letters, digits, '-' or '_', starting with a letter or digit")
+            raise ValueError(
+                "must be a slug: lower-case letters, digits, '-' or '_', starting with a letter or digit"
+            )
         return value
 
     @field_validator("timezone")
@@ -55,7 +65,7 @@ class Outlet(Frozen):
             try:
                 ZoneInfo(value)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Tokyo)") from None
+                raise ValueError(f"unknown time zone {value!r} (use an IANA name, e.g. Asia/Tokyo)") from None
         return value
 
     @model_validator(mode="after")

@@ -22,12 +22,12 @@ from tasks.dedupe import (
     fold_for_matching,
     is_same_story,
     match_kind,
-    title_resemblance,
     sentence_keys,
     shingle_hashes,
     signature_from_bytes,
     signature_to_bytes,
     signatures,
+    title_resemblance,
 )
 
 TEXTS = Path(__file__).parent / "dedupe_texts"
@@ -401,7 +401,7 @@ def test_cluster_through_a_chain_of_copies() -> None:
         (0.20, 0.60, 3, 3, 19, "contained"),
         (0.12, 0.28, 2, 19, 15, None),
     ],
-    ids=["full-copy", "edited-copy-by-sentences", "truncated-lead", "lead-quoted-by-a-follow-up", "follow-up"],
+    ids=["full-copy", "edited-by-sentences", "truncated-lead", "lead-quoted-by-a-follow-up", "follow-up"],
 )
 def test_match_kind_separates_resemblance_from_containment(
     jaccard: float, containment: float, shared: int, n_a: int, n_b: int, expected: str | None
