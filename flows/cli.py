@@ -36,6 +36,9 @@ OutletsOpt = Annotated[
 ]
 
 
+OutletIdOpt = Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet id (repeatable)")]
+
+
 class Format(str, Enum):
     table = "table"
     csv = "csv"
@@ -191,28 +194,62 @@ def backfill(
     end: Annotated[datetime, typer.Option(formats=["%Y-%m-%d"], help="Last day (inclusive, UTC)")],
     outlets: OutletsOpt = None,
     warehouse: WarehouseOpt = None,
-    outlet: Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet id (repeatable)")] = None,
+    outlet: OutletIdOpt = None,
+    warc: Annotated[
+        list[Path] | None,
+        typer.Option("--warc", exists=True, dir_okay=False, help="WARC file (CC-NEWS), older history (repeatable)"),
+    ] = None,
 ) -> None:
-    """Ingest what the outlets published between --start and --end, one day at a time."""
-    from flows.backfill import WindowError, check_window
+    """Ingest what the outlets published between --start and --end, one day at a time, with progress bars."""
+    from rich import progress as bars
+
+    from flows.backfill import WindowError, backfill_progress, check_window
     from flows.backfill import backfill as backfill_flow
     from tasks.batch import shutdown_pool
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)
-    _check_outlets(settings.outlets)
+    _check_outlets(settings.outlets, outlet)
     try:
         check_window(start.date(), end.date(), datetime.now(UTC).date())
     except WindowError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
+    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}"), bars.BarColumn(),
+               bars.MofNCompleteColumn(), bars.TimeElapsedColumn())
+    progress = bars.Progress(*columns, console=console)
+    days_bar = progress.add_task("discovering the window's links", total=None)
+    links_bar = progress.add_task("links", total=None, visible=False)
+    new = 0
+
+    def show(event: str, data: dict) -> None:
+        nonlocal new
+        if event == "window":
+            progress.update(days_bar, description="days", total=data["days"], completed=0)
+            progress.update(links_bar, total=data["links"], visible=True)
+        elif event == "day":
+            new += data["report"].articles_new
+            progress.update(days_bar, advance=1, description=f"days (done {data['day']}, {new} new articles)")
+            progress.update(links_bar, advance=data["links"])
+        elif event == "warc":
+            progress.console.print(f"WARC files: {data['report'].articles_new} new articles")
+
     try:
-        reports = backfill_flow(
-            start=start.date(), end=end.date(), outlet_ids=outlet or None,
-            outlets=str(settings.outlets), warehouse=str(settings.warehouse),
-        )
+        with progress, backfill_progress(show):
+            reports = backfill_flow(
+                start=start.date(), end=end.date(), outlet_ids=outlet or None,
+                warc_paths=[str(p.resolve()) for p in warc] if warc else None,
+                outlets=str(settings.outlets), warehouse=str(settings.warehouse),
+            )
+    except (LoadLockTimeout, duckdb.Error, OSError) as exc:
+        err.print(f"[bold red]error:[/] the backfill could not be loaded: {exc}", highlight=False)
+        raise typer.Exit(1) from None
     finally:
         shutdown_pool()
-    console.print(f"backfilled {len(reports)} day(s): {sum(r.articles_new for r in reports)} new articles")
+    copies, failures = sum(r.copies_linked for r in reports), sum(r.failures for r in reports)
+    console.print(
+        f"backfilled {start.date()}..{end.date()}: {sum(r.articles_new for r in reports)} new articles "
+        f"({copies} copies linked, {failures} failures)"
+    )
 
 
 @app.command()
