@@ -1,4 +1,4 @@
-"""`python -m bench [NAME ...]` (what `make bench` runs): the benchmarks, each writing bench/results/<name>.md.
+"""`python -m bench [NAME ...]` (what `make bench` runs): benchmarks, each writing bench/results/<name>.md.
 
 Without names it runs the default set, DEFAULT below: throughput (the whole pipeline against bare trafilatura,
 peak memory, incremental rerun; ~3 minutes) and extraction (text quality on the article-extraction benchmark

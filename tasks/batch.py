@@ -11,7 +11,9 @@ import multiprocessing
 import os
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +25,11 @@ from tasks.settings import Settings
 from warehouse import lake
 
 CHUNK = 8
+POOL_IDLE_S = 2.0
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_leases = 0
+_generation = 0
 
 
 @dataclass(frozen=True)
@@ -39,17 +44,53 @@ class BatchStats:
     failed_by_outlet: dict[str, int]
 
 
+def _ensure_pool(workers: int) -> ProcessPoolExecutor:
+    # the caller holds _pool_lock
+    global _pool
+    if _pool is None:
+        count = workers or max(1, os.cpu_count() or 1)
+        context = multiprocessing.get_context("forkserver")
+        # workers fork from a server that has imported trafilatura, lxml and the language model once
+        context.set_forkserver_preload(["tasks.extract"])
+        _pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+    return _pool
+
+
 def extraction_pool(workers: int = 0) -> Executor:
     """The process pool shared by all batches of this process (forkserver: safe beside threads)."""
+    with _pool_lock:
+        return _ensure_pool(workers)
+
+
+@contextmanager
+def leased_pool(workers: int = 0) -> Iterator[Executor]:
+    """The shared pool, held for one batch; once no batch has held it for POOL_IDLE_S its workers stop.
+
+    A run's last batch thus frees the workers' memory before the load, and a long-lived `copydesk serve`
+    keeps no idle workers between runs; the next batch starts a new pool.
+    """
+    global _leases, _generation
+    with _pool_lock:
+        pool = _ensure_pool(workers)
+        _leases += 1
+        _generation += 1
+    try:
+        yield pool
+    finally:
+        with _pool_lock:
+            _leases -= 1
+            if _leases == 0:
+                timer = threading.Timer(POOL_IDLE_S, _stop_idle_pool, args=(_generation,))
+                timer.daemon = True
+                timer.start()
+
+
+def _stop_idle_pool(generation: int) -> None:
     global _pool
     with _pool_lock:
-        if _pool is None:
-            count = workers or max(1, os.cpu_count() or 1)
-            context = multiprocessing.get_context("forkserver")
-            # workers fork from a server that has imported trafilatura, lxml and the language model once
-            context.set_forkserver_preload(["tasks.extract"])
-            _pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
-        return _pool
+        if _pool is not None and _leases == 0 and _generation == generation:
+            _pool.shutdown(wait=False)
+            _pool = None
 
 
 def shutdown_pool() -> None:
@@ -167,11 +208,16 @@ def process_batch(
 ) -> BatchStats:
     """Fetch, extract and write one batch to the lake; returns its counts."""
     outlets = {o.id: o for o in config.outlets}
-    if pool is None and settings.task_runner != "dask":
-        pool = extraction_pool(settings.extract_workers)
-    pages, failures, results = asyncio.run(
-        fetch_and_extract(links, settings, config.allow_private_addresses, outlets, pool)
+    # on Dask the worker process extracts: the cluster is the parallelism (and its workers are daemonic)
+    lease = (
+        nullcontext(pool)
+        if pool is not None or settings.task_runner == "dask"
+        else leased_pool(settings.extract_workers)
     )
+    with lease as leased:
+        pages, failures, results = asyncio.run(
+            fetch_and_extract(links, settings, config.allow_private_addresses, outlets, leased)
+        )
     articles = [r for r in results if isinstance(r, Article)]
     failures = failures + [r for r in results if isinstance(r, Failure)]
     discovered = {}

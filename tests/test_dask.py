@@ -1,4 +1,4 @@
-"""Scale-out: the ingest on a local Dask cluster (2 worker processes) loads the same warehouse as the default runner.
+"""Scale-out: ingest on a local Dask cluster (2 worker processes) loads the warehouse the default runner does.
 
 COPYDESK_TASK_RUNNER=dask selects prefect-dask's DaskTaskRunner (COPYDESK_DASK_ADDRESS: an existing
 scheduler); each fetch-extract batch then runs on a Dask worker, which extracts in its own process.
@@ -17,6 +17,7 @@ from flows.siteserver import serve_sites
 from tests.conftest import SITES, render_outlets
 
 REPO = Path(__file__).resolve().parent.parent
+SHOW_RUNNER = "type(ingest.task_runner).__name__, ingest.task_runner.address"
 ARTICLE_COLUMNS = (
     "article_id, url, outlet_id, title, authors, published_at, language, text, word_count, story_id, "
     "is_original, source_credit, based_on_url, access"
@@ -45,7 +46,7 @@ def rows(warehouse: Path, sql: str) -> list[tuple]:
 def test_the_setting_selects_the_dask_task_runner() -> None:
     env = {**os.environ, "COPYDESK_TASK_RUNNER": "dask", "COPYDESK_DASK_ADDRESS": "tcp://127.0.0.1:8786"}
     out = subprocess.run(
-        [sys.executable, "-c", "from flows.ingest import ingest; r = ingest.task_runner; print(type(r).__name__, r.address)"],
+        [sys.executable, "-c", f"from flows.ingest import ingest; print({SHOW_RUNNER})"],
         cwd=REPO, env=env, capture_output=True, text=True, check=True, timeout=120,
     ).stdout  # fmt: skip
     assert out.split() == ["DaskTaskRunner", "tcp://127.0.0.1:8786"]

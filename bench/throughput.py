@@ -1,0 +1,516 @@
+"""Whole-pipeline throughput: `copydesk ingest` of a generated web vs bare trafilatura on the same page bytes.
+
+Run `.venv/bin/python -m bench.throughput [--stories N] [--workdir DIR] [--no-write] [--no-ephemeral]`.
+
+Steps, all in one process tree on this machine:
+
+1. bench.synweb generates a web of N stories in one run state (1,820 stories: about 7,000 article pages),
+   unless DIR/web already holds one of that size;
+2. a `prefect server start` with its own PREFECT_HOME starts on a free loopback port (as when deployed) and
+   the web is served on loopback by flows.siteserver in a child process, which records every path requested;
+3. `copydesk ingest --outlets <rendered> --warehouse DIR/wh` runs as a subprocess from a cold warehouse with
+   PREFECT_API_URL set; its wall time, from process start to exit, is the pipeline's time. The RSS of every
+   process (ingest + its workers, the Prefect server, the site server) is sampled every 0.1 s and the peak
+   of the sum reported;
+4. the HTML pages the ingest fetched are read back from the site root with the same {{BASE}} substitution the
+   server applied (the same bytes) and `trafilatura.bare_extraction(page)` (default settings) runs over all
+   of them in this process, one after another: the single-process baseline;
+5. ingest runs again over the unchanged outlets (every URL already seen): the incremental rerun; then once
+   more without PREFECT_API_URL, which shows the ephemeral-mode (temporary local server) cold start.
+
+pages/s = HTML article pages fetched / seconds. Results go to stdout and bench/results/throughput.md.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import duckdb
+import httpx
+import psutil
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BIN = REPO_ROOT / ".venv" / "bin"
+RESULTS = REPO_ROOT / "bench" / "results" / "throughput.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+PLACEHOLDER = b"{{BASE}}"
+DEFAULT_STORIES = 1820
+SAMPLE_S = 0.1
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_web(web_dir: Path, n_stories: int) -> tuple[Path, Path]:
+    """(sites root, outlets template) of a one-run web of n_stories, generated unless already there."""
+    meta_file = web_dir / "truth.json"
+    if meta_file.is_file():
+        meta = json.loads(meta_file.read_text(encoding="utf-8")).get("meta", {})
+        if meta.get("n_stories") == n_stories and meta.get("runs") == 1:
+            return web_dir / "sites", web_dir / "outlets.yaml"
+        shutil.rmtree(web_dir)
+    from bench.synweb import generate_web
+
+    web = generate_web(web_dir, n_stories=n_stories, runs=1)
+    print(f"generated {web.articles} articles, {web.pages[1]} pages in {web.seconds:.1f} s", flush=True)
+    return web.sites, web.outlets_file
+
+
+def _serve(
+    root: str,
+    port: int,
+    log_path: str,
+    ready: "multiprocessing.synchronize.Event",
+    stop: "multiprocessing.synchronize.Event",
+) -> None:
+    from flows.siteserver import SiteHandler, serve_sites
+
+    # the loopback stand-in for outlets' web servers answers like one: without Nagle's algorithm, which
+    # with http.server's separate header and body writes holds every response ~40 ms for a delayed ACK
+    SiteHandler.disable_nagle_algorithm = True
+    with serve_sites(Path(root), port=port) as server:
+        ready.set()
+        stop.wait()
+        Path(log_path).write_text("\n".join(server.requests), encoding="utf-8")
+
+
+class SiteProcess:
+    """The synthetic web served by flows.siteserver in a child process (its threads stay off our GIL)."""
+
+    def __init__(self, root: Path, log_path: Path) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.port = free_port()
+        self.log_path = log_path
+        self._ready, self._stop = ctx.Event(), ctx.Event()
+        self.proc = ctx.Process(
+            target=_serve, args=(str(root), self.port, str(log_path), self._ready, self._stop)
+        )
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:<port>."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "SiteProcess":
+        self.proc.start()
+        if not self._ready.wait(60):
+            raise RuntimeError("site server did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.proc.join(30)
+
+    def requests(self) -> list[str]:
+        """Paths requested so far (valid after exit)."""
+        return self.log_path.read_text(encoding="utf-8").splitlines() if self.log_path.exists() else []
+
+
+class PrefectServer:
+    """`prefect server start` with its own PREFECT_HOME on a free loopback port; stopped by process group."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.port = free_port()
+        self.api = f"http://127.0.0.1:{self.port}/api"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> "PrefectServer":
+        env = {**os.environ, "PREFECT_HOME": str(self.home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self._log = (self.home / "server.log").open("wb")
+        self.proc = subprocess.Popen(
+            [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{self.api}/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"prefect server did not start; see {self.home / 'server.log'}")
+            time.sleep(0.5)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=30)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._log.close()
+
+
+def tree_usage(pid: int) -> tuple[int, dict[int, float]]:
+    """(resident bytes, {pid: CPU seconds so far}) of a process and all its descendants."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0, {}
+    rss, cpu = 0, {}
+    for proc in procs:
+        try:
+            with proc.oneshot():
+                rss += proc.memory_info().rss
+                times = proc.cpu_times()
+                cpu[proc.pid] = times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return rss, cpu
+
+
+@dataclass
+class RssSampler:
+    """Samples the summed RSS of some process trees in a thread; keeps the peaks and the CPU time used."""
+
+    pids: dict[str, int]
+    peak_total: int = 0
+    peak: dict[str, int] = field(default_factory=dict)
+    cpu: dict[str, dict[int, float]] = field(default_factory=dict)
+    cpu_start: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        sizes = {}
+        for name, pid in self.pids.items():
+            sizes[name], cpu = tree_usage(pid)
+            self.cpu.setdefault(name, {}).update(cpu)
+        self.peak_total = max(self.peak_total, sum(sizes.values()))
+        for name, size in sizes.items():
+            self.peak[name] = max(self.peak.get(name, 0), size)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(SAMPLE_S)
+
+    def cpu_seconds(self, name: str) -> float:
+        """CPU seconds a watched tree used while sampled (processes that ended keep their last sample)."""
+        return sum(self.cpu.get(name, {}).values()) - self.cpu_start.get(name, 0.0)
+
+    def __enter__(self) -> "RssSampler":
+        self._sample()
+        self.cpu_start = {name: sum(cpu.values()) for name, cpu in self.cpu.items() if name != "ingest"}
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_ingest(
+    outlets: Path,
+    warehouse: Path,
+    log: Path,
+    api_url: str | None,
+    watch: dict[str, int] | None = None,
+    env_extra: dict[str, str] | None = None,
+) -> tuple[float, RssSampler]:
+    """Run `copydesk ingest` once; returns (seconds, RSS sampler over it and the watched processes)."""
+    env = {**os.environ, **(env_extra or {})}
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    command = [str(BIN / "copydesk"), "ingest", "--outlets", str(outlets), "--warehouse", str(warehouse)]
+    with log.open("a", encoding="utf-8") as sink:
+        sink.write(f"$ {' '.join(command)}\n")
+        sink.flush()
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        with RssSampler({"ingest": proc.pid, **(watch or {})}) as sampler:
+            code = proc.wait()
+        seconds = time.perf_counter() - started
+    if code != 0:
+        raise SystemExit(f"copydesk ingest exited {code}; see {log}")
+    return seconds, sampler
+
+
+def fetched_pages(root: Path, requests: list[str]) -> list[Path]:
+    """The HTML files behind the requested paths, once each, in request order."""
+    seen: set[Path] = set()
+    pages: list[Path] = []
+    for raw in requests:
+        path = (root / unquote(urlsplit(raw).path).lstrip("/")).resolve()
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file() and path not in seen:
+            seen.add(path)
+            pages.append(path)
+    return pages
+
+
+def run_bare(pages: list[Path], base_url: str) -> tuple[float, float]:
+    """(Seconds, CPU seconds) of single-process `trafilatura.bare_extraction` (defaults) over the pages'
+    served bytes."""
+    import trafilatura
+
+    data = [p.read_bytes().replace(PLACEHOLDER, base_url.encode("ascii")) for p in pages]
+    trafilatura.bare_extraction(data[0])  # imports and caches, as the ingest's workers do once
+    started, cpu = time.perf_counter(), time.process_time()
+    for page in data:
+        trafilatura.bare_extraction(page)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def warehouse_counts(warehouse: Path) -> dict[str, int]:
+    """Articles, stories and failures in the published warehouse."""
+    con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
+    try:
+        return {
+            "articles": con.execute("SELECT count(*) FROM articles").fetchone()[0],
+            "stories": con.execute("SELECT count(*) FROM stories").fetchone()[0],
+            "failures": con.execute("SELECT count(*) FROM failures").fetchone()[0],
+        }
+    finally:
+        con.close()
+
+
+LIBRARY_FRAMES = {
+    ("bare_extraction", "trafilatura/core.py"): "trafilatura.bare_extraction (copydesk's calls)",
+    ("classify", "py3langid/langid.py"): "py3langid classify",
+    ("send", "httpx/_client.py"): "httpx AsyncClient.send",
+    ("execute", "duckdb"): "duckdb execute",
+}
+
+
+def profile_ingest(outlets: Path, warehouse: Path, log: Path, api_url: str, out: Path) -> Path:
+    """A cold ingest under `py-spy record --subprocesses` (100 Hz); returns the speedscope file."""
+    env = {**os.environ, "PREFECT_API_URL": api_url}
+    spy = [str(BIN / "py-spy"), "record", "--subprocesses", "-r", "100", "-f", "speedscope", "-o", str(out)]
+    ingest = [str(BIN / "copydesk"), "ingest", "--outlets", str(outlets), "--warehouse", str(warehouse)]
+    command = [*spy, "--", *ingest]
+    with log.open("a", encoding="utf-8") as sink:
+        subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, check=True)
+    return out
+
+
+def summarise_profile(path: Path, top: int = 14) -> str:
+    """Where the ingest's CPU went, per process role: seconds on CPU, inclusive shares of the main frames."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    frames = data["shared"]["frames"]
+
+    def short(frame: dict[str, object]) -> str:
+        file = str(frame.get("file") or "")
+        for marker in ("site-packages/", f"{REPO_ROOT}/"):
+            file = file.split(marker)[-1]
+        return f"{frame['name']} ({file})"
+
+    roles: dict[str, tuple[float, dict[str, float], dict[str, float]]] = {}
+    main_pid = None
+    for profile in data["profiles"]:
+        pid = profile["name"].split()[1]
+        main_pid = main_pid or pid
+        role = (
+            "main process (flow, fetch, lake, load)" if pid == main_pid else "extraction workers (together)"
+        )
+        total, ours, libs = roles.setdefault(role, (0.0, {}, {}))
+        for stack, weight in zip(profile["samples"], profile["weights"], strict=True):
+            total += weight
+            seen: set[str] = set()
+            for index in stack:
+                frame = frames[index]
+                file = str(frame.get("file") or "")
+                key = short(frame)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if f"{REPO_ROOT}/" in file and "/.venv/" not in file:
+                    ours[key] = ours.get(key, 0.0) + weight
+                for (name, where), label in LIBRARY_FRAMES.items():
+                    if frame["name"] == name and where in file:
+                        libs[label] = libs.get(label, 0.0) + weight
+        roles[role] = (total, ours, libs)
+    lines = []
+    for role, (total, ours, libs) in roles.items():
+        lines += [
+            "",
+            f"**{role}**: {total:.1f} s on CPU",
+            "",
+            "| frame (inclusive) | s | share |",
+            "|---|---|---|",
+        ]
+        entries = sorted(ours.items(), key=lambda item: -item[1])[:top] + sorted(
+            libs.items(), key=lambda i: -i[1]
+        )
+        for key, seconds in entries:
+            lines.append(f"| `{key}` | {seconds:.1f} | {seconds / total:.0%} |")
+    return "\n".join(lines)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
+
+
+def report(f: dict[str, object]) -> str:
+    """The markdown results block."""
+    ingest_cpu, pages = float(f["ingest_cpu_s"]), int(f["pages"])  # type: ignore[arg-type]
+    lines = [
+        f"web: {f['stories']} stories, {pages} HTML article pages fetched ({f['page_mb']:.1f} MB); "
+        f"{f['cpus']} CPUs; task runner: {f['task_runner']}; load average before the run: {f['load_before']}",
+        "",
+        "| side | seconds | pages/s | CPU ms per page |",
+        "|---|---|---|---|",
+        f"| `copydesk ingest`, cold warehouse, Prefect server running | {f['ingest_s']:.1f} | "
+        f"{f['ingest_pps']:.1f} | {1000 * ingest_cpu / pages:.2f} (ingest + workers) |",
+        f"| bare `trafilatura.bare_extraction`, one process | {f['bare_s']:.1f} | {f['bare_pps']:.1f} | "
+        f"{1000 * float(f['bare_cpu_s']) / pages:.2f} |",  # type: ignore[arg-type]
+        "",
+        f"ratio (ingest pages/s / bare pages/s): **{f['ratio']:.2f}x**",
+        "",
+        f"CPU seconds during the ingest: ingest + extraction workers {ingest_cpu:.1f}, Prefect server "
+        f"{f['server_cpu_s']:.1f}, site server {f['sites_cpu_s']:.1f}",
+        "",
+        f"warehouse after the run: {f['articles']} articles, {f['stories_loaded']} stories, "
+        f"{f['failures']} failures",
+        "",
+        f"peak RSS, all processes together (sum sampled every {SAMPLE_S} s): **{_mb(f['peak_total'])}**; "
+        f"per tree at its own peak: ingest + workers {_mb(f['peak_ingest'])}, Prefect server "
+        f"{_mb(f['peak_server'])}, site server {_mb(f['peak_sites'])}",
+        "",
+        "incremental rerun (unchanged outlets, every URL seen), Prefect server running: "
+        f"**{f['rerun_s']:.1f} s**",
+        "",
+        "the same rerun in ephemeral mode (no PREFECT_API_URL: a temporary local server starts and stops): "
+        + (f"{f['ephemeral_s']:.1f} s" if f.get("ephemeral_s") is not None else "not measured"),
+    ]
+    if f.get("profile"):
+        lines += ["", "### Profile of a cold ingest (py-spy, 100 Hz, all processes)", str(f["profile"])]
+    return "\n".join(lines)
+
+
+def write_results(section: str, path: Path = RESULTS) -> None:
+    """Replace the generated block of the results file, keeping the hand-written notes around it."""
+    block = f"{START}\n{section}\n{END}"
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if START in old and END in old:
+            head, rest = old.split(START, 1)
+            _, tail = rest.split(END, 1)
+            path.write_text(head + block + tail, encoding="utf-8")
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# Throughput benchmark\n\n{block}\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both sides, print the figures and record them in bench/results/throughput.md."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--stories", type=int, default=DEFAULT_STORIES, help="stories in the generated web")
+    parser.add_argument("--workdir", type=Path, help="keep the web and warehouse here (default: a temp dir)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave the results file alone")
+    parser.add_argument("--no-ephemeral", action="store_true", help="skip the ephemeral-mode rerun")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare trafilatura side")
+    parser.add_argument("--profile", action="store_true", help="also profile a cold ingest with py-spy")
+    args = parser.parse_args(argv)
+
+    tmp = None if args.workdir else tempfile.TemporaryDirectory(prefix="copydesk-throughput-")
+    workdir = (args.workdir or Path(tmp.name)).resolve()  # type: ignore[union-attr]
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        sites, template = ensure_web(workdir / "web", args.stories)
+        warehouse = workdir / "wh"
+        shutil.rmtree(warehouse, ignore_errors=True)
+        log = workdir / "ingest.log"
+        log.write_text("", encoding="utf-8")
+        from tasks.settings import Settings
+
+        figures: dict[str, object] = {
+            "stories": args.stories,
+            "cpus": os.cpu_count(),
+            "task_runner": Settings().task_runner,
+            "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        }
+        with PrefectServer(workdir / "prefect-home") as server, \
+                SiteProcess(sites, workdir / "requests.log") as site:  # fmt: skip
+            outlets = workdir / "outlets.rendered.yaml"
+            outlets.write_text(
+                template.read_text(encoding="utf-8").replace("{{BASE}}", site.base_url), "utf-8"
+            )
+            assert server.proc is not None and site.proc.pid is not None
+            watch = {"server": server.proc.pid, "sites": site.proc.pid}
+            print("ingest (cold warehouse) ...", flush=True)
+            seconds, sampler = run_ingest(outlets, warehouse, log, server.api, watch)
+            figures.update(
+                ingest_s=seconds,
+                peak_total=sampler.peak_total,
+                peak_ingest=sampler.peak["ingest"],
+                peak_server=sampler.peak["server"],
+                peak_sites=sampler.peak["sites"],
+                ingest_cpu_s=sampler.cpu_seconds("ingest"),
+                server_cpu_s=sampler.cpu_seconds("server"),
+                sites_cpu_s=sampler.cpu_seconds("sites"),
+            )
+            print(f"  {seconds:.1f} s, peak RSS {_mb(sampler.peak_total)}", flush=True)
+            figures.update(warehouse_counts(warehouse), stories_loaded=warehouse_counts(warehouse)["stories"])
+            print("incremental rerun ...", flush=True)
+            figures["rerun_s"], _ = run_ingest(outlets, warehouse, log, server.api)
+            if not args.no_ephemeral:
+                print("incremental rerun, ephemeral mode ...", flush=True)
+                figures["ephemeral_s"], _ = run_ingest(
+                    outlets,
+                    warehouse,
+                    log,
+                    None,
+                    env_extra={"PREFECT_HOME": str(workdir / "prefect-ephemeral")},
+                )
+            if args.profile:
+                print("cold ingest under py-spy ...", flush=True)
+                shutil.rmtree(workdir / "wh-profile", ignore_errors=True)
+                speedscope = profile_ingest(
+                    outlets, workdir / "wh-profile", log, server.api, workdir / "profile.speedscope.json"
+                )
+                figures["profile"] = summarise_profile(speedscope)
+            base_url = site.base_url
+        requests = site.requests()
+        # the first run's requests only: reruns fetch feeds and sitemaps, not pages
+        pages = fetched_pages(sites, requests)
+        figures["pages"] = len(pages)
+        figures["page_mb"] = sum(p.stat().st_size for p in pages) / 2**20
+        figures["ingest_pps"] = len(pages) / float(figures["ingest_s"])  # type: ignore[arg-type]
+        if not args.no_bare:
+            print(f"bare trafilatura over {len(pages)} pages ...", flush=True)
+            figures["bare_s"], figures["bare_cpu_s"] = run_bare(pages, base_url)
+            figures["bare_pps"] = len(pages) / float(figures["bare_s"])  # type: ignore[arg-type]
+            figures["ratio"] = float(figures["ingest_pps"]) / float(figures["bare_pps"])  # type: ignore[arg-type]
+        else:
+            figures.update(
+                bare_s=float("nan"), bare_cpu_s=float("nan"), bare_pps=float("nan"), ratio=float("nan")
+            )
+        section = report(figures)
+        print(section)
+        if not args.no_write:
+            write_results(section)
+        return 0
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
