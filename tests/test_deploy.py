@@ -354,4 +354,50 @@ def test_prefect_yaml_deploys_to_a_process_pool_and_a_worker_runs_backfills(
         assert run["state_type"] == "COMPLETED", run["state"]
         assert run["parameters"] == {"start": "2025-06-18", "end": "2025-06-18"}
     assert_window(warehouse, web.server.base_url, date(2025, 6, 18), date(2025, 6, 18))
-    api.delete_deployments(INGEST, BACKFILL)
+
+    # `copydesk serve` on the same server takes the two names over from the work pool
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.serve import release_worker_deployments
+
+    with temporary_settings(updates={PREFECT_API_URL: prefect_server}):
+        assert release_worker_deployments() == [INGEST, BACKFILL]
+    assert api.deployment(INGEST) is None and api.deployment(BACKFILL) is None
+
+
+def test_cli_backfill_of_a_week_shows_progress_and_loads_the_window(
+    web: Web, prefect_server: str, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    env = prefect_env(prefect_server, tmp_path / "home")
+    cmd = [
+        str(BIN / "copydesk"),
+        "backfill",
+        "--start",
+        "2025-06-12",
+        "--end",
+        "2025-06-18",
+        "--outlets",
+        str(web.outlets),
+        "--warehouse",
+        str(warehouse),
+    ]
+    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # the progress bars' last frame: every day done, every link of the window handled
+    expected = expected_urls(web.server.base_url, date(2025, 6, 12), date(2025, 6, 18))
+    assert re.search(r"days \(done 2025-06-18, \d+ new articles\).*7/7", done.stdout)
+    assert f"backfilled 2025-06-12..2025-06-18: {len(expected)} new articles" in done.stdout
+    assert_window(warehouse, web.server.base_url, date(2025, 6, 12), date(2025, 6, 18))
+
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    future = subprocess.run(
+        [*cmd[:2], "--start", "2025-06-12", "--end", tomorrow, *cmd[6:]],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert future.returncode == 2
+    assert "reaches into the future" in future.stderr

@@ -39,7 +39,8 @@ outlets:
 """
 
 EMPTY_FEED = """<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>{name}</title><link>{base}/</link><description>-</description></channel></rss>
+<rss version="2.0"><channel><title>{name}</title><link>{base}/</link><description>-</description>
+</channel></rss>
 """
 
 # (url, published, crawled, topic): topics make each page's text distinct
