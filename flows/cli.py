@@ -5,7 +5,7 @@ import json
 import os
 import sys
 from datetime import UTC, date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,23 +23,28 @@ from tasks.outlets import OutletsFileError, load_outlets  # noqa: E402
 from tasks.settings import get_settings  # noqa: E402
 from warehouse.store import LoadLockTimeout  # noqa: E402
 
-app = typer.Typer(help="copydesk: a news ETL that folds syndicated copies into stories, queryable with SQL.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="copydesk: a news ETL that folds syndicated copies into stories, queryable with SQL.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 err = Console(stderr=True)
 
 WarehouseOpt = Annotated[
-    Path | None, typer.Option("--warehouse", "-w", help="Warehouse directory [env COPYDESK_WAREHOUSE; default ./data]")
+    Path | None,
+    typer.Option("--warehouse", "-w", help="Warehouse directory [env COPYDESK_WAREHOUSE; default ./data]"),
 ]
 OutletsOpt = Annotated[
-    Path | None, typer.Option("--outlets", "-o", help="Outlets YAML [env COPYDESK_OUTLETS; default deploy/outlets.yaml]")
+    Path | None,
+    typer.Option("--outlets", "-o", help="Outlets YAML [env COPYDESK_OUTLETS; default deploy/outlets.yaml]"),
 ]
 
 
 OutletIdOpt = Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet id (repeatable)")]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -57,7 +62,9 @@ def _check_outlets(path: Path, outlet_ids: list[str] | None = None) -> None:
 def ingest(
     outlets: OutletsOpt = None,
     warehouse: WarehouseOpt = None,
-    outlet: Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet id (repeatable)")] = None,
+    outlet: Annotated[
+        list[str] | None, typer.Option("--outlet", help="Only this outlet id (repeatable)")
+    ] = None,
     max_links: Annotated[int, typer.Option(min=0, help="Fetch at most this many new links (0 = all)")] = 0,
 ) -> None:
     """Fetch new articles from the outlets, fold copies into stories, load the warehouse."""
@@ -68,7 +75,9 @@ def ingest(
 
     try:
         report = ingest_flow(
-            outlets=str(settings.outlets), warehouse=str(settings.warehouse), outlet_ids=outlet or None,
+            outlets=str(settings.outlets),
+            warehouse=str(settings.warehouse),
+            outlet_ids=outlet or None,
             max_links=max_links,
         )
     except (LoadLockTimeout, duckdb.Error, OSError) as exc:
@@ -125,8 +134,15 @@ def sql(
         writer.writerow(columns)
         writer.writerows([[_cell(v) for v in row] for row in rows])
     elif format is Format.json:
-        sys.stdout.write(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=_json_default,
-                                    ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [dict(zip(columns, row, strict=True)) for row in rows],
+                default=_json_default,
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n"
+        )
     else:
         table = Table(show_lines=False)
         for name in columns:
@@ -137,7 +153,7 @@ def sql(
         console.print(f"{len(rows)} row(s)")
 
 
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
@@ -178,9 +194,9 @@ def extract(
 
 @app.command()
 def demo(
-    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="Where the demo warehouse goes")] = Path(
-        "data/demo"
-    ),
+    warehouse: Annotated[
+        Path, typer.Option("--warehouse", "-w", help="Where the demo warehouse goes")
+    ] = Path("data/demo"),
 ) -> None:
     """Serve the bundled demo outlets on 127.0.0.1, ingest them twice, and show what landed."""
     from flows.demo import run_demo
@@ -197,7 +213,9 @@ def backfill(
     outlet: OutletIdOpt = None,
     warc: Annotated[
         list[Path] | None,
-        typer.Option("--warc", exists=True, dir_okay=False, help="WARC file (CC-NEWS), older history (repeatable)"),
+        typer.Option(
+            "--warc", exists=True, dir_okay=False, help="WARC file (CC-NEWS), older history (repeatable)"
+        ),
     ] = None,
 ) -> None:
     """Ingest what the outlets published between --start and --end, one day at a time, with progress bars."""
@@ -214,8 +232,13 @@ def backfill(
     except WindowError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
-    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}"), bars.BarColumn(),
-               bars.MofNCompleteColumn(), bars.TimeElapsedColumn())
+    columns = (
+        bars.SpinnerColumn(),
+        bars.TextColumn("{task.description}"),
+        bars.BarColumn(),
+        bars.MofNCompleteColumn(),
+        bars.TimeElapsedColumn(),
+    )
     progress = bars.Progress(*columns, console=console)
     days_bar = progress.add_task("discovering the window's links", total=None)
     links_bar = progress.add_task("links", total=None, visible=False)
@@ -236,9 +259,12 @@ def backfill(
     try:
         with progress, backfill_progress(show):
             reports = backfill_flow(
-                start=start.date(), end=end.date(), outlet_ids=outlet or None,
+                start=start.date(),
+                end=end.date(),
+                outlet_ids=outlet or None,
                 warc_paths=[str(p.resolve()) for p in warc] if warc else None,
-                outlets=str(settings.outlets), warehouse=str(settings.warehouse),
+                outlets=str(settings.outlets),
+                warehouse=str(settings.warehouse),
             )
     except (LoadLockTimeout, duckdb.Error, OSError) as exc:
         err.print(f"[bold red]error:[/] the backfill could not be loaded: {exc}", highlight=False)
