@@ -311,7 +311,7 @@ def profile_ingest(outlets: Path, warehouse: Path, log: Path, api_url: str, out:
 
 
 def summarise_profile(path: Path, top: int = 14) -> str:
-    """Where the ingest's CPU went, per process role: seconds on CPU, inclusive shares of the main frames."""
+    """Where the ingest's CPU went, per process role: active seconds, inclusive shares of main frames."""
     data = json.loads(path.read_text(encoding="utf-8"))
     frames = data["shared"]["frames"]
 
@@ -350,7 +350,7 @@ def summarise_profile(path: Path, top: int = 14) -> str:
     for role, (total, ours, libs) in roles.items():
         lines += [
             "",
-            f"**{role}**: {total:.1f} s on CPU",
+            f"**{role}**: {total:.1f} s of active thread samples (on a core or waiting for one)",
             "",
             "| frame (inclusive) | s | share |",
             "|---|---|---|",
