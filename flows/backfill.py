@@ -13,9 +13,8 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
 
 from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.ingest import run_links
+from flows.ingest import run_links, task_runner_for
 from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from tasks.settings import Settings, get_settings
 from tasks.steps import (
@@ -86,7 +85,7 @@ def links_by_day(links: list[Link], start: date, end: date) -> dict[date, list[L
     return days
 
 
-@flow(name="backfill-day", flow_run_name="backfill-{day}", task_runner=ThreadPoolTaskRunner(max_workers=2))
+@flow(name="backfill-day", flow_run_name="backfill-{day}", task_runner=task_runner_for(get_settings()))
 def backfill_day(day: date, links: list[Link], config: OutletsConfig, settings: Settings) -> LoadReport:
     """Fetch, extract and load one day of a backfill window.
 

@@ -43,6 +43,9 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     server: "SiteServer"
     protocol_version = "HTTP/1.1"
+    # http.server writes headers and body separately; with Nagle on, each response then waits ~40 ms for
+    # the delayed ACK, which made loopback fetching 15x slower than the pipeline (bench/results/throughput.md)
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         return

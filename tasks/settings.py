@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     extract_workers: int = Field(default=0, ge=0, description="0 means one per CPU core")
     # seconds a load waits for another writer before failing
     load_lock_timeout_s: float = Field(default=3600.0, gt=0)
+    # DuckDB memory of the loader; a bigger run spills to DIR/state/spill instead of growing
+    load_memory_limit: str = Field(default="768MB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$")
     # "threads": batches in threads, extraction in a local process pool; "dask": each batch (fetch + extract +
     # lake write) is a task on a Dask cluster, the one at dask_address or a temporary LocalCluster
     task_runner: str = Field(default="threads", pattern="^(threads|dask)$")

@@ -204,7 +204,12 @@ def process_batch_task(
 @task(name="load", **STEP)
 def load_task(warehouse: Path, run_id: str, settings: Settings) -> LoadReport:
     """Load every pending lake file into the warehouse in one transaction and publish it to readers."""
-    report = load.load_pending(warehouse, lock_timeout_s=settings.load_lock_timeout_s, holder=run_id)
+    report = load.load_pending(
+        warehouse,
+        lock_timeout_s=settings.load_lock_timeout_s,
+        holder=run_id,
+        memory_limit=settings.load_memory_limit,
+    )
     report.run_id = run_id
     return report
 

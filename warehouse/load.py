@@ -10,7 +10,14 @@ import pyarrow.parquet as pq
 
 from tasks.models import LoadReport
 from warehouse import lake, stories
-from warehouse.store import load_lock, named_queries, open_loader, publish, published_path
+from warehouse.store import (
+    DEFAULT_LOAD_MEMORY,
+    load_lock,
+    named_queries,
+    open_loader,
+    publish,
+    published_path,
+)
 
 log = logging.getLogger("copydesk.load")
 
@@ -49,7 +56,13 @@ def _run_id_of(path: Path) -> str:
     return path.parent.name.removeprefix("run=")
 
 
-def load_pending(warehouse: Path, *, lock_timeout_s: float = 3600.0, holder: str = "") -> LoadReport:
+def load_pending(
+    warehouse: Path,
+    *,
+    lock_timeout_s: float = 3600.0,
+    holder: str = "",
+    memory_limit: str = DEFAULT_LOAD_MEMORY,
+) -> LoadReport:
     """Load every complete lake file not loaded yet, in one transaction, then publish the reader copy."""
     report = LoadReport(run_id=holder)
     with load_lock(warehouse, lock_timeout_s, holder) as waited:
@@ -57,7 +70,7 @@ def load_pending(warehouse: Path, *, lock_timeout_s: float = 3600.0, holder: str
         if waited > 1:
             log.info("waited %.1fs for another load to finish", waited)
         started = time.monotonic()
-        con = open_loader(warehouse)
+        con = open_loader(warehouse, memory_limit)
         try:
             pending = _pending(con, warehouse)
             quarantined = _quarantine_unreadable(warehouse, pending)

@@ -91,12 +91,21 @@ def load_lock(warehouse: Path, timeout_s: float, holder: str = "") -> Iterator[f
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def open_loader(warehouse: Path) -> duckdb.DuckDBPyConnection:
+DEFAULT_LOAD_MEMORY = "768MB"
+
+
+def open_loader(warehouse: Path, memory_limit: str = DEFAULT_LOAD_MEMORY) -> duckdb.DuckDBPyConnection:
     """Open the loader's file and bring its schema and views up to date (caller holds the lock)."""
     path = loader_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     con.execute("SET preserve_insertion_order = false")
+    # one load is one transaction over the whole run: cap DuckDB's memory and let it spill to disk, so
+    # peak memory does not grow with the size of a run
+    spill = path.parent / "spill"
+    spill.mkdir(exist_ok=True)
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET temp_directory = '{spill.as_posix()}'")
     con.execute(read_sql("schema.sql"))
     con.execute(read_sql("views.sql"))
     return con
