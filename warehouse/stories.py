@@ -159,7 +159,6 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[
             [involved, dedupe.SIGNATURE_ALGO],
         ).fetchall()
     }
-    shared_counts = _shared_sentences(con, [(a, b) for a, b, shared in candidates if shared is None])
     verified = []
     for a, b, shared in candidates:
         if a not in meta or b not in meta:
@@ -169,22 +168,10 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[
         jaccard, containment = dedupe.estimate_similarity(
             dedupe.signature_from_bytes(sig_a), dedupe.signature_from_bytes(sig_b), n_a, n_b
         )
-        common = shared if shared is not None else shared_counts.get((a, b), 0)
-        kind = dedupe.match_kind(jaccard, containment, int(common), s_a, s_b)
+        kind = dedupe.match_kind(jaccard, containment, int(shared), s_a, s_b)
         if kind is not None:
             verified.append(Pair(a, b, jaccard, containment, kind, a if n_a <= n_b else b))
     return verified
-
-
-def _shared_sentences(
-    con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]
-) -> dict[tuple[str, str], int]:
-    if not pairs:
-        return {}
-    con.register("pairs", pa.table({"a": [p[0] for p in pairs], "b": [p[1] for p in pairs]}))
-    rows = con.execute(SQL["shared_sentences"]).fetchall()
-    con.unregister("pairs")
-    return {(a, b): n for a, b, n in rows}
 
 
 def _story_components(
@@ -396,4 +383,15 @@ def _choose_originals(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> N
     for story_id, *fields in rows:
         grouped.setdefault(story_id, []).append(Member(*fields))
     chosen = [(sid, *choose_original(ms)) for sid, ms in grouped.items()]
-    con.executemany(SQL["upsert_originals"], chosen)
+    con.register(
+        "chosen_originals",
+        pa.table(
+            {
+                "story_id": [c[0] for c in chosen],
+                "original_article_id": [c[1] for c in chosen],
+                "reason": [c[2] for c in chosen],
+            }
+        ),
+    )
+    con.execute(SQL["upsert_originals"])
+    con.unregister("chosen_originals")

@@ -36,6 +36,8 @@ INSERT INTO core.lsh_bands SELECT band_key, article_id FROM new_bands;
 INSERT INTO core.sentence_keys SELECT sentence_key, article_id FROM new_sentences;
 
 -- name: candidates
+-- candidate pairs (a < b) of a new article and any article sharing an LSH band key or a sentence key, with
+-- the number of sentences they share; keys on more than MAX_KEY_FANOUT articles count but never propose
 WITH new_ids AS (SELECT unnest(?::VARCHAR[]) AS article_id),
 new_bands AS (SELECT b.band_key, b.article_id FROM core.lsh_bands b JOIN new_ids USING (article_id)),
 band_fanout AS (
@@ -48,54 +50,49 @@ band_pairs AS (
     WHERE o.article_id <> n.article_id
 ),
 new_sent AS (SELECT s.sentence_key, s.article_id FROM core.sentence_keys s JOIN new_ids USING (article_id)),
--- a sentence on several pages of ONE outlet is its template text that stripping missed, not evidence;
--- a sentence spread over many outlets is syndication, which is the point
-key_outlets AS (
-    SELECT k.sentence_key, a.outlet_id, count(DISTINCT k.article_id) AS pages
+-- every article holding a sentence of a new article
+key_hits AS (
+    SELECT k.sentence_key, k.article_id, a.outlet_id
     FROM core.sentence_keys k JOIN core.articles a USING (article_id)
     WHERE k.sentence_key IN (SELECT sentence_key FROM new_sent)
-    GROUP BY ALL
 ),
-sent_fanout AS (
+key_outlets AS (
+    SELECT sentence_key, outlet_id, count(DISTINCT article_id) AS pages FROM key_hits GROUP BY ALL
+),
+-- a sentence on several pages of ONE outlet is its template text that stripping missed, not evidence;
+-- a sentence spread over many outlets is syndication, which is the point
+template_keys AS (SELECT sentence_key FROM key_outlets GROUP BY sentence_key HAVING max(pages) >= 3),
+proposing_keys AS (
     SELECT sentence_key FROM key_outlets
     GROUP BY sentence_key HAVING sum(pages) BETWEEN 2 AND ? AND max(pages) < 3
 ),
 sent_pairs AS (
-    SELECT n.article_id AS a, o.article_id AS b, count(DISTINCT n.sentence_key) AS shared
-    FROM new_sent n JOIN sent_fanout USING (sentence_key) JOIN core.sentence_keys o USING (sentence_key)
-    WHERE o.article_id <> n.article_id
+    SELECT DISTINCT n.article_id AS a, h.article_id AS b
+    FROM new_sent n JOIN proposing_keys USING (sentence_key) JOIN key_hits h USING (sentence_key)
+    WHERE h.article_id <> n.article_id
+),
+candidates AS (
+    SELECT DISTINCT least(a, b) AS a, greatest(a, b) AS b
+    FROM (SELECT a, b FROM band_pairs UNION ALL SELECT a, b FROM sent_pairs)
+),
+sides AS (
+    SELECT a AS mine, b AS other, a, b FROM candidates
+    UNION ALL SELECT b AS mine, a AS other, a, b FROM candidates
+),
+shared AS (
+    SELECT s.a, s.b, count(DISTINCT n.sentence_key) AS shared
+    FROM sides s
+    JOIN new_sent n ON n.article_id = s.mine
+    JOIN key_hits h ON h.sentence_key = n.sentence_key AND h.article_id = s.other
+    WHERE n.sentence_key NOT IN (SELECT sentence_key FROM template_keys)
     GROUP BY ALL
 )
-SELECT least(a, b) AS a, greatest(a, b) AS b, max(shared) AS shared
-FROM (
-    SELECT a, b, NULL::BIGINT AS shared FROM band_pairs
-    UNION ALL SELECT a, b, shared FROM sent_pairs
-)
-GROUP BY ALL;
+SELECT c.a, c.b, coalesce(shared.shared, 0) AS shared
+FROM candidates c LEFT JOIN shared USING (a, b);
 
 -- name: signatures_of
 SELECT article_id, minhash, shingle_count, sentence_count FROM core.signatures
 WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND algo = ?;
-
--- name: shared_sentences
--- the same rule as in candidates: an outlet's template sentences (on 3+ of its pages) are not evidence
-WITH shared AS (
-    SELECT p.a, p.b, x.sentence_key
-    FROM pairs p
-    JOIN core.sentence_keys x ON x.article_id = p.a
-    JOIN core.sentence_keys y ON y.article_id = p.b AND y.sentence_key = x.sentence_key
-),
-template AS (
-    SELECT k.sentence_key
-    FROM core.sentence_keys k JOIN core.articles a USING (article_id)
-    WHERE k.sentence_key IN (SELECT sentence_key FROM shared)
-    GROUP BY k.sentence_key, a.outlet_id
-    HAVING count(DISTINCT k.article_id) >= 3
-)
-SELECT a, b, count(DISTINCT sentence_key)
-FROM shared
-WHERE sentence_key NOT IN (SELECT sentence_key FROM template)
-GROUP BY ALL;
 
 -- name: stories_of_articles
 SELECT article_id, story_id FROM core.story_members WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
@@ -126,4 +123,4 @@ FROM core.story_members m JOIN core.articles a USING (article_id)
 WHERE m.story_id IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: upsert_originals
-INSERT OR REPLACE INTO core.story_originals VALUES (?, ?, ?);
+INSERT OR REPLACE INTO core.story_originals SELECT story_id, original_article_id, reason FROM chosen_originals;
