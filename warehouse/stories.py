@@ -78,14 +78,24 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("stripped")
 
 
+def _query_by_keys(
+    con: duckdb.DuckDBPyConnection, query: str, keys: list[str], params: list | None = None
+) -> list[tuple]:
+    """Run a named query whose id list is the registered table key_list(key)."""
+    con.register("key_list", pa.table({"key": pa.array(keys, pa.string())}))
+    try:
+        return con.execute(SQL[query], params or []).fetchall()
+    finally:
+        con.unregister("key_list")
+
+
 def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
-    """Compute and store signatures, band keys and sentence keys of the new articles."""
+    """Compute and store signatures, band keys and sentence keys of the new articles (also kept in the temp
+    tables batch_bands / batch_sentences for this load's candidate query)."""
+    con.execute(SQL["create_batch_keys"])
     for start in range(0, len(new_ids), SIGNATURE_CHUNK):
         chunk = new_ids[start : start + SIGNATURE_CHUNK]
-        rows = con.execute(
-            SQL["texts_of_articles"],
-            [chunk],
-        ).fetchall()
+        rows = _query_by_keys(con, "texts_of_articles", chunk)
         ids = [r[0] for r in rows]
         # a related-stories section that slipped past extraction must not make this text a copy of those
         texts = [boilerplate.cut_related_section(r[1])[0] for r in rows]
@@ -148,16 +158,12 @@ class Pair:
 
 def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[Pair]:
     """Candidate pairs from shared keys, kept when the verification rule says same story."""
-    candidates = con.execute(SQL["candidates"], [new_ids, MAX_KEY_FANOUT, MAX_KEY_FANOUT]).fetchall()
+    candidates = con.execute(SQL["candidates"], [MAX_KEY_FANOUT, MAX_KEY_FANOUT]).fetchall()
     if not candidates:
         return []
     involved = sorted({x for a, b, _ in candidates for x in (a, b)})
     meta = {
-        row[0]: row[1:]
-        for row in con.execute(
-            SQL["signatures_of"],
-            [involved, dedupe.SIGNATURE_ALGO],
-        ).fetchall()
+        row[0]: row[1:] for row in _query_by_keys(con, "signatures_of", involved, [dedupe.SIGNATURE_ALGO])
     }
     verified = []
     for a, b, shared in candidates:
@@ -184,19 +190,11 @@ def _story_components(
     it: the lead of story A also sits inside a follow-up quoting that lead, and must not bridge the two.
     """
     involved = sorted({x for p in pairs for x in (p.a, p.b)} | set(new_ids))
-    existing = dict(
-        con.execute(
-            SQL["stories_of_articles"],
-            [involved],
-        ).fetchall()
-    )
+    existing = dict(_query_by_keys(con, "stories_of_articles", involved))
     # a component may touch existing stories: pull in their members so merged stories stay whole
     members_of: dict[str, list[str]] = {}
     if existing:
-        for article_id, story_id in con.execute(
-            SQL["members_of_stories"],
-            [sorted(set(existing.values()))],
-        ).fetchall():
+        for article_id, story_id in _query_by_keys(con, "members_of_stories", sorted(set(existing.values()))):
             members_of.setdefault(story_id, []).append(article_id)
             existing[article_id] = story_id
     edges = [(p.a, p.b) for p in pairs if p.kind == "resembles"]
@@ -225,13 +223,7 @@ def _choose_attachments(
     ids = sorted(
         {x for p in contained for x in (p.a, p.b)} | {m for p in contained for m in groups[roots[p.small]]}
     )
-    info = {
-        row[0]: row[1:]
-        for row in con.execute(
-            SQL["attach_info"],
-            [ids],
-        ).fetchall()
-    }
+    info = {row[0]: row[1:] for row in _query_by_keys(con, "attach_info", ids)}
     best: dict[str, tuple[tuple, tuple[str, str]]] = {}
     for p in contained:
         small, large = p.small, (p.b if p.small == p.a else p.a)
@@ -268,13 +260,14 @@ def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
                 continue
             best_match[this] = (other, p.jaccard, p.containment)
     new_set = set(new_ids)
-    member_rows, touched, stories_new, copies = [], [], 0, 0
+    member_rows, touched, retired, stories_new, copies = [], [], [], 0, 0
     for members in components.values():
         in_story = set(members)
         old_stories = sorted({existing[m] for m in members if m in existing})
         story_id = old_stories[0] if old_stories else "s" + min(members)
         stories_new += 0 if old_stories else 1
         touched.append(story_id)
+        retired.extend(old_stories[1:])
         for m in members:
             if m in new_set or existing.get(m) != story_id:
                 match = best_match.get(m)
@@ -305,7 +298,8 @@ def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
         )
         con.execute(SQL["upsert_members"])
         con.unregister("member_rows")
-        con.execute(SQL["drop_orphan_originals"])
+    if retired:
+        _query_by_keys(con, "drop_orphan_originals", retired)
     _choose_originals(con, sorted(set(touched)))
     return Linked(stories_new, max(copies, 0))
 
@@ -375,10 +369,7 @@ def choose_original(members: list[Member]) -> tuple[str, str]:
 def _choose_originals(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> None:
     if not story_ids:
         return
-    rows = con.execute(
-        SQL["story_members_for_originals"],
-        [story_ids],
-    ).fetchall()
+    rows = _query_by_keys(con, "story_members_for_originals", story_ids)
     grouped: dict[str, list[Member]] = {}
     for story_id, *fields in rows:
         grouped.setdefault(story_id, []).append(Member(*fields))

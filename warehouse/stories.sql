@@ -24,22 +24,29 @@ UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
 FROM stripped x WHERE staged.article_id = x.article_id;
 
 -- name: texts_of_articles
-SELECT article_id, coalesce(text, '') FROM core.articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
+-- id lists arrive as registered Arrow tables (key_list): a long list parameter costs ~65 us per item
+SELECT article_id, coalesce(text, '') FROM core.articles SEMI JOIN key_list ON article_id = key_list.key;
 
 -- name: insert_signatures
 INSERT OR REPLACE INTO core.signatures SELECT * FROM new_signatures;
 
+-- name: create_batch_keys
+CREATE OR REPLACE TEMP TABLE batch_bands (band_key BIGINT, article_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE batch_sentences (sentence_key BIGINT, article_id VARCHAR);
+
 -- name: insert_bands
 INSERT INTO core.lsh_bands SELECT band_key, article_id FROM new_bands;
+INSERT INTO batch_bands SELECT band_key, article_id FROM new_bands;
 
 -- name: insert_sentence_keys
 INSERT INTO core.sentence_keys SELECT sentence_key, article_id FROM new_sentences;
+INSERT INTO batch_sentences SELECT sentence_key, article_id FROM new_sentences;
 
 -- name: candidates
 -- candidate pairs (a < b) of a new article and any article sharing an LSH band key or a sentence key, with
 -- the number of sentences they share; keys on more than MAX_KEY_FANOUT articles count but never propose
-WITH new_ids AS (SELECT unnest(?::VARCHAR[]) AS article_id),
-new_bands AS (SELECT b.band_key, b.article_id FROM core.lsh_bands b JOIN new_ids USING (article_id)),
+-- batch_bands / batch_sentences: the new articles' keys, kept by _index_new (no join of the big key tables)
+WITH new_bands AS (SELECT band_key, article_id FROM batch_bands),
 band_fanout AS (
     SELECT band_key FROM core.lsh_bands WHERE band_key IN (SELECT band_key FROM new_bands)
     GROUP BY band_key HAVING count(*) BETWEEN 2 AND ?
@@ -49,7 +56,7 @@ band_pairs AS (
     FROM new_bands n JOIN band_fanout USING (band_key) JOIN core.lsh_bands o USING (band_key)
     WHERE o.article_id <> n.article_id
 ),
-new_sent AS (SELECT s.sentence_key, s.article_id FROM core.sentence_keys s JOIN new_ids USING (article_id)),
+new_sent AS (SELECT sentence_key, article_id FROM batch_sentences),
 -- every article holding a sentence of a new article
 key_hits AS (
     SELECT k.sentence_key, k.article_id, a.outlet_id
@@ -92,18 +99,18 @@ FROM candidates c LEFT JOIN shared USING (a, b);
 
 -- name: signatures_of
 SELECT article_id, minhash, shingle_count, sentence_count FROM core.signatures
-WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND algo = ?;
+SEMI JOIN key_list ON article_id = key_list.key WHERE algo = ?;
 
 -- name: stories_of_articles
-SELECT article_id, story_id FROM core.story_members WHERE article_id IN (SELECT unnest(?::VARCHAR[]));
+SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON article_id = key_list.key;
 
 -- name: members_of_stories
-SELECT article_id, story_id FROM core.story_members WHERE story_id IN (SELECT unnest(?::VARCHAR[]));
+SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON story_id = key_list.key;
 
 -- name: attach_info
 SELECT a.article_id, a.title, a.url, a.based_on_url, coalesce(s.shingle_count, 0)
 FROM core.articles a LEFT JOIN core.signatures s USING (article_id)
-WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]));
+SEMI JOIN key_list ON a.article_id = key_list.key;
 
 -- name: upsert_members
 INSERT INTO core.story_members AS t
@@ -114,13 +121,14 @@ ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,
     containment = coalesce(excluded.containment, t.containment);
 
 -- name: drop_orphan_originals
-DELETE FROM core.story_originals WHERE story_id NOT IN (SELECT story_id FROM core.story_members);
+-- stories merged into another by this load (key_list) lose their originals row
+DELETE FROM core.story_originals WHERE story_id IN (SELECT key FROM key_list);
 
 -- name: story_members_for_originals
 SELECT m.story_id, a.article_id, a.url, a.outlet_id, a.site_name, a.source_credit, a.based_on_url,
        a.published_at, a.published_at_source, a.fetched_at
 FROM core.story_members m JOIN core.articles a USING (article_id)
-WHERE m.story_id IN (SELECT unnest(?::VARCHAR[]));
+SEMI JOIN key_list ON m.story_id = key_list.key;
 
 -- name: upsert_originals
 INSERT OR REPLACE INTO core.story_originals SELECT story_id, original_article_id, reason FROM chosen_originals;
