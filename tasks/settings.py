@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     # seconds a load waits for another writer before failing
     load_lock_timeout_s: float = Field(default=3600.0, gt=0)
     # DuckDB memory of the loader; a bigger run spills to DIR/state/spill instead of growing
-    load_memory_limit: str = Field(default="768MB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$")
+    load_memory_limit: str = Field(default="400MB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$")
     # "threads": batches in threads, extraction in a local process pool; "dask": each batch (fetch + extract +
     # lake write) is a task on a Dask cluster, the one at dask_address or a temporary LocalCluster
     task_runner: str = Field(default="threads", pattern="^(threads|dask)$")

@@ -91,7 +91,7 @@ def load_lock(warehouse: Path, timeout_s: float, holder: str = "") -> Iterator[f
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-DEFAULT_LOAD_MEMORY = "768MB"
+DEFAULT_LOAD_MEMORY = "400MB"
 
 
 def open_loader(warehouse: Path, memory_limit: str = DEFAULT_LOAD_MEMORY) -> duckdb.DuckDBPyConnection:
