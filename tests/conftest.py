@@ -1,14 +1,27 @@
 """Session-wide fixtures shared by the end-to-end tests."""
 
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from tests.test_http import FaultServer
 
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 SITES = Path(__file__).parent / "sites"
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +36,23 @@ def prefect_backend() -> Iterator[None]:
     shutdown_pool()
 
 
+@pytest.fixture(scope="module")
+def faults() -> Iterator["FaultServer"]:
+    """The misbehaving loopback server of tests/test_http.py, for the tests that inject HTTP faults."""
+    import threading
+
+    from tests.test_http import FaultServer
+
+    server = FaultServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def render_outlets(template: Path, base_url: str, target: Path) -> Path:
     """A concrete outlets file with {{BASE}} replaced by the running site server's URL."""
     target.write_text(template.read_text(encoding="utf-8").replace("{{BASE}}", base_url), encoding="utf-8")
@@ -30,45 +60,63 @@ def render_outlets(template: Path, base_url: str, target: Path) -> Path:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `prefect server start` (SQLite, own PREFECT_HOME) on a free loopback port: its API URL."""
-    import signal
-    import subprocess
-    import sys
-    import time
+@contextmanager
+def running(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = REPO) -> Iterator[subprocess.Popen]:
+    """A process in its own session for the block, stopped by its id with SIGTERM (as a service manager)."""
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield proc
+        finally:
+            stop(proc)
 
-    import httpx
 
-    home = tmp_path_factory.mktemp("prefect-home")
-    port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    log = open(home / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("prefect")),
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    api = f"http://127.0.0.1:{port}/api"
+def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM the process group we started, then SIGKILL it if it lingers."""
+    if proc.poll() is not None:
+        return
     try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=timeout)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def prefect_env(api: str, home: Path, **extra: str) -> dict[str, str]:
+    """Environment of a process talking to the test server, with its own PREFECT_HOME."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "COPYDESK_"))}
+    home.mkdir(parents=True, exist_ok=True)
+    return {
+        **env,
+        "PREFECT_API_URL": api,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # the serving process and the worker look for due runs every second instead of every 10-15 s
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+        **extra,
+    }
+
+
+@contextmanager
+def prefect_server_process(home: Path) -> Iterator[str]:
+    """A `prefect server start` of our own on a free loopback port, UI included: yields its API URL."""
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = prefect_env(api, home, PREFECT_UI_API_URL=api)
+    del env["PREFECT_API_URL"]
+    cmd = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    with running(cmd, env, home / "server.log") as proc:
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -76,18 +124,14 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     break
             except httpx.HTTPError:
                 pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"prefect server did not start: {(home / 'server.log').read_text()[-2000:]}"
-                )
-            time.sleep(0.5)
+            alive = proc.poll() is None and time.monotonic() < deadline
+            assert alive, (home / "server.log").read_text()[-2000:]
+            time.sleep(0.3)
         yield api
-    finally:
-        # the server's own children (uvicorn workers) are in its session: stop the group we started
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `prefect server start` (SQLite, own PREFECT_HOME) on a free loopback port: its API URL."""
+    with prefect_server_process(tmp_path_factory.mktemp("prefect-home")) as api:
+        yield api

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.conftest import prefect_env, prefect_server_process, running
 from tests.test_deploy import (
     BACKFILL,
     BIN,
@@ -24,9 +25,6 @@ from tests.test_deploy import (
     Api,
     Web,
     assert_window,
-    prefect_env,
-    prefect_server_process,
-    running,
 )
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]

@@ -5,14 +5,10 @@ deployment run`), run by the serving process or a `process` worker against the f
 published warehouse must then hold exactly the window's articles, each once.
 """
 
-import os
 import re
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,12 +20,10 @@ import pytest
 import yaml
 
 from flows.siteserver import SiteServer, serve_sites
-from tests.conftest import SITES, free_port, render_outlets
+from tests.conftest import BIN, REPO, SITES, prefect_env, render_outlets, running
 
 pytestmark = pytest.mark.server
 
-REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 INGEST = "ingest/ingest-every-30-min"
 BACKFILL = "backfill/backfill"
@@ -104,71 +98,6 @@ class Api:
         for name in names:
             if (found := self.deployment(name)) is not None:
                 self.call("DELETE", f"/deployments/{found['id']}")
-
-
-@contextmanager
-def running(cmd: list[str], env: dict[str, str], log: Path, cwd: Path = REPO) -> Iterator[subprocess.Popen]:
-    """A process in its own session for the block, stopped by its id with SIGTERM (as a service manager)."""
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            yield proc
-        finally:
-            stop(proc)
-
-
-def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
-    """SIGTERM the process group we started, then SIGKILL it if it lingers."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=timeout)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
-def prefect_env(api: str, home: Path, **extra: str) -> dict[str, str]:
-    """Environment of a process talking to the test server, with its own PREFECT_HOME."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "COPYDESK_"))}
-    home.mkdir(parents=True, exist_ok=True)
-    return {
-        **env,
-        "PREFECT_API_URL": api,
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        # the serving process and the worker look for due runs every second instead of every 10-15 s
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-        "PREFECT_WORKER_QUERY_SECONDS": "1",
-        **extra,
-    }
-
-
-@contextmanager
-def prefect_server_process(home: Path) -> Iterator[str]:
-    """A `prefect server start` of our own on a free loopback port, UI included: yields its API URL."""
-    port = free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = prefect_env(api, home, PREFECT_UI_API_URL=api)
-    del env["PREFECT_API_URL"]
-    cmd = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-    with running(cmd, env, home / "server.log") as proc:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            alive = proc.poll() is None and time.monotonic() < deadline
-            assert alive, (home / "server.log").read_text()[-2000:]
-            time.sleep(0.3)
-        yield api
 
 
 @dataclass

@@ -9,7 +9,6 @@ import threading
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -224,18 +223,6 @@ class FaultHandler(BaseHTTPRequestHandler):
                 self.reply(200, b"<rss/>", "application/rss+xml", ETag='"v1"')
         else:
             self.reply(404, b"no such fault")
-
-
-@pytest.fixture(scope="module")
-def faults() -> Iterator[FaultServer]:
-    server = FaultServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize(

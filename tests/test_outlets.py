@@ -82,25 +82,20 @@ def test_shipped_outlets_files_are_valid() -> None:
     assert real.allow_private_addresses is False
 
 
-def test_cli_exits_2_naming_the_field(tmp_path: Path) -> None:
-    bad = tmp_path / "outlets.yaml"
-    bad.write_text("outlets:\n  - id: metro\n    feeds: [not-a-url]\n", encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flows.cli",
-            "ingest",
-            "--outlets",
-            str(bad),
-            "--warehouse",
-            str(tmp_path / "wh"),
-        ],
+def run_ingest_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", "ingest", *args],
         capture_output=True,
         text=True,
         cwd=REPO,
         timeout=120,
     )
+
+
+def test_cli_exits_2_naming_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "outlets.yaml"
+    bad.write_text("outlets:\n  - id: metro\n    feeds: [not-a-url]\n", encoding="utf-8")
+    result = run_ingest_cli("--outlets", str(bad), "--warehouse", str(tmp_path / "wh"))
     assert result.returncode == 2
     assert "outlet 'metro'" in result.stderr and "field 'feeds.0'" in result.stderr
     assert not (tmp_path / "wh").exists()
@@ -112,23 +107,13 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_cli_exits_2_for_an_unknown_outlet_id(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flows.cli",
-            "ingest",
-            "--outlets",
-            str(REPO / "deploy" / "outlets.yaml"),
-            "--outlet",
-            "no-such-outlet",
-            "--warehouse",
-            str(tmp_path / "wh"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
+    result = run_ingest_cli(
+        "--outlets",
+        str(REPO / "deploy" / "outlets.yaml"),
+        "--outlet",
+        "no-such-outlet",
+        "--warehouse",
+        str(tmp_path / "wh"),
     )
     assert result.returncode == 2
     assert "unknown outlet ids: no-such-outlet" in result.stderr

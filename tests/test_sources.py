@@ -2,8 +2,6 @@
 
 import asyncio
 import shutil
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,18 +15,6 @@ from tests.conftest import SITES, render_outlets
 from tests.test_http import FaultServer, fast_settings
 
 FLAKY = "harbor/2025/06/18/alder-marine-wins-hybrid-ferry-contract.html"
-
-
-@pytest.fixture
-def faults() -> Iterator[FaultServer]:
-    server = FaultServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _get_twice(url: str, previous: dict[str, SourceState]) -> tuple[ConditionalGetter, int]:
