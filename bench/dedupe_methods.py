@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.results_file import write_file
 from tasks import dedupe
 from tasks.dedupe import (
     BANDS,
@@ -576,8 +577,7 @@ def main() -> None:
     ]
     footer = ["", f"Total bench time {time.perf_counter() - started:.0f} s."]
     body = [*header, *speed_lines, "", *accuracy_lines, "", *candidate_lines, "", *corpus_lines, *footer]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(body) + "\n", encoding="utf-8")
+    write_file(RESULTS, "\n".join(body) + "\n")
     print("\n".join(body))
 
 

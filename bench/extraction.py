@@ -19,6 +19,7 @@ from pathlib import Path
 
 import trafilatura
 
+from bench.results_file import write_block
 from tasks.extract import ExtractionError, extract_article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,6 @@ RESULTS = REPO_ROOT / "bench" / "results" / "extraction.md"
 SHINGLE = 4
 WORSE_BY = 0.1
 TOKEN_RE = re.compile(r"\w+")
-START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
 @dataclass(frozen=True)
@@ -144,17 +144,8 @@ def report(ours: dict[str, PageScore], bare: dict[str, PageScore], seconds: tupl
 
 
 def write_results(section: str, path: Path = RESULTS) -> None:
-    """Replace the generated section of the results file, keeping the hand-written notes around it."""
-    block = f"{START}\n{section}\n{END}"
-    if path.exists():
-        old = path.read_text(encoding="utf-8")
-        if START in old and END in old:
-            head, rest = old.split(START, 1)
-            _, tail = rest.split(END, 1)
-            path.write_text(head + block + tail, encoding="utf-8")
-            return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"# Extraction benchmark\n\n{block}\n", encoding="utf-8")
+    """Record the figures in the results file's generated block."""
+    write_block(path, section, "Extraction benchmark")
 
 
 def main(argv: list[str] | None = None) -> int:

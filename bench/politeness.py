@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench.results_file import write_file
 from tasks.http import fetch_pages_sync
 from tasks.models import Link
 from tasks.settings import Settings
@@ -146,8 +147,7 @@ def main() -> None:
         "for less.",
     ]
     text = "\n".join(lines) + "\n"
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    write_file(RESULTS, text)
     sys.stdout.write(text)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.results_file import write_file
 from warehouse import store
 
 RESULTS = Path(__file__).resolve().parent / "results" / "readers.md"
@@ -137,8 +138,7 @@ def main() -> None:
         "next to a run's fetching and extraction.",
     ]
     text = "\n".join(lines) + "\n"
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    write_file(RESULTS, text)
     sys.stdout.write(text)
 
 

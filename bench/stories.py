@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.results_file import write_file
 from bench.synweb import BASE, generate_web, render_outlets
 from flows.siteserver import serve_sites
 
@@ -348,8 +349,7 @@ def _report(s: Score, context: dict[str, object], command: str) -> int:
     context = {**context, "command": command, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
     text = render(s, context)
     print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    write_file(RESULTS, text)
     return 0
 
 

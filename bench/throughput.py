@@ -40,10 +40,11 @@ import duckdb
 import httpx
 import psutil
 
+from bench.results_file import write_block
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = REPO_ROOT / ".venv" / "bin"
 RESULTS = REPO_ROOT / "bench" / "results" / "throughput.md"
-START, END = "<!-- results:start -->", "<!-- results:end -->"
 PLACEHOLDER = b"{{BASE}}"
 DEFAULT_STORIES = 1820
 SAMPLE_S = 0.1
@@ -405,17 +406,8 @@ def report(f: dict[str, object]) -> str:
 
 
 def write_results(section: str, path: Path = RESULTS) -> None:
-    """Replace the generated block of the results file, keeping the hand-written notes around it."""
-    block = f"{START}\n{section}\n{END}"
-    if path.exists():
-        old = path.read_text(encoding="utf-8")
-        if START in old and END in old:
-            head, rest = old.split(START, 1)
-            _, tail = rest.split(END, 1)
-            path.write_text(head + block + tail, encoding="utf-8")
-            return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"# Throughput benchmark\n\n{block}\n", encoding="utf-8")
+    """Record the figures in the results file's generated block."""
+    write_block(path, section, "Throughput benchmark")
 
 
 def main(argv: list[str] | None = None) -> int:
