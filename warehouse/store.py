@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 SQL_DIR = Path(__file__).parent
 PUBLISHED_NAME = "warehouse.duckdb"
@@ -157,7 +158,8 @@ def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
         return {}
     con = connect_reader(warehouse)
     try:
-        return dict(con.execute(SQL["seen_urls"], [urls]).fetchall())
+        con.register("candidate_urls", pa.table({"url": pa.array(urls, pa.string())}))
+        return dict(con.execute(SQL["seen_urls"]).fetchall())
     finally:
         con.close()
 
