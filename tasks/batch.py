@@ -227,14 +227,9 @@ def process_batch(
         discovered[art.article_id] = (link.url, link.via) if link else (art.fetched_url, None)
     name = f"batch-{batch_no:05d}.parquet"
     if articles:
-        lake.write_atomic(
-            lake.article_rows(articles, discovered, run_id),
-            lake.run_dir(warehouse, "articles", run_id) / name,
-        )
+        lake.write_file(warehouse, "articles", run_id, name, lake.article_rows(articles, discovered, run_id))
     if failures:
-        lake.write_atomic(
-            lake.failure_rows(failures, run_id), lake.run_dir(warehouse, "failures", run_id) / name
-        )
+        lake.write_file(warehouse, "failures", run_id, name, lake.failure_rows(failures, run_id))
     return BatchStats(
         links=len(links),
         fetched=len(pages),

@@ -12,6 +12,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COPYDESK_", extra="ignore")
 
     warehouse: Path = Path("data")
+    # the Parquet lake: a local path or any fsspec URL (s3://bucket/prefix, ...); default <warehouse>/lake
+    lake: str | None = None
     outlets: Path = Path("deploy/outlets.yaml")
     user_agent: str = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news research crawler)"
     # http politeness and limits

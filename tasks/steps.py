@@ -97,7 +97,7 @@ def commit_source_states(warehouse: Path, run_id: str) -> bool:
     staged = lake.staging_path(warehouse, f"sources-{run_id}.parquet")
     if not staged.exists():
         return False
-    lake.promote(staged, lake.run_dir(warehouse, "sources", run_id) / "sources.parquet")
+    lake.promote(staged, warehouse, "sources", run_id, "sources.parquet")
     return True
 
 
@@ -142,9 +142,8 @@ def write_run_record(
         "outlet_ids": [o.id for o in config.outlets],
         **{k: counts.get(k, 0) for k in ("discovered", "new", "fetched", "extracted", "failed")},
     }
-    lake.write_atomic(
-        pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA),
-        lake.run_dir(warehouse, "runs", run_id) / "run.parquet",
+    lake.write_file(
+        warehouse, "runs", run_id, "run.parquet", pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA)
     )
 
 
@@ -171,9 +170,8 @@ def discover_task(
     previous = _previous_states(warehouse, config) if incremental else None
     links, failures, states = asyncio.run(_discover_all(config, settings, window, previous))
     if failures:
-        lake.write_atomic(
-            lake.failure_rows(failures, run_id),
-            lake.run_dir(warehouse, "failures", run_id) / "discover.parquet",
+        lake.write_file(
+            warehouse, "failures", run_id, "discover.parquet", lake.failure_rows(failures, run_id)
         )
     if incremental:
         stage_source_states(warehouse, run_id, states)

@@ -222,14 +222,11 @@ def process_warc(
         name = f"warc-{batch_no:05d}.parquet"
         if articles:
             discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
-            lake.write_atomic(
-                lake.article_rows(articles, discovered, run_id),
-                lake.run_dir(warehouse, "articles", run_id) / name,
+            lake.write_file(
+                warehouse, "articles", run_id, name, lake.article_rows(articles, discovered, run_id)
             )
         if failures:
-            lake.write_atomic(
-                lake.failure_rows(failures, run_id), lake.run_dir(warehouse, "failures", run_id) / name
-            )
+            lake.write_file(warehouse, "failures", run_id, name, lake.failure_rows(failures, run_id))
     return stats
 
 

@@ -31,11 +31,14 @@ def _rows(warehouse: Path, sql: str) -> list[tuple]:
 
 def test_unreadable_lake_file_is_quarantined_and_recorded_and_the_rest_loads(tmp_path: Path) -> None:
     warehouse = tmp_path / "wh"
-    good = lake.write_atomic(
+    good = lake.write_file(
+        warehouse,
+        "failures",
+        "r1",
+        "batch-00001.parquet",
         lake.failure_rows([_failure("http://x.test/a"), _failure("http://x.test/b")], "r1"),
-        lake.run_dir(warehouse, "failures", "r1") / "batch-00001.parquet",
     )
-    damaged = lake.run_dir(warehouse, "articles", "r1") / "batch-00001.parquet"
+    damaged = Path(lake.file_path(warehouse, "articles", "r1", "batch-00001.parquet"))
     damaged.parent.mkdir(parents=True)
     damaged.write_bytes(b"PAR1 this is not a parquet file")
 
@@ -45,7 +48,7 @@ def test_unreadable_lake_file_is_quarantined_and_recorded_and_the_rest_loads(tmp
     assert not damaged.exists()
     assert (warehouse / "lake" / "quarantine" / "articles" / "run=r1" / "batch-00001.parquet").exists()
     rows = _rows(warehouse, "SELECT url, stage, kind FROM failures WHERE stage = 'load'")
-    assert rows == [(lake.relative(warehouse, damaged), "load", "corrupt_lake_file")]
+    assert rows == [(lake.relative(warehouse, str(damaged)), "load", "corrupt_lake_file")]
     assert _rows(warehouse, "SELECT count(*) FROM failures WHERE stage = 'fetch'") == [(2,)]
     assert _rows(warehouse, "SELECT path FROM core.loaded_files") == [(lake.relative(warehouse, good),)]
 

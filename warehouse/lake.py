@@ -1,20 +1,27 @@
-"""The Parquet lake: immutable files per run, written under a temporary name and renamed when complete.
+"""The Parquet lake: immutable files per run, each visible under its final name only once complete.
 
-Layout: <warehouse>/lake/<table>/run=<run_id>/<part>.parquet. A file that exists under its final name is
-complete; the loader records each loaded file in the same transaction as its rows, so a crash at any point
-leaves either a loaded file or a pending one that the next load picks up.
+Layout: <lake>/<table>/run=<run_id>/<part>.parquet, where <lake> is <warehouse>/lake or COPYDESK_LAKE, a
+local path or any fsspec URL (s3://bucket/prefix, gs://..., abfs://...; credentials and endpoints come from
+the usual fsspec/provider settings, e.g. FSSPEC_S3_ENDPOINT_URL and AWS_*). On a local disk a file is written
+under a temporary name, fsynced and renamed; on an object store a file is one upload, and an object is
+visible only once its upload completes. A file that exists under its final name is complete; the loader
+records each loaded file in the same transaction as its rows, so a crash at any point leaves either a loaded
+file or a pending one that the next load picks up.
 """
 
 import json
 import os
 from collections.abc import Iterable
 from datetime import UTC
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
 
 from tasks.models import Article, Failure
+from tasks.settings import get_settings
 
 TS = pa.timestamp("us", tz="UTC")
 
@@ -94,14 +101,36 @@ SOURCE_SCHEMA = pa.schema(
 TABLES = ("articles", "failures", "runs", "sources")
 
 
-def lake_dir(warehouse: Path) -> Path:
-    """The lake root of a warehouse directory."""
-    return warehouse / "lake"
+def lake_url(warehouse: Path) -> str:
+    """Where the warehouse's lake lives: COPYDESK_LAKE when set, else <warehouse>/lake."""
+    return get_settings().lake or str(warehouse / "lake")
 
 
-def run_dir(warehouse: Path, table: str, run_id: str) -> Path:
-    """Directory holding one run's files of one table."""
-    return lake_dir(warehouse) / table / f"run={run_id}"
+def lake_fs(warehouse: Path) -> tuple[fsspec.AbstractFileSystem, str]:
+    """(file system, root path on it) of the warehouse's lake; fsspec caches the file system instances."""
+    fs, root = fsspec.core.url_to_fs(lake_url(warehouse))
+    return fs, root.rstrip("/")
+
+
+def is_local(fs: fsspec.AbstractFileSystem) -> bool:
+    return isinstance(fs, LocalFileSystem)
+
+
+def file_path(warehouse: Path, table: str, run_id: str, name: str) -> str:
+    """Path, on the lake's file system, of one file of one run of one table."""
+    return f"{lake_fs(warehouse)[1]}/{table}/run={run_id}/{name}"
+
+
+def write_file(warehouse: Path, table: str, run_id: str, name: str, data: pa.Table) -> str:
+    """Write one lake file so that it is never visible incomplete; returns its path on the lake."""
+    fs, _ = lake_fs(warehouse)
+    path = file_path(warehouse, table, run_id, name)
+    if is_local(fs):
+        return str(write_atomic(data, Path(path)))
+    # an object store has no rename; an object appears only when its single upload completes
+    with fs.open(path, "wb") as handle:
+        pq.write_table(data, handle, compression="zstd")
+    return path
 
 
 def article_rows(
@@ -134,15 +163,21 @@ def staging_path(warehouse: Path, name: str) -> Path:
     return warehouse / "state" / "staging" / name
 
 
-def promote(staged: Path, path: Path) -> Path:
-    """Move a staged file into the lake atomically (same file system)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(staged, path)
+def promote(staged: Path, warehouse: Path, table: str, run_id: str, name: str) -> str:
+    """Move a staged local file into the lake: a rename on a local lake, an upload (then delete) elsewhere."""
+    fs, _ = lake_fs(warehouse)
+    path = file_path(warehouse, table, run_id, name)
+    if is_local(fs):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, path)
+    else:
+        fs.put_file(str(staged), path)
+        staged.unlink()
     return path
 
 
 def write_atomic(table: pa.Table, path: Path) -> Path:
-    """Write a Parquet file under a temporary name, fsync it, then rename it into place."""
+    """Write a local Parquet file under a temporary name, fsync it, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     pq.write_table(table, tmp, compression="zstd")
@@ -157,14 +192,46 @@ def write_atomic(table: pa.Table, path: Path) -> Path:
     return path
 
 
-def complete_files(warehouse: Path, table: str) -> list[Path]:
+def complete_files(warehouse: Path, table: str) -> list[str]:
     """Every complete file of a table, oldest run first (temporary files are never listed)."""
-    root = lake_dir(warehouse) / table
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.glob("run=*/*.parquet") if not p.name.startswith("."))
+    fs, root = lake_fs(warehouse)
+    fs.invalidate_cache()  # listings are cached per file system instance; other processes add files
+    found = fs.glob(f"{root}/{table}/run=*/*.parquet")
+    return sorted(p for p in found if not PurePosixPath(p).name.startswith("."))
 
 
-def relative(warehouse: Path, path: Path) -> str:
-    """Path of a lake file relative to the warehouse, as recorded in loaded_files."""
-    return path.resolve().relative_to(warehouse.resolve()).as_posix()
+def relative(warehouse: Path, path: str) -> str:
+    """A lake file's name in loaded_files: "lake/<table>/run=<id>/<part>", wherever the lake is."""
+    _, root = lake_fs(warehouse)
+    return f"lake/{PurePosixPath(path).relative_to(root).as_posix()}"
+
+
+def run_id_of(path: str) -> str:
+    return PurePosixPath(path).parent.name.removeprefix("run=")
+
+
+def local_copies(warehouse: Path, paths: list[str], cache: Path) -> list[Path]:
+    """The files as local paths DuckDB can read: themselves on a local lake, else downloaded into cache.
+
+    DuckDB reads object stores only through extensions it downloads at run time (httpfs), so the one loader
+    copies the pending files of a load to local disk instead; they are deleted after the load.
+    """
+    fs, root = lake_fs(warehouse)
+    if is_local(fs):
+        return [Path(p) for p in paths]
+    local = [cache / PurePosixPath(p).relative_to(root) for p in paths]
+    if paths:
+        fs.get(paths, [str(p) for p in local])
+    return local
+
+
+def quarantine(warehouse: Path, table: str, path: str) -> str:
+    """Move an unreadable lake file under <lake>/quarantine/; returns where it went."""
+    fs, root = lake_fs(warehouse)
+    target = f"{root}/quarantine/{table}/{PurePosixPath(path).parent.name}/{PurePosixPath(path).name}"
+    if is_local(fs):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+    else:
+        fs.mv(path, target)
+    return target

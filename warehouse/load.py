@@ -1,6 +1,7 @@
 """One transaction per load: lake rows, crawl state, story links and the list of loaded files together."""
 
 import logging
+import shutil
 import time
 from pathlib import Path
 
@@ -24,36 +25,34 @@ log = logging.getLogger("copydesk.load")
 SQL = named_queries("load.sql")
 
 
-def _quarantine_unreadable(warehouse: Path, pending: dict[str, list[Path]]) -> list[tuple[str, str]]:
+# pending lake files of each table: (path on the lake, local path DuckDB reads)
+Pending = dict[str, list[tuple[str, Path]]]
+
+
+def _quarantine_unreadable(warehouse: Path, pending: Pending) -> list[tuple[str, str]]:
     """Move lake files whose Parquet footer cannot be read out of the way, so one damaged file (a disk fault,
     a hand edit) cannot block every later load; returns (lake path, error) for the failures table."""
     bad: list[tuple[str, str]] = []
-    for table, paths in pending.items():
-        for path in list(paths):
+    for table, files in pending.items():
+        for lake_path, local in list(files):
             try:
-                pq.read_metadata(path)
+                pq.read_metadata(local)
             except (OSError, pa.ArrowInvalid) as exc:
-                target = lake.lake_dir(warehouse) / "quarantine" / table / path.parent.name / path.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                bad.append(
-                    (lake.relative(warehouse, path), f"unreadable Parquet, moved to {target}: {exc}"[:500])
-                )
-                path.replace(target)
-                paths.remove(path)
-                log.error("quarantined unreadable lake file %s: %s", path, exc)
+                name = lake.relative(warehouse, lake_path)
+                target = lake.quarantine(warehouse, table, lake_path)
+                bad.append((name, f"unreadable Parquet, moved to {target}: {exc}"[:500]))
+                files.remove((lake_path, local))
+                log.error("quarantined unreadable lake file %s: %s", lake_path, exc)
     return bad
 
 
-def _pending(con: duckdb.DuckDBPyConnection, warehouse: Path) -> dict[str, list[Path]]:
+def _pending(con: duckdb.DuckDBPyConnection, warehouse: Path, cache: Path) -> Pending:
     done = {row[0] for row in con.execute("SELECT path FROM core.loaded_files").fetchall()}
-    return {
-        table: [p for p in lake.complete_files(warehouse, table) if lake.relative(warehouse, p) not in done]
-        for table in lake.TABLES
-    }
-
-
-def _run_id_of(path: Path) -> str:
-    return path.parent.name.removeprefix("run=")
+    pending: Pending = {}
+    for table in lake.TABLES:
+        paths = [p for p in lake.complete_files(warehouse, table) if lake.relative(warehouse, p) not in done]
+        pending[table] = list(zip(paths, lake.local_copies(warehouse, paths, cache), strict=True))
+    return pending
 
 
 def load_pending(
@@ -71,16 +70,18 @@ def load_pending(
             log.info("waited %.1fs for another load to finish", waited)
         started = time.monotonic()
         con = open_loader(warehouse, memory_limit)
+        cache = warehouse / "state" / "lake-cache"
         try:
-            pending = _pending(con, warehouse)
+            pending = _pending(con, warehouse, cache)
             quarantined = _quarantine_unreadable(warehouse, pending)
-            files = [p for paths in pending.values() for p in paths]
+            files = [f for table_files in pending.values() for f in table_files]
             report.files = len(files)
             if files or quarantined:
                 _load_files(con, warehouse, pending, report, quarantined)
             con.execute("CHECKPOINT")
         finally:
             con.close()
+            shutil.rmtree(cache, ignore_errors=True)
         if files or quarantined or not published_path(warehouse).exists():
             publish(warehouse)
         report.load_s = round(time.monotonic() - started, 3)
@@ -90,7 +91,7 @@ def load_pending(
 def _load_files(
     con: duckdb.DuckDBPyConnection,
     warehouse: Path,
-    pending: dict[str, list[Path]],
+    pending: Pending,
     report: LoadReport,
     quarantined: list[tuple[str, str]],
 ) -> None:
@@ -100,7 +101,7 @@ def _load_files(
             con.execute(SQL["quarantine_failure"], [report.run_id or "load", path, error])
         report.failures += len(quarantined)
         new_ids: list[str] = []
-        article_files = [str(p) for p in pending["articles"]]
+        article_files = [str(local) for _, local in pending["articles"]]
         if article_files:
             con.execute(SQL["stage_articles"], [article_files])
             stories.strip_outlet_boilerplate(con)
@@ -110,7 +111,7 @@ def _load_files(
             con.execute(SQL["touch_unchanged_articles"])
             con.execute(SQL["insert_versions"])
             con.execute(SQL["insert_seen_from_articles"])
-        failure_files = [str(p) for p in pending["failures"]]
+        failure_files = [str(local) for _, local in pending["failures"]]
         if failure_files:
             before = con.execute("SELECT count(*) FROM core.failures").fetchone()[0]
             con.execute(SQL["insert_failures"], [failure_files])
@@ -118,16 +119,16 @@ def _load_files(
             report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
         linked = stories.link_stories(con, new_ids)
         report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
-        source_files = [str(p) for p in pending["sources"]]
+        source_files = [str(local) for _, local in pending["sources"]]
         if source_files:
             con.execute(SQL["upsert_source_state"], [source_files])
-        run_files = [str(p) for p in pending["runs"]]
+        run_files = [str(local) for _, local in pending["runs"]]
         if run_files:
             con.execute(SQL["upsert_runs"], [report.articles_new, report.copies_linked, run_files])
-        for paths in pending.values():
-            for path in paths:
-                rows = None
-                con.execute(SQL["record_file"], [lake.relative(warehouse, path), _run_id_of(path), rows])
+        for table_files in pending.values():
+            for lake_path, _ in table_files:
+                name, run_id = lake.relative(warehouse, lake_path), lake.run_id_of(lake_path)
+                con.execute(SQL["record_file"], [name, run_id, None])
         report.per_outlet = _per_outlet(con, new_ids)
         con.execute("COMMIT")
     except BaseException:
