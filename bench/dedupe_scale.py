@@ -293,6 +293,12 @@ class _TimedResult:
         self._stats.add(self._name, time.perf_counter() - start, len(rows))
         return rows
 
+    def to_arrow_table(self) -> pa.Table:
+        start = time.perf_counter()
+        table = self._result.to_arrow_table()
+        self._stats.add(self._name, time.perf_counter() - start, table.num_rows)
+        return table
+
     def fetchone(self) -> tuple | None:
         start = time.perf_counter()
         row = self._result.fetchone()
@@ -517,7 +523,9 @@ def _score(
     return {"by_kind": by_kind, "wrong": wrong, "fresh_linked": fresh_linked, "merged": merged}
 
 
-def measure_stage(warehouse: str, size: int, batch: int, batches: int, seed: int) -> dict[str, Any]:
+def measure_stage(
+    warehouse: str, size: int, batch: int, batches: int, seed: int, read_texts: bool = False
+) -> dict[str, Any]:
     """In a fresh process (clean RSS, cold DuckDB buffers): link `batches` batches, each rolled back."""
     load_before = os.getloadavg()[0]
     con = open_loader(Path(warehouse))
@@ -536,11 +544,15 @@ def measure_stage(warehouse: str, size: int, batch: int, batches: int, seed: int
                 ).fetchall()
             ]
             con.unregister("bench_new")
+            text_of = dict(zip(table["article_id"].to_pylist(), table["text"].to_pylist(), strict=True))
             stats = StatementStats()
             timed = TimedConnection(con, stats)
             with RssSampler() as rss:
                 t0 = time.perf_counter()
-                linked = stories.link_stories(timed, new_ids)  # type: ignore[arg-type]
+                # the loader hands link_stories the texts it just inserted; --read-texts measures the
+                # fallback that reads them back from core.articles
+                texts = None if read_texts else [text_of[i] for i in new_ids]
+                linked = stories.link_stories(timed, new_ids, texts)  # type: ignore[arg-type]
                 seconds = time.perf_counter() - t0
             score = _score(con, copy_of, fresh)
         finally:
@@ -620,7 +632,47 @@ class Report:
     j0: float
     code: str = ""
     total_seconds: float = 0.0
+    reused: int = 0
+    read_texts: bool = False
     command: str = ""
+
+
+def _measure_at(
+    warehouse: Path,
+    stage: int,
+    batch: int,
+    batches: int,
+    seed: int,
+    scratch: Path,
+    ctx: Any,
+    read_texts: bool = False,
+) -> StageResult:
+    """Sizes of the (closed) loader file at `warehouse`, then link_stories measured in a fresh process."""
+    con = open_loader(warehouse)
+    try:
+        sizes = table_bytes(con)
+        band_exact = isolated_bytes(con, "lsh_bands", scratch)
+    finally:
+        con.close()
+    file_bytes = loader_path(warehouse).stat().st_size
+    with cf.ProcessPoolExecutor(1, mp_context=ctx) as child:
+        measured = child.submit(
+            measure_stage, str(warehouse), stage, batch, batches, seed, read_texts
+        ).result()
+    return StageResult(
+        background=stage,
+        batches=measured["batches"],
+        table_bytes=sizes,
+        band_bytes_exact=band_exact,
+        file_bytes=file_bytes,
+        load_average=measured["load_average"],
+        memory_limit=measured["memory_limit"],
+    )
+
+
+def snapshot_dir(keep: Path, stage: int) -> Path:
+    """Where --keep leaves a copy of the loader file as it was at a smaller stage, for reruns."""
+    return keep / f"at-{stage}"
 
 
 def run(
@@ -633,14 +685,13 @@ def run(
     workers: int | None = None,
     seed: int = SEED,
     log: bool = True,
+    read_texts: bool = False,
 ) -> Report:
-    """Build the background up to each stage size, measure link_stories there, return the figures."""
+    """Build the background up to each stage size (or reuse a kept one), measure link_stories there."""
     began = time.perf_counter()
     say = print if log else (lambda *a, **k: None)
     scratch = Path(tempfile.mkdtemp(prefix="dedupe-scale-"))
     warehouse = keep or scratch / "wh"
-    if loader_path(warehouse).exists():
-        raise SystemExit(f"{loader_path(warehouse)} exists: give an empty --keep directory")
     workers = workers or os.cpu_count() or 2
     ctx = multiprocessing.get_context("spawn")
     con = open_loader(warehouse)
@@ -648,15 +699,38 @@ def run(
     # one explicit CHECKPOINT per CHECKPOINT_EVERY articles: automatic ones at the 16 MiB default made the
     # background inserts 2.5x slower at 200k articles
     con.execute("SET checkpoint_threshold = '1TB'")
-    results: list[StageResult] = []
-    built = 0
-    build_seconds = 0.0
+    built = con.execute("SELECT count(*) FROM core.articles").fetchone()[0]
+    reused = built
+    if built > background:
+        con.close()
+        raise SystemExit(f"{loader_path(warehouse)} holds {built:,} articles, more than --background")
     text_bytes = 0
     sentence_keys = 0
-    last_checkpoint = 0
+    if built:
+        # a kept file from an earlier run: the build is deterministic, so it goes on from where that one ended
+        say(f"reusing {loader_path(warehouse)} with {built:,} background articles", flush=True)
+        text_bytes, sentence_keys = con.execute(
+            "SELECT (SELECT sum(strlen(text)) FROM core.articles), (SELECT count(*) FROM core.sentence_keys)"
+        ).fetchone()
+    results: list[StageResult] = []
+    build_seconds = 0.0
+    last_checkpoint = built
+    final = stages_for(background, stages)[-1]
     try:
         with cf.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
             for stage in stages_for(background, stages):
+                if stage < built:
+                    kept = snapshot_dir(keep, stage) if keep else None
+                    if kept is None or not loader_path(kept).exists():
+                        say(f"skipping {stage:,}: the kept file is larger and has no copy of that size")
+                        continue
+                    con.close()
+                    results.append(_measure_at(kept, stage, batch, batches, seed, scratch, ctx, read_texts))
+                    say(_stage_line(results[-1]), flush=True)
+                    con = open_loader(warehouse)
+                    con.execute("SET enable_progress_bar = false")
+                    con.execute("SET checkpoint_threshold = '1TB'")
+                    continue
                 t0 = time.perf_counter()
                 pending: list[cf.Future[Chunk]] = []
                 starts = iter(range(built, stage, CHUNK))
@@ -684,26 +758,13 @@ def run(
                 con.execute("CHECKPOINT")
                 last_checkpoint = built
                 build_seconds += time.perf_counter() - t0
-                say(f"background {built:,} built in {build_seconds:.0f} s; measuring", flush=True)
-                sizes = table_bytes(con)
-                band_exact = isolated_bytes(con, "lsh_bands", scratch)
+                say(f"background {built:,} ready ({build_seconds:.0f} s building); measuring", flush=True)
                 con.close()
-                file_bytes = loader_path(warehouse).stat().st_size
-                with cf.ProcessPoolExecutor(1, mp_context=ctx) as child:
-                    measured = child.submit(
-                        measure_stage, str(warehouse), stage, batch, batches, seed
-                    ).result()
-                results.append(
-                    StageResult(
-                        background=stage,
-                        batches=measured["batches"],
-                        table_bytes=sizes,
-                        band_bytes_exact=band_exact,
-                        file_bytes=file_bytes,
-                        load_average=measured["load_average"],
-                        memory_limit=measured["memory_limit"],
-                    )
-                )
+                if keep and stage != final:
+                    snapshot = loader_path(snapshot_dir(keep, stage))
+                    snapshot.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(loader_path(warehouse), snapshot)
+                results.append(_measure_at(warehouse, stage, batch, batches, seed, scratch, ctx, read_texts))
                 say(_stage_line(results[-1]), flush=True)
                 con = open_loader(warehouse)
                 con.execute("SET enable_progress_bar = false")
@@ -717,11 +778,13 @@ def run(
         batches=batches,
         stages=results,
         build_seconds=build_seconds,
-        signed_per_second=built / build_seconds if build_seconds else 0.0,
+        signed_per_second=(built - reused) / build_seconds if build_seconds else 0.0,
         text_bytes=text_bytes / max(built, 1),
         sentence_keys_per_article=sentence_keys / max(built, 1),
         j0=background_j0(seed),
         code=code_revision(),
+        reused=reused,
+        read_texts=read_texts,
     )
     report.total_seconds = time.perf_counter() - began
     return report
@@ -801,7 +864,9 @@ def render(report: Report) -> str:
         f"Code: {report.code}; algorithm `{dedupe.SIGNATURE_ALGO}`, MAX_KEY_FANOUT {stories.MAX_KEY_FANOUT}, "
         f"loader memory_limit {last.memory_limit} (as open_loader sets it)  ",
         f"Timings: build + sign background {report.build_seconds:.0f} s "
-        f"({report.signed_per_second:,.0f} articles/s incl. inserts), total {report.total_seconds:.0f} s",
+        + (f"({report.signed_per_second:,.0f} articles/s incl. inserts)" if report.build_seconds else "")
+        + (f" (reused a kept file of {report.reused:,} articles)" if report.reused else "")
+        + f", total {report.total_seconds:.0f} s",
         "",
         f"Background: {report.background:,} generated English-like stories, "
         f"{report.text_bytes / 1024:.1f} KiB average, {report.sentence_keys_per_article:.1f} sentence keys "
@@ -813,7 +878,13 @@ def render(report: Report) -> str:
         "",
         f"Each batch: {report.batch:,} new articles ({COPY_SHARE:.0%} copies of random background articles: "
         f"full + aggregator chrome, edited, truncated to 2 paragraphs; the rest fresh stories) inserted into "
-        f"core.articles, then `warehouse.stories.link_stories(con, new_ids)` timed, scored and rolled back; "
+        "core.articles, then `warehouse.stories.link_stories(con, new_ids, "
+        + (
+            "None)` timed (texts read back from core.articles), "
+            if report.read_texts
+            else "texts)` timed (the new articles' texts, as the loader has them), "
+        )
+        + "scored and rolled back; "
         f"{report.batches} batches per size, each size measured in a fresh process (first batch opens cold "
         f"DuckDB buffers over a warm OS page cache).",
         "",
@@ -963,13 +1034,29 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--batch", type=int, default=1000, help="new articles per link_stories call")
     parser.add_argument("--batches", type=int, default=3, help="batches measured per background size")
     parser.add_argument("--stages", help="comma-separated smaller sizes to measure on the way (10000,100000)")
-    parser.add_argument("--keep", type=Path, help="build the loader file here and keep it")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build the loader file here and keep it (with copies at the smaller stages); a kept file is "
+        "reused by the next run",
+    )
     parser.add_argument("--workers", type=int, help="signing processes (default: one per core)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
+    parser.add_argument(
+        "--read-texts",
+        action="store_true",
+        help="call link_stories without the new texts, so it reads them back from core.articles",
+    )
     args = parser.parse_args(argv)
     stages = [int(s) for s in args.stages.split(",")] if args.stages else None
     report = run(
-        args.background, args.batch, args.batches, keep=args.keep, stages=stages, workers=args.workers
+        args.background,
+        args.batch,
+        args.batches,
+        keep=args.keep,
+        stages=stages,
+        workers=args.workers,
+        read_texts=args.read_texts,
     )
     report.command = " ".join(
         [".venv/bin/python -m bench.dedupe_scale", shlex.join(argv if argv is not None else sys.argv[1:])]

@@ -164,15 +164,40 @@ def _unify_punctuation(match: re.Match[str]) -> str:
     return _PUNCTUATION[match.group()]
 
 
-def fold_for_matching(text: str) -> str:
-    """NFKC, casefold, one spelling per punctuation mark, collapsed whitespace, no spaces beside CJK."""
+def _fold_characters(text: str) -> str:
+    """The per-character passes of folding (NFKC, casefold, invisibles, punctuation): newlines stay."""
     # folding is ~90 % of signing time: skip each pass that has nothing to do (see the bench)
     folded = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
     folded = _INVISIBLE.sub("", folded.casefold())
-    folded = _PUNCTUATION_RE.sub(_unify_punctuation, folded)
-    folded = " ".join(folded.split())
+    return _PUNCTUATION_RE.sub(_unify_punctuation, folded)
+
+
+def fold_for_matching(text: str) -> str:
+    """NFKC, casefold, one spelling per punctuation mark, collapsed whitespace, no spaces beside CJK."""
+    folded = " ".join(_fold_characters(text).split())
     # the look-around pass costs more than the rest of folding; most texts have nothing for it to do
     return _SPACE_NEAR_CJK.sub("", folded) if _HAS_CJK.search(folded) else folded
+
+
+def fold_lines(text: str) -> list[str]:
+    """fold_for_matching of every line of text.split("\\n"), with one pass of each regex over the whole text.
+
+    The same strings as folding line by line (a newline is a starter that NFKC never composes with, and no
+    pass maps a character to or from one), at a fraction of the calls: signing folds every line once and
+    shares them between the related-section cut, the shingles and the sentence keys.
+    """
+    characters = _fold_characters(text)
+    lines = [" ".join(line.split()) for line in characters.split("\n")]
+    if _HAS_CJK.search(characters):
+        return [_SPACE_NEAR_CJK.sub("", line) for line in lines]
+    return lines
+
+
+def join_folded_lines(folded_lines: list[str]) -> str:
+    """fold_for_matching of the text whose lines these are (folded by fold_lines)."""
+    joined = " ".join(line for line in folded_lines if line)
+    # spaces between lines are the only ones left beside CJK characters
+    return _SPACE_NEAR_CJK.sub("", joined) if _HAS_CJK.search(joined) else joined
 
 
 def _shingles_of_folded(folded: str) -> np.ndarray:
@@ -228,10 +253,15 @@ def _minhash(shingles: np.ndarray) -> np.ndarray:
 
 def signatures(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(n, NUM_PERM) uint32 MinHash rows and (n,) int64 distinct-shingle counts of the folded texts."""
-    sigs = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
-    counts = np.empty(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        shingles = shingle_hashes(text)
+    return signatures_of_folded([fold_for_matching(text) for text in texts])
+
+
+def signatures_of_folded(folded_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """signatures() of texts already folded by fold_for_matching (or join_folded_lines)."""
+    sigs = np.empty((len(folded_texts), NUM_PERM), dtype=np.uint32)
+    counts = np.empty(len(folded_texts), dtype=np.int64)
+    for i, folded in enumerate(folded_texts):
+        shingles = _shingles_of_folded(folded)
         sigs[i] = _minhash(shingles)
         counts[i] = len(shingles)
     return sigs, counts
@@ -259,14 +289,38 @@ def _key64(folded: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
+# line ends that str.splitlines knows besides "\\n"; sentence keys are made per splitlines() line
+_OTHER_LINE_ENDS = re.compile("[\\r\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029]")
+# _SENTENCE_END with "$" at every line end, to split all lines of a text in one call
+_SENTENCE_END_LINES = re.compile(_SENTENCE_END.pattern, re.MULTILINE)
+
+
+def _keys_of_folded_sentences(folded_lines: list[str], keys: dict[int, None]) -> None:
+    # one split over all lines; a piece starting a line begins with "\\n", and a sentence never spans lines
+    for piece in _SENTENCE_END_LINES.split("\n".join(folded_lines)):
+        for part in piece.split("\n") if "\n" in piece else (piece,):
+            sentence = part.strip(_SENTENCE_TRIM)
+            if len(sentence.encode("utf-8")) >= MIN_SENTENCE_BYTES:
+                keys.setdefault(_key64(sentence))
+
+
 def sentence_keys(text: str) -> list[int]:
     """Distinct int64 keys of the folded sentences of at least MIN_SENTENCE_BYTES bytes, in text order."""
     keys: dict[int, None] = {}
-    for line in text.splitlines():
-        for piece in _SENTENCE_END.split(fold_for_matching(line)):
-            sentence = piece.strip(_SENTENCE_TRIM)
-            if len(sentence.encode("utf-8")) >= MIN_SENTENCE_BYTES:
-                keys.setdefault(_key64(sentence))
+    _keys_of_folded_sentences([fold_for_matching(line) for line in text.splitlines()], keys)
+    return list(keys)
+
+
+def sentence_keys_of_lines(lines: list[str], folded_lines: list[str]) -> list[int]:
+    """sentence_keys("\\n".join(lines)), given fold_lines of that text."""
+    keys: dict[int, None] = {}
+    if not _OTHER_LINE_ENDS.search("\n".join(lines)):
+        _keys_of_folded_sentences(folded_lines, keys)
+        return list(keys)
+    for line, folded in zip(lines, folded_lines, strict=True):
+        # a rarer line end inside the line: splitlines() splits there, so no sentence spans it
+        parts = [fold_for_matching(part) for part in line.splitlines()] if folded else []
+        _keys_of_folded_sentences(parts if _OTHER_LINE_ENDS.search(line) else [folded], keys)
     return list(keys)
 
 
@@ -308,6 +362,49 @@ def match_kind(
     if containment >= SAME_CONTAINMENT and (smaller >= MIN_SHARED_SENTENCES or shared_sentences >= 1):
         return "contained"
     return None
+
+
+# match_kinds codes
+NO_MATCH, RESEMBLES, CONTAINED = 0, 1, 2
+
+
+def similarities(
+    sigs: np.ndarray, left: np.ndarray, right: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """estimate_similarity for many pairs at once: rows `left[i]` and `right[i]` of the signature matrix."""
+    jaccard = np.empty(len(left), dtype=np.float64)
+    # 64k pairs at a time: the compared rows are 2 x 32 MiB, not the whole candidate set's
+    for start in range(0, len(left), 65536):
+        end = start + 65536
+        equal = sigs[left[start:end]] == sigs[right[start:end]]
+        jaccard[start:end] = equal.sum(axis=1) / NUM_PERM
+    n_a, n_b = counts[left].astype(np.float64), counts[right].astype(np.float64)
+    empty = (n_a <= 0) | (n_b <= 0)
+    jaccard[empty] = 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        intersection = jaccard * (n_a + n_b) / (1.0 + jaccard)
+        containment = np.minimum(1.0, intersection / np.minimum(n_a, n_b))
+    containment[empty] = 0.0
+    return jaccard, containment
+
+
+def match_kinds(
+    jaccard: np.ndarray,
+    containment: np.ndarray,
+    shared: np.ndarray,
+    sentences_a: np.ndarray,
+    sentences_b: np.ndarray,
+) -> np.ndarray:
+    """match_kind over arrays: NO_MATCH, RESEMBLES or CONTAINED per pair (int8)."""
+    smaller, larger = np.minimum(sentences_a, sentences_b), np.maximum(sentences_a, sentences_b)
+    kinds = np.full(len(jaccard), NO_MATCH, dtype=np.int8)
+    # match_kind's rules from the last to the first, so the earlier rule wins where several hold
+    kinds[(containment >= SAME_CONTAINMENT) & ((smaller >= MIN_SHARED_SENTENCES) | (shared >= 1))] = CONTAINED
+    enough = shared >= MIN_SHARED_SENTENCES
+    kinds[enough & (shared >= SAME_SENTENCE_SHARE * smaller)] = CONTAINED
+    kinds[enough & (shared >= SAME_SENTENCE_SHARE * larger)] = RESEMBLES
+    kinds[jaccard >= SAME_JACCARD] = RESEMBLES
+    return kinds
 
 
 def is_same_story(

@@ -416,3 +416,62 @@ def test_title_resemblance_is_width_and_case_blind() -> None:
     assert title_resemblance("台風、沖縄に接近", "台風､沖縄に接近") == 1.0
     assert title_resemblance("Typhoon nears Okinawa", "Council passes budget") < 0.1
     assert title_resemblance(None, "x") == 0.0
+
+
+def _reference_sentence_keys(text: str) -> list[int]:
+    """sentence_keys as first written: fold each splitlines() line, split it into sentences, hash them."""
+    keys: dict[int, None] = {}
+    for line in text.splitlines():
+        for piece in dedupe._SENTENCE_END.split(fold_for_matching(line)):
+            sentence = piece.strip(dedupe._SENTENCE_TRIM)
+            if len(sentence.encode("utf-8")) >= dedupe.MIN_SENTENCE_BYTES:
+                keys.setdefault(dedupe._key64(sentence))
+    return list(keys)
+
+
+def _awkward_texts() -> list[str]:
+    """The hand-written stories, and copies salted with line ends, CJK, quotes and marks folding must mind."""
+    import random
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(TEXTS.glob("*.txt"))]
+    salt = ["\r", "\r\n", "\u2028", "\x85", "\x0c", " \n ", "\n\n", "\u00a0", "\u200b", '."\n', "!) ", "? \n"]
+    salt += ["。", "中", " 中 ", "Ａ", "ﬁ", "e\u0301", "\u0301", "」\n", "\nRelated Stories:\n"]
+    rng = random.Random(7)
+    salted = []
+    for text in texts:
+        chars = list(text)
+        for _ in range(30):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(salt))
+        salted.append("".join(chars))
+    return texts + salted + ["", "\n", "one line", "中文\n\n한국어 문장"]
+
+
+def test_folding_lines_once_gives_what_folding_each_line_gives() -> None:
+    for text in _awkward_texts():
+        lines = text.split("\n")
+        folded = dedupe.fold_lines(text)
+        assert folded == [fold_for_matching(line) for line in lines]
+        assert dedupe.join_folded_lines(folded) == fold_for_matching(text)
+        assert dedupe.sentence_keys_of_lines(lines, folded) == _reference_sentence_keys(text)
+        assert sentence_keys(text) == _reference_sentence_keys(text)
+
+
+def test_vectorised_verification_matches_the_pairwise_rule() -> None:
+    rng = np.random.default_rng(3)
+    # few distinct values, so every kind of outcome shows up often
+    sigs = rng.integers(0, 4, size=(300, NUM_PERM)).astype(np.uint32)
+    counts = rng.integers(-1, 3000, size=300)
+    counts[:5] = 0
+    sentences = rng.integers(0, 30, size=300)
+    left, right = rng.integers(0, 300, 5000), rng.integers(0, 300, 5000)
+    shared = rng.integers(0, 30, 5000)
+    jaccard, containment = dedupe.similarities(sigs, left, right, counts)
+    kinds = dedupe.match_kinds(jaccard, containment, shared, sentences[left], sentences[right])
+    code = {None: dedupe.NO_MATCH, "resembles": dedupe.RESEMBLES, "contained": dedupe.CONTAINED}
+    for i in range(len(left)):
+        a, b = left[i], right[i]
+        expected = estimate_similarity(sigs[a], sigs[b], int(counts[a]), int(counts[b]))
+        assert (jaccard[i], containment[i]) == expected
+        kind = match_kind(*expected, int(shared[i]), int(sentences[a]), int(sentences[b]))
+        assert kinds[i] == code[kind]
+    assert set(np.unique(kinds)) == {dedupe.NO_MATCH, dedupe.RESEMBLES, dedupe.CONTAINED}

@@ -143,3 +143,49 @@ def test_a_copy_in_a_later_load_joins_and_the_credited_original_is_chosen(
         [story_of(con, "o1")],
     ).fetchone()
     assert original_id == "o1" and "credited" in reason
+
+
+def test_signing_folds_once_and_signs_what_cut_signatures_and_sentence_keys_give() -> None:
+    from tasks import boilerplate, dedupe
+
+    texts = ["\n".join(story_text(i)) for i in range(5)] + [
+        "\n".join(story_text(9) + ["", "Related Articles:", *story_text(10)]),  # cut before the related part
+        "\n".join(["Related Stories", *story_text(11)]),  # a heading that leads is no cut
+        "\n".join(story_text(12)).replace(". ", ".\r\n", 3)
+        + "\u2028tail line of the story, long enough to key",
+        "",
+    ]
+    sigs, counts, keys = stories.sign_texts(texts)
+    for i, text in enumerate(texts):
+        cut = boilerplate.cut_related_section(text)[0]
+        want_sigs, want_counts = dedupe.signatures([cut])
+        assert (sigs[i] == want_sigs[0]).all() and counts[i] == want_counts[0]
+        assert keys[i] == dedupe.sentence_keys(cut)
+
+
+def test_texts_passed_in_link_as_texts_read_back(tmp_path: Path) -> None:
+    def run(pass_texts: bool) -> list[tuple]:
+        with load_lock(tmp_path / str(pass_texts), 10, "test"):
+            con = open_loader(tmp_path / str(pass_texts))
+            original = story_text(21)
+            ids = [
+                add(con, "o1", "wire", original),
+                add(con, "c1", "paper", original[:10], hours=2),
+                add(con, "t1", "briefs", original[:3], hours=3),
+                add(con, "f1", "metro", story_text(22), hours=1),
+            ]
+            texts = [con.execute("SELECT text FROM core.articles WHERE article_id = ?", [i]).fetchone()[0]
+                     for i in ids]  # fmt: skip
+            stories.link_stories(con, ids, texts if pass_texts else None)
+            rows = con.execute(
+                "SELECT article_id, story_id, matched_article_id, similarity, containment "
+                "FROM core.story_members ORDER BY article_id"
+            ).fetchall()
+            rows += con.execute("SELECT * FROM core.story_originals ORDER BY story_id").fetchall()
+            con.close()
+            return rows
+
+    passed = run(True)
+    assert passed == run(False)
+    stories_of = {r[0]: r[1] for r in passed if len(r) == 5}
+    assert stories_of["c1"] == stories_of["o1"] == stories_of["t1"] != stories_of["f1"]

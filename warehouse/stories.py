@@ -9,10 +9,12 @@ then gets its original re-chosen from the evidence (see choose_original).
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tasks import boilerplate, dedupe
 from warehouse.store import named_queries
@@ -79,29 +81,64 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _query_by_keys(
-    con: duckdb.DuckDBPyConnection, query: str, keys: list[str], params: list | None = None
-) -> list[tuple]:
-    """Run a named query whose id list is the registered table key_list(key)."""
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    keys: list[str],
+    params: list | None = None,
+    arrow: bool = False,
+) -> Any:
+    """Run a named query whose id list is the registered table key_list(key): rows, or an Arrow table."""
     con.register("key_list", pa.table({"key": pa.array(keys, pa.string())}))
     try:
-        return con.execute(SQL[query], params or []).fetchall()
+        result = con.execute(SQL[query], params or [])
+        return result.to_arrow_table() if arrow else result.fetchall()
     finally:
         con.unregister("key_list")
 
 
-def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
-    """Compute and store signatures, band keys and sentence keys of the new articles (also kept in the temp
-    tables batch_bands / batch_sentences for this load's candidate query)."""
-    con.execute(SQL["create_batch_keys"])
+def _fold_and_cut(text: str) -> tuple[list[str], list[str]]:
+    """(lines, folded lines) before a related-stories heading: boilerplate.cut_related_section, folding once.
+
+    Signing used to fold every line three times (the heading test, the shingles, the sentence keys); folding
+    is most of signing's time, so the lines are folded once here and shared (tests hold it to the original).
+    """
+    lines = text.split("\n")
+    folded = dedupe.fold_lines(text)
+    before = 0
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if (
+            before >= boilerplate.MIN_BYTES_BEFORE_CUT
+            and folded[i].rstrip(":").strip() in boilerplate.RELATED_HEADINGS
+        ):
+            return lines[:i], folded[:i]
+        before += len(stripped.encode("utf-8"))
+    return lines, folded
+
+
+def sign_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    """(signatures, shingle counts, sentence keys) of texts, cut before a related-stories section first."""
+    # a related-stories section that slipped past extraction must not make this text a copy of those
+    cut = [_fold_and_cut(text) for text in texts]
+    sigs, counts = dedupe.signatures_of_folded([dedupe.join_folded_lines(folded) for _, folded in cut])
+    return sigs, counts, [dedupe.sentence_keys_of_lines(lines, folded) for lines, folded in cut]
+
+
+def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str], texts: list[str] | None) -> None:
+    """Compute and store signatures, band keys and sentence keys of the new articles; the keys stay
+    registered as batch_bands / batch_sentences for the candidate query."""
+    if texts is None:
+        # one scan of every stored text (~1 s per million articles): callers holding the texts pass them
+        stored = _query_by_keys(con, "texts_of_articles", new_ids, arrow=True)
+        new_ids, texts = stored["article_id"].to_pylist(), stored["text"].to_pylist()
+    bands_parts: list[pa.Table] = []
+    sentence_parts: list[pa.Table] = []
     for start in range(0, len(new_ids), SIGNATURE_CHUNK):
-        chunk = new_ids[start : start + SIGNATURE_CHUNK]
-        rows = _query_by_keys(con, "texts_of_articles", chunk)
-        ids = [r[0] for r in rows]
-        # a related-stories section that slipped past extraction must not make this text a copy of those
-        texts = [boilerplate.cut_related_section(r[1])[0] for r in rows]
-        sigs, counts = dedupe.signatures(texts)
+        ids = new_ids[start : start + SIGNATURE_CHUNK]
+        sigs, counts, sentence_lists = sign_texts([t or "" for t in texts[start : start + SIGNATURE_CHUNK]])
         bands = dedupe.band_keys(sigs)
-        sentence_lists = [dedupe.sentence_keys(t) for t in texts]
         con.register(
             "new_signatures",
             pa.table(
@@ -110,7 +147,7 @@ def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
                     "algo": [dedupe.SIGNATURE_ALGO] * len(ids),
                     "shingle_count": pa.array(counts.astype(np.int32)),
                     "sentence_count": pa.array([len(s) for s in sentence_lists], pa.int32()),
-                    "minhash": pa.array([dedupe.signature_to_bytes(s) for s in sigs], pa.binary()),
+                    "minhash": _minhash_column(sigs),
                 }
             ),
         )
@@ -120,28 +157,48 @@ def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> None:
         band_column = bands.reshape(-1)
         owner_column = np.repeat(np.array(ids, dtype=object), bands.shape[1])
         indexed = band_column != dedupe.EMPTY_BAND_KEY
-        con.register(
-            "new_bands",
+        bands_parts.append(
             pa.table(
                 {
                     "band_key": pa.array(band_column[indexed], pa.int64()),
-                    "article_id": owner_column[indexed].tolist(),
+                    "article_id": pa.array(owner_column[indexed], pa.string()),
                 }
-            ),
+            )
         )
-        con.execute(SQL["insert_bands"])
-        con.unregister("new_bands")
-        con.register(
-            "new_sentences",
+        sentence_parts.append(
             pa.table(
                 {
                     "sentence_key": pa.array([k for keys in sentence_lists for k in keys], pa.int64()),
-                    "article_id": [i for i, keys in zip(ids, sentence_lists, strict=True) for _ in keys],
+                    "article_id": pa.array(
+                        np.repeat(np.array(ids, dtype=object), [len(keys) for keys in sentence_lists]),
+                        pa.string(),
+                    ),
                 }
-            ),
+            )
         )
-        con.execute(SQL["insert_sentence_keys"])
-        con.unregister("new_sentences")
+    con.register("batch_bands", pa.concat_tables(bands_parts))
+    con.register("batch_sentences", pa.concat_tables(sentence_parts))
+    con.execute(SQL["insert_bands"])
+    con.execute(SQL["insert_sentence_keys"])
+
+
+def _minhash_column(sigs: np.ndarray) -> pa.Array:
+    """Signature rows as the BLOBs signature_to_bytes makes, without a Python bytes object per row."""
+    raw = np.ascontiguousarray(sigs.astype("<u4"))
+    fixed = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(4 * dedupe.NUM_PERM), len(raw), [None, pa.py_buffer(raw)]
+    )
+    return fixed.cast(pa.binary())
+
+
+def _signature_matrix(column: pa.ChunkedArray) -> np.ndarray:
+    """(n, NUM_PERM) uint32 rows back from a column of signature BLOBs."""
+    fixed = column.combine_chunks().cast(pa.binary(4 * dedupe.NUM_PERM))
+    data = fixed.buffers()[1]
+    raw = np.frombuffer(
+        data, dtype="<u4", count=len(fixed) * dedupe.NUM_PERM, offset=fixed.offset * 4 * dedupe.NUM_PERM
+    )
+    return raw.reshape(len(fixed), dedupe.NUM_PERM).astype(np.uint32)
 
 
 @dataclass(frozen=True)
@@ -156,28 +213,41 @@ class Pair:
     small: str
 
 
-def _verified_pairs(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> list[Pair]:
-    """Candidate pairs from shared keys, kept when the verification rule says same story."""
-    candidates = con.execute(SQL["candidates"], [MAX_KEY_FANOUT, MAX_KEY_FANOUT]).fetchall()
-    if not candidates:
+def _verified_pairs(con: duckdb.DuckDBPyConnection) -> list[Pair]:
+    """Candidate pairs from the batch's keys shared with any article, kept when verified as one story."""
+    candidates = con.execute(SQL["candidates"], [MAX_KEY_FANOUT, MAX_KEY_FANOUT]).to_arrow_table()
+    con.unregister("batch_bands")
+    con.unregister("batch_sentences")
+    if not candidates.num_rows:
         return []
-    involved = sorted({x for a, b, _ in candidates for x in (a, b)})
-    meta = {
-        row[0]: row[1:] for row in _query_by_keys(con, "signatures_of", involved, [dedupe.SIGNATURE_ALGO])
-    }
-    verified = []
-    for a, b, shared in candidates:
-        if a not in meta or b not in meta:
-            continue
-        sig_a, n_a, s_a = meta[a]
-        sig_b, n_b, s_b = meta[b]
-        jaccard, containment = dedupe.estimate_similarity(
-            dedupe.signature_from_bytes(sig_a), dedupe.signature_from_bytes(sig_b), n_a, n_b
-        )
-        kind = dedupe.match_kind(jaccard, containment, int(shared), s_a, s_b)
-        if kind is not None:
-            verified.append(Pair(a, b, jaccard, containment, kind, a if n_a <= n_b else b))
-    return verified
+    con.register("batch_candidates", candidates)
+    try:
+        meta = con.execute(SQL["signatures_of_candidates"], [dedupe.SIGNATURE_ALGO]).to_arrow_table()
+    finally:
+        con.unregister("batch_candidates")
+    # positions of each pair's sides among the fetched signatures (null: no signature of this algorithm)
+    left = pc.index_in(candidates["a"], value_set=meta["article_id"].combine_chunks())
+    right = pc.index_in(candidates["b"], value_set=meta["article_id"].combine_chunks())
+    known = pc.and_(pc.is_valid(left), pc.is_valid(right))
+    if not pc.all(known).as_py():
+        candidates, left, right = candidates.filter(known), left.filter(known), right.filter(known)
+    left_at = left.to_numpy().astype(np.intp)
+    right_at = right.to_numpy().astype(np.intp)
+    counts = meta["shingle_count"].to_numpy()
+    sentences = meta["sentence_count"].to_numpy()
+    jaccard, containment = dedupe.similarities(_signature_matrix(meta["minhash"]), left_at, right_at, counts)
+    kinds = dedupe.match_kinds(
+        jaccard, containment, candidates["shared"].to_numpy(), sentences[left_at], sentences[right_at]
+    )
+    keep = np.flatnonzero(kinds != dedupe.NO_MATCH)
+    a_ids = candidates["a"].take(pa.array(keep)).to_pylist()
+    b_ids = candidates["b"].take(pa.array(keep)).to_pylist()
+    names: dict[int, dedupe.MatchKind] = {dedupe.RESEMBLES: "resembles", dedupe.CONTAINED: "contained"}
+    return [
+        Pair(a, b, float(jaccard[i]), float(containment[i]), names[int(kinds[i])],
+             a if counts[left_at[i]] <= counts[right_at[i]] else b)
+        for a, b, i in zip(a_ids, b_ids, keep, strict=True)
+    ]  # fmt: skip
 
 
 def _story_components(
@@ -246,12 +316,20 @@ def _choose_attachments(
     return [edge for _, edge in best.values()]
 
 
-def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
-    """Index new articles, match them against all earlier ones, merge stories and re-choose originals."""
+def link_stories(
+    con: duckdb.DuckDBPyConnection, new_ids: list[str], texts: list[str] | None = None
+) -> Linked:
+    """Index new articles, match them against all earlier ones, merge stories and re-choose originals.
+
+    `texts`, when the caller has them, are the new articles' texts as stored, in `new_ids` order: without
+    them they are read back from core.articles, which scans every stored text.
+    """
     if not new_ids:
         return Linked(0, 0)
-    _index_new(con, new_ids)
-    pairs = _verified_pairs(con, new_ids)
+    if texts is not None and len(texts) != len(new_ids):
+        raise ValueError(f"{len(texts)} texts for {len(new_ids)} new articles")
+    _index_new(con, new_ids, texts)
+    pairs = _verified_pairs(con)
     components, existing = _story_components(con, new_ids, pairs)
     best_match: dict[str, tuple[str, float, float]] = {}
     for p in pairs:
@@ -260,13 +338,15 @@ def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
                 continue
             best_match[this] = (other, p.jaccard, p.containment)
     new_set = set(new_ids)
-    member_rows, touched, retired, stories_new, copies = [], [], [], 0, 0
+    member_rows, retired, stories_new, copies = [], [], 0, 0
+    touched: dict[str, list[str]] = {}
     for members in components.values():
         in_story = set(members)
         old_stories = sorted({existing[m] for m in members if m in existing})
         story_id = old_stories[0] if old_stories else "s" + min(members)
         stories_new += 0 if old_stories else 1
-        touched.append(story_id)
+        # every member of a touched story is in its component (existing stories were pulled in whole)
+        touched.setdefault(story_id, []).extend(members)
         retired.extend(old_stories[1:])
         for m in members:
             if m in new_set or existing.get(m) != story_id:
@@ -300,7 +380,7 @@ def link_stories(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> Linked:
         con.unregister("member_rows")
     if retired:
         _query_by_keys(con, "drop_orphan_originals", retired)
-    _choose_originals(con, sorted(set(touched)))
+    _choose_originals(con, touched)
     return Linked(stories_new, max(copies, 0))
 
 
@@ -366,14 +446,18 @@ def choose_original(members: list[Member]) -> tuple[str, str]:
     return best.article_id, "earliest fetched"
 
 
-def _choose_originals(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> None:
-    if not story_ids:
+def _choose_originals(con: duckdb.DuckDBPyConnection, members_of: dict[str, list[str]]) -> None:
+    """Re-choose the original of each touched story (story id -> all its member ids)."""
+    if not members_of:
         return
-    rows = _query_by_keys(con, "story_members_for_originals", story_ids)
-    grouped: dict[str, list[Member]] = {}
-    for story_id, *fields in rows:
-        grouped.setdefault(story_id, []).append(Member(*fields))
-    chosen = [(sid, *choose_original(ms)) for sid, ms in grouped.items()]
+    ids = sorted({m for members in members_of.values() for m in members})
+    rows = _query_by_keys(con, "articles_for_originals", ids)
+    by_id = {row[0]: Member(*row) for row in rows}
+    chosen = [
+        (sid, *choose_original([by_id[m] for m in members if m in by_id]))
+        for sid, members in members_of.items()
+        if any(m in by_id for m in members)
+    ]
     con.register(
         "chosen_originals",
         pa.table(

@@ -25,43 +25,38 @@ FROM stripped x WHERE staged.article_id = x.article_id;
 
 -- name: texts_of_articles
 -- id lists arrive as registered Arrow tables (key_list): a long list parameter costs ~65 us per item
-SELECT article_id, coalesce(text, '') FROM core.articles SEMI JOIN key_list ON article_id = key_list.key;
+SELECT article_id, coalesce(text, '') AS text FROM core.articles SEMI JOIN key_list ON article_id = key_list.key;
 
 -- name: insert_signatures
 INSERT OR REPLACE INTO core.signatures SELECT * FROM new_signatures;
 
--- name: create_batch_keys
-CREATE OR REPLACE TEMP TABLE batch_bands (band_key BIGINT, article_id VARCHAR);
-CREATE OR REPLACE TEMP TABLE batch_sentences (sentence_key BIGINT, article_id VARCHAR);
-
 -- name: insert_bands
-INSERT INTO core.lsh_bands SELECT band_key, article_id FROM new_bands;
-INSERT INTO batch_bands SELECT band_key, article_id FROM new_bands;
+INSERT INTO core.lsh_bands SELECT band_key, article_id FROM batch_bands;
 
 -- name: insert_sentence_keys
-INSERT INTO core.sentence_keys SELECT sentence_key, article_id FROM new_sentences;
-INSERT INTO batch_sentences SELECT sentence_key, article_id FROM new_sentences;
+INSERT INTO core.sentence_keys SELECT sentence_key, article_id FROM batch_sentences;
 
 -- name: candidates
 -- candidate pairs (a < b) of a new article and any article sharing an LSH band key or a sentence key, with
--- the number of sentences they share; keys on more than MAX_KEY_FANOUT articles count but never propose
--- batch_bands / batch_sentences: the new articles' keys, kept by _index_new (no join of the big key tables)
-WITH new_bands AS (SELECT band_key, article_id FROM batch_bands),
+-- the number of sentences they share; keys on more than MAX_KEY_FANOUT articles count but never propose.
+-- batch_bands / batch_sentences: the new articles' keys (registered Arrow tables). Each big key table is
+-- scanned once, for the rows holding a key of the batch; everything after works on those few rows.
+WITH band_hits AS MATERIALIZED (
+    SELECT band_key, article_id FROM core.lsh_bands SEMI JOIN batch_bands USING (band_key)
+),
 band_fanout AS (
-    SELECT band_key FROM core.lsh_bands WHERE band_key IN (SELECT band_key FROM new_bands)
-    GROUP BY band_key HAVING count(*) BETWEEN 2 AND ?
+    SELECT band_key FROM band_hits GROUP BY band_key HAVING count(*) BETWEEN 2 AND ?
 ),
 band_pairs AS (
     SELECT DISTINCT n.article_id AS a, o.article_id AS b
-    FROM new_bands n JOIN band_fanout USING (band_key) JOIN core.lsh_bands o USING (band_key)
+    FROM batch_bands n JOIN band_fanout USING (band_key) JOIN band_hits o USING (band_key)
     WHERE o.article_id <> n.article_id
 ),
-new_sent AS (SELECT sentence_key, article_id FROM batch_sentences),
 -- every article holding a sentence of a new article
-key_hits AS (
+key_hits AS MATERIALIZED (
     SELECT k.sentence_key, k.article_id, a.outlet_id
-    FROM core.sentence_keys k JOIN core.articles a USING (article_id)
-    WHERE k.sentence_key IN (SELECT sentence_key FROM new_sent)
+    FROM (SELECT sentence_key, article_id FROM core.sentence_keys SEMI JOIN batch_sentences USING (sentence_key)) k
+    JOIN core.articles a USING (article_id)
 ),
 key_outlets AS (
     SELECT sentence_key, outlet_id, count(DISTINCT article_id) AS pages FROM key_hits GROUP BY ALL
@@ -75,10 +70,10 @@ proposing_keys AS (
 ),
 sent_pairs AS (
     SELECT DISTINCT n.article_id AS a, h.article_id AS b
-    FROM new_sent n JOIN proposing_keys USING (sentence_key) JOIN key_hits h USING (sentence_key)
+    FROM batch_sentences n JOIN proposing_keys USING (sentence_key) JOIN key_hits h USING (sentence_key)
     WHERE h.article_id <> n.article_id
 ),
-candidates AS (
+candidates AS MATERIALIZED (
     SELECT DISTINCT least(a, b) AS a, greatest(a, b) AS b
     FROM (SELECT a, b FROM band_pairs UNION ALL SELECT a, b FROM sent_pairs)
 ),
@@ -89,7 +84,7 @@ sides AS (
 shared AS (
     SELECT s.a, s.b, count(DISTINCT n.sentence_key) AS shared
     FROM sides s
-    JOIN new_sent n ON n.article_id = s.mine
+    JOIN batch_sentences n ON n.article_id = s.mine
     JOIN key_hits h ON h.sentence_key = n.sentence_key AND h.article_id = s.other
     WHERE n.sentence_key NOT IN (SELECT sentence_key FROM template_keys)
     GROUP BY ALL
@@ -97,9 +92,11 @@ shared AS (
 SELECT c.a, c.b, coalesce(shared.shared, 0) AS shared
 FROM candidates c LEFT JOIN shared USING (a, b);
 
--- name: signatures_of
+-- name: signatures_of_candidates
+-- the signatures of both sides of every candidate pair (batch_candidates, a registered Arrow table)
 SELECT article_id, minhash, shingle_count, sentence_count FROM core.signatures
-SEMI JOIN key_list ON article_id = key_list.key WHERE algo = ?;
+SEMI JOIN (SELECT a AS id FROM batch_candidates UNION SELECT b FROM batch_candidates) ON article_id = id
+WHERE algo = ?;
 
 -- name: stories_of_articles
 SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON article_id = key_list.key;
@@ -108,9 +105,11 @@ SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON articl
 SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON story_id = key_list.key;
 
 -- name: attach_info
+-- each table cut to key_list before the join: a join first would read every article's signature row
 SELECT a.article_id, a.title, a.url, a.based_on_url, coalesce(s.shingle_count, 0)
-FROM core.articles a LEFT JOIN core.signatures s USING (article_id)
-SEMI JOIN key_list ON a.article_id = key_list.key;
+FROM (SELECT article_id, title, url, based_on_url FROM core.articles SEMI JOIN key_list ON article_id = key) a
+LEFT JOIN (SELECT article_id, shingle_count FROM core.signatures SEMI JOIN key_list ON article_id = key) s
+USING (article_id);
 
 -- name: upsert_members
 INSERT INTO core.story_members AS t
@@ -124,11 +123,11 @@ ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,
 -- stories merged into another by this load (key_list) lose their originals row
 DELETE FROM core.story_originals WHERE story_id IN (SELECT key FROM key_list);
 
--- name: story_members_for_originals
-SELECT m.story_id, a.article_id, a.url, a.outlet_id, a.site_name, a.source_credit, a.based_on_url,
-       a.published_at, a.published_at_source, a.fetched_at
-FROM core.story_members m JOIN core.articles a USING (article_id)
-SEMI JOIN key_list ON m.story_id = key_list.key;
+-- name: articles_for_originals
+-- the members of the touched stories (key_list): link_stories knows them all, so no story_members join
+SELECT article_id, url, outlet_id, site_name, source_credit, based_on_url, published_at, published_at_source,
+       fetched_at
+FROM core.articles SEMI JOIN key_list ON article_id = key_list.key;
 
 -- name: upsert_originals
 INSERT OR REPLACE INTO core.story_originals SELECT story_id, original_article_id, reason FROM chosen_originals;
