@@ -425,6 +425,8 @@ class StageResult:
     file_bytes: int
     memory_limit: str
     load_average: tuple[float, float]
+    # > 0: this background is that many copies of a generated one (see replicate)
+    copies_of: int = 0
 
     @property
     def warm(self) -> list[BatchResult]:
@@ -524,7 +526,13 @@ def _score(
 
 
 def measure_stage(
-    warehouse: str, size: int, batch: int, batches: int, seed: int, read_texts: bool = False
+    warehouse: str,
+    size: int,
+    batch: int,
+    batches: int,
+    seed: int,
+    read_texts: bool = False,
+    pick: int | None = None,
 ) -> dict[str, Any]:
     """In a fresh process (clean RSS, cold DuckDB buffers): link `batches` batches, each rolled back."""
     load_before = os.getloadavg()[0]
@@ -533,7 +541,8 @@ def measure_stage(
     memory_limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     results = []
     for index in range(batches):
-        table, copy_of, fresh = _new_articles(con, size, batch, index, seed)
+        # a replicated background draws its batches (copies' originals) from the generated first copy
+        table, copy_of, fresh = _new_articles(con, pick or size, batch, index, seed)
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("bench_new", table)
@@ -646,6 +655,8 @@ def _measure_at(
     scratch: Path,
     ctx: Any,
     read_texts: bool = False,
+    pick: int | None = None,
+    copies_of: int = 0,
 ) -> StageResult:
     """Sizes of the (closed) loader file at `warehouse`, then link_stories measured in a fresh process."""
     con = open_loader(warehouse)
@@ -657,7 +668,7 @@ def _measure_at(
     file_bytes = loader_path(warehouse).stat().st_size
     with cf.ProcessPoolExecutor(1, mp_context=ctx) as child:
         measured = child.submit(
-            measure_stage, str(warehouse), stage, batch, batches, seed, read_texts
+            measure_stage, str(warehouse), stage, batch, batches, seed, read_texts, pick
         ).result()
     return StageResult(
         background=stage,
@@ -667,7 +678,89 @@ def _measure_at(
         file_bytes=file_bytes,
         load_average=measured["load_average"],
         memory_limit=measured["memory_limit"],
+        copies_of=copies_of,
     )
+
+
+REPLICATED_TABLES = (
+    "articles",
+    "signatures",
+    "lsh_bands",
+    "sentence_keys",
+    "story_members",
+    "story_originals",
+)
+
+
+def replicate(source: Path, target: Path, times: int, seed: int) -> int:
+    """A loader file holding `times` copies of the background in `source`: every core index table `times` as
+    long, for measuring scans at a size too slow to generate and sign here. Copy r > 0 has new ids ("z<r>"
+    prefix, never hex), no texts (link_stories does not read old texts) and its band and sentence keys XORed
+    with a salt of its own, so copies never collide with each other: the tables grow, band collisions among
+    unrelated texts stay those of one copy. Returns the articles in the new file."""
+    target.mkdir(parents=True, exist_ok=True)
+    con = open_loader(target)
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET checkpoint_threshold = '1TB'")
+    # ATTACH takes no parameters; the path is the bench's own kept file
+    quoted = str(loader_path(source)).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
+    rng = np.random.default_rng([seed, times])
+    for r in range(times):
+        prefix = f"z{r}"
+        salt = int(rng.integers(-(2**63), 2**63 - 1)) if r else 0
+        new_id = "article_id" if r == 0 else "? || substr(article_id, 1 + length(?))"
+        ids = [] if r == 0 else [prefix, prefix]
+        statements = {
+            "articles": f"INSERT INTO core.articles SELECT * REPLACE ({new_id} AS article_id"
+            + (", NULL AS text" if r else "")
+            + ") FROM src.core.articles",
+            "signatures": f"INSERT INTO core.signatures SELECT * REPLACE ({new_id} AS article_id) "
+            "FROM src.core.signatures",
+            "lsh_bands": f"INSERT INTO core.lsh_bands SELECT xor(band_key, ?), {new_id} "
+            "FROM src.core.lsh_bands",
+            "sentence_keys": f"INSERT INTO core.sentence_keys SELECT xor(sentence_key, ?), {new_id} "
+            "FROM src.core.sentence_keys",
+            "story_members": f"INSERT INTO core.story_members SELECT * REPLACE ({new_id} AS article_id, "
+            f"'s' || {new_id} AS story_id) FROM src.core.story_members",
+            "story_originals": f"INSERT INTO core.story_originals SELECT 's' || {new_id}, {new_id}, reason "
+            "FROM (SELECT original_article_id AS article_id, reason FROM src.core.story_originals)",
+        }
+        for table in REPLICATED_TABLES:
+            salted = table in ("lsh_bands", "sentence_keys")
+            params = ([salt] if salted else []) + ids * (
+                2 if table in ("story_members", "story_originals") else 1
+            )
+            con.execute(statements[table], params)
+        con.execute("CHECKPOINT")
+    count = con.execute("SELECT count(*) FROM core.articles").fetchone()[0]
+    con.execute("DETACH src")
+    con.close()
+    return count
+
+
+def _measure_replicated(
+    warehouse: Path,
+    built: int,
+    times: int,
+    batch: int,
+    batches: int,
+    seed: int,
+    scratch: Path,
+    ctx: Any,
+    read_texts: bool,
+    say: Any,
+) -> StageResult:
+    """Replicate the background `times` over (kept beside it, reused by the next run) and measure there."""
+    target = warehouse / f"x{times}"
+    size = built * times
+    if loader_path(target).exists():
+        say(f"reusing {loader_path(target)}", flush=True)
+    else:
+        t0 = time.perf_counter()
+        replicate(warehouse, target, times, seed)
+        say(f"replicated {built:,} x {times} in {time.perf_counter() - t0:.0f} s; measuring", flush=True)
+    return _measure_at(target, size, batch, batches, seed, scratch, ctx, read_texts, built, times)
 
 
 def snapshot_dir(keep: Path, stage: int) -> Path:
@@ -686,6 +779,7 @@ def run(
     seed: int = SEED,
     log: bool = True,
     read_texts: bool = False,
+    replicate_times: int = 0,
 ) -> Report:
     """Build the background up to each stage size (or reuse a kept one), measure link_stories there."""
     began = time.perf_counter()
@@ -769,6 +863,15 @@ def run(
                 con = open_loader(warehouse)
                 con.execute("SET enable_progress_bar = false")
                 con.execute("SET checkpoint_threshold = '1TB'")
+        if replicate_times > 1:
+            con.close()
+            results.append(
+                _measure_replicated(
+                    warehouse, built, replicate_times, batch, batches, seed, scratch, ctx, read_texts, say
+                )
+            )
+            say(_stage_line(results[-1]), flush=True)
+            con = open_loader(warehouse)
     finally:
         con.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -818,6 +921,15 @@ def _stage_line(stage: StageResult) -> str:
         f"merged {sum(b.background_merged for b in stage.batches)}, candidates/article {candidates:.2f}, "
         f"bands {stage.band_bytes_exact / stage.background:.0f} B/article"
     )
+
+
+def _label(stage: StageResult) -> str:
+    """A background size, saying when it is copies of a smaller generated one."""
+    if stage.copies_of:
+        return (
+            f"{stage.background:,} ({stage.background // stage.copies_of:,} x {stage.copies_of}, replicated)"
+        )
+    return f"{stage.background:,}"
 
 
 def _by_kind(stage: StageResult) -> str:
@@ -902,7 +1014,7 @@ def render(report: Report) -> str:
         new = sum(b.new for b in s.batches)
         index = s.table_bytes["signatures"] + s.table_bytes["lsh_bands"] + s.table_bytes["sentence_keys"]
         lines.append(
-            f"| {s.background:,} | {_rate(s):,.0f} | {s.batches[0].seconds:.2f} / {_median_seconds(s):.2f} | "
+            f"| {_label(s)} | {_rate(s):,.0f} | {s.batches[0].seconds:.2f} / {_median_seconds(s):.2f} | "
             f"{sum(b.candidates for b in s.batches) / new:.2f} | {found / copies:.3f} ({found}/{copies}) | "
             f"{_by_kind(s)} | {sum(b.copies_wrong for b in s.batches)} | "
             f"{sum(b.fresh_linked for b in s.batches)} of {new - copies} | "
@@ -911,6 +1023,12 @@ def render(report: Report) -> str:
             f"{index / s.background:,.0f} | {_mib(s.file_bytes)} |"
         )
     lines += [
+        "",
+        "Replicated rows (if any): K copies of the generated background in one file (`--replicate K`): every "
+        "core table K times as long (copies after the first without texts, which link_stories never reads "
+        "back when given the new texts), band and sentence keys XORed with a salt per copy, so the scans are "
+        "those of K x the articles while band collisions among unrelated texts (candidates per new article) "
+        "stay those of one copy; the batches are the largest generated size's.",
         "",
         "lsh_bands on disk: a DuckDB file holding only a copy of core.lsh_bands, less an empty one (after "
         "CHECKPOINT). Per-table columns: 256 KiB blocks holding each table's segments "
@@ -923,7 +1041,7 @@ def render(report: Report) -> str:
     ]
     for s in report.stages:
         lines.append(
-            f"| {s.background:,} | "
+            f"| {_label(s)} | "
             + " | ".join(f"{v / s.background:,.0f}" for v in s.table_bytes.values())
             + " |"
         )
@@ -940,7 +1058,7 @@ def render(report: Report) -> str:
         "the new "
         "texts, verifying candidates, clustering, choosing originals):",
         "",
-        "| statement | " + " | ".join(f"{s.background:,}" for s in report.stages) + f" | {cold_label} |",
+        "| statement | " + " | ".join(_label(s) for s in report.stages) + f" | {cold_label} |",
         "|---|" + "---|" * (len(report.stages) + 1),
     ]
     for name in names:
@@ -971,7 +1089,7 @@ def render(report: Report) -> str:
         lines.append(
             "- Median batch: "
             + ", ".join(
-                f"{_median_seconds(s):.2f} s at {s.background:,} ({_rate(s):,.0f} articles/s)"
+                f"{_median_seconds(s):.2f} s at {_label(s)} ({_rate(s):,.0f} articles/s)"
                 for s in report.stages
             )
             + f"; from {first.background:,} to {last.background:,} background articles the per-batch time "
@@ -1043,6 +1161,13 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--workers", type=int, help="signing processes (default: one per core)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
     parser.add_argument(
+        "--replicate",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also measure against K copies of the background (salted keys; built once under --keep)",
+    )
+    parser.add_argument(
         "--read-texts",
         action="store_true",
         help="call link_stories without the new texts, so it reads them back from core.articles",
@@ -1057,6 +1182,7 @@ def main(argv: list[str] | None = None) -> Report:
         stages=stages,
         workers=args.workers,
         read_texts=args.read_texts,
+        replicate_times=args.replicate,
     )
     report.command = " ".join(
         [".venv/bin/python -m bench.dedupe_scale", shlex.join(argv if argv is not None else sys.argv[1:])]
