@@ -198,7 +198,8 @@ def _signature_matrix(column: pa.ChunkedArray) -> np.ndarray:
     raw = np.frombuffer(
         data, dtype="<u4", count=len(fixed) * dedupe.NUM_PERM, offset=fixed.offset * 4 * dedupe.NUM_PERM
     )
-    return raw.reshape(len(fixed), dedupe.NUM_PERM).astype(np.uint32)
+    # little-endian uint32 is numpy's uint32 here: a view, not a copy of every candidate's row
+    return raw.reshape(len(fixed), dedupe.NUM_PERM)
 
 
 @dataclass(frozen=True)
@@ -250,10 +251,29 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection) -> list[Pair]:
     ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Info:
+    """What story linking weighs about one article besides its text: attachments and originals."""
+
+    title: str | None
+    based_on_url: str | None
+    shingle_count: int
+    member: "Member"
+
+
+def _article_info(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, Info]:
+    """Info of every article linking may weigh, in one scan of core.articles (each query is a scan)."""
+    info = {}
+    for article_id, title, shingle_count, *fields in _query_by_keys(con, "article_info", ids):
+        member = Member(article_id, *fields)
+        info[article_id] = Info(title, member.based_on_url, shingle_count, member)
+    return info
+
+
 def _story_components(
     con: duckdb.DuckDBPyConnection, new_ids: list[str], pairs: list[Pair]
-) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """Group articles into stories: (root -> members, article -> its existing story id).
+) -> tuple[dict[str, list[str]], dict[str, str], dict[str, Info]]:
+    """Group articles into stories: (root -> members, article -> its existing story id, article info).
 
     Resembling pairs and existing stories merge freely. A contained pair only attaches a group of short texts
     (a truncated copy and its peers, not yet part of a larger story) to the single best story that contains
@@ -267,21 +287,23 @@ def _story_components(
         for article_id, story_id in _query_by_keys(con, "members_of_stories", sorted(set(existing.values()))):
             members_of.setdefault(story_id, []).append(article_id)
             existing[article_id] = story_id
+    # every article a component can hold: what attachments and originals weigh is read once for all
+    info = _article_info(con, sorted(set(involved) | set(existing)))
     edges = [(p.a, p.b) for p in pairs if p.kind == "resembles"]
     for members in members_of.values():
         edges.extend((members[0], m) for m in members[1:])
     edges.extend((i, i) for i in new_ids)
     roots = dedupe.cluster(edges)
-    attachments = _choose_attachments(con, pairs, roots)
+    attachments = _choose_attachments(pairs, roots, info)
     roots = dedupe.cluster(edges + attachments)
     components: dict[str, list[str]] = {}
     for article_id, root in roots.items():
         components.setdefault(root, []).append(article_id)
-    return components, existing
+    return components, existing, info
 
 
 def _choose_attachments(
-    con: duckdb.DuckDBPyConnection, pairs: list[Pair], roots: dict[str, str]
+    pairs: list[Pair], roots: dict[str, str], info: dict[str, Info]
 ) -> list[tuple[str, str]]:
     """For each group of short texts contained in other stories, the one edge to the story it belongs to."""
     contained = [p for p in pairs if p.kind == "contained" and roots.get(p.a) != roots.get(p.b)]
@@ -290,23 +312,17 @@ def _choose_attachments(
     groups: dict[str, list[str]] = {}
     for article_id, root in roots.items():
         groups.setdefault(root, []).append(article_id)
-    ids = sorted(
-        {x for p in contained for x in (p.a, p.b)} | {m for p in contained for m in groups[roots[p.small]]}
-    )
-    info = {row[0]: row[1:] for row in _query_by_keys(con, "attach_info", ids)}
     best: dict[str, tuple[tuple, tuple[str, str]]] = {}
     for p in contained:
         small, large = p.small, (p.b if p.small == p.a else p.a)
         group = groups[roots[small]]
-        size_small = info[small][3]
+        size_small = info[small].shingle_count
         # a group that already holds a text this one is a part of is a whole story: it attaches nothing
-        if any(info.get(m, (None, None, None, 0))[3] > 2 * max(size_small, 1) for m in group):
+        if any(m in info and info[m].shingle_count > 2 * max(size_small, 1) for m in group):
             continue
-        title_s, _, based_on, _ = info[small]
-        title_l, url_l, _, _ = info[large]
         score = (
-            based_on == url_l,
-            round(dedupe.title_resemblance(title_s, title_l), 2),
+            info[small].based_on_url == info[large].member.url,
+            round(dedupe.title_resemblance(info[small].title, info[large].title), 2),
             p.containment,
             p.jaccard,
         )
@@ -330,7 +346,7 @@ def link_stories(
         raise ValueError(f"{len(texts)} texts for {len(new_ids)} new articles")
     _index_new(con, new_ids, texts)
     pairs = _verified_pairs(con)
-    components, existing = _story_components(con, new_ids, pairs)
+    components, existing, info = _story_components(con, new_ids, pairs)
     best_match: dict[str, tuple[str, float, float]] = {}
     for p in pairs:
         for this, other in ((p.a, p.b), (p.b, p.a)):
@@ -380,7 +396,7 @@ def link_stories(
         con.unregister("member_rows")
     if retired:
         _query_by_keys(con, "drop_orphan_originals", retired)
-    _choose_originals(con, touched)
+    _choose_originals(con, touched, info)
     return Linked(stories_new, max(copies, 0))
 
 
@@ -446,13 +462,13 @@ def choose_original(members: list[Member]) -> tuple[str, str]:
     return best.article_id, "earliest fetched"
 
 
-def _choose_originals(con: duckdb.DuckDBPyConnection, members_of: dict[str, list[str]]) -> None:
-    """Re-choose the original of each touched story (story id -> all its member ids)."""
+def _choose_originals(
+    con: duckdb.DuckDBPyConnection, members_of: dict[str, list[str]], info: dict[str, Info]
+) -> None:
+    """Re-choose the original of each touched story (story id -> all its member ids, all in `info`)."""
     if not members_of:
         return
-    ids = sorted({m for members in members_of.values() for m in members})
-    rows = _query_by_keys(con, "articles_for_originals", ids)
-    by_id = {row[0]: Member(*row) for row in rows}
+    by_id = {article_id: i.member for article_id, i in info.items()}
     chosen = [
         (sid, *choose_original([by_id[m] for m in members if m in by_id]))
         for sid, members in members_of.items()

@@ -104,13 +104,6 @@ SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON articl
 -- name: members_of_stories
 SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON story_id = key_list.key;
 
--- name: attach_info
--- each table cut to key_list before the join: a join first would read every article's signature row
-SELECT a.article_id, a.title, a.url, a.based_on_url, coalesce(s.shingle_count, 0)
-FROM (SELECT article_id, title, url, based_on_url FROM core.articles SEMI JOIN key_list ON article_id = key) a
-LEFT JOIN (SELECT article_id, shingle_count FROM core.signatures SEMI JOIN key_list ON article_id = key) s
-USING (article_id);
-
 -- name: upsert_members
 INSERT INTO core.story_members AS t
 SELECT article_id, story_id, matched_article_id, similarity, containment, now() FROM member_rows
@@ -123,11 +116,18 @@ ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,
 -- stories merged into another by this load (key_list) lose their originals row
 DELETE FROM core.story_originals WHERE story_id IN (SELECT key FROM key_list);
 
--- name: articles_for_originals
--- the members of the touched stories (key_list): link_stories knows them all, so no story_members join
-SELECT article_id, url, outlet_id, site_name, source_credit, based_on_url, published_at, published_at_source,
-       fetched_at
-FROM core.articles SEMI JOIN key_list ON article_id = key_list.key;
+-- name: article_info
+-- what attachments and originals weigh, for every article linking may touch (key_list); each table is cut
+-- to key_list before the join (a join first would read every article's signature row)
+SELECT a.article_id, a.title, coalesce(s.shingle_count, 0), a.url, a.outlet_id, a.site_name, a.source_credit,
+       a.based_on_url, a.published_at, a.published_at_source, a.fetched_at
+FROM (
+    SELECT article_id, title, url, outlet_id, site_name, source_credit, based_on_url, published_at,
+           published_at_source, fetched_at
+    FROM core.articles SEMI JOIN key_list ON article_id = key
+) a
+LEFT JOIN (SELECT article_id, shingle_count FROM core.signatures SEMI JOIN key_list ON article_id = key) s
+USING (article_id);
 
 -- name: upsert_originals
 INSERT OR REPLACE INTO core.story_originals SELECT story_id, original_article_id, reason FROM chosen_originals;
