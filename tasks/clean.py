@@ -366,7 +366,10 @@ _PUNCT_MAP = str.maketrans(
 
 def normalise_for_matching(text: str) -> str:
     """NFKC, casefold, unified quotes/dashes, collapsed whitespace: a key for comparing texts, not storage."""
+    if text.isascii():
+        # NFKC and the punctuation map leave ASCII as it is, and casefold is lower (the common case: cheap)
+        return " ".join(text.lower().split())
     # NFKC folds half-width forms (､ ｡ ｶ) and full-width ASCII (，Ａ１) to one width
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_PUNCT_MAP).casefold()
-    return re.sub(r"\s+", " ", text).strip()
+    # str.split() splits at exactly the characters the regex \s matches in str patterns
+    return " ".join(text.translate(_PUNCT_MAP).casefold().split())

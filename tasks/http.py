@@ -440,6 +440,8 @@ class Fetcher:
             auto_decompress=False,
             # cookies are kept for the run, as a browser would (unsafe: also for hosts given as IP addresses)
             cookie_jar=aiohttp.CookieJar(unsafe=True),
+            # HTTP(S)_PROXY and NO_PROXY from the environment, as httpx honoured them
+            trust_env=True,
             # real sites send long Set-Cookie and CSP headers
             max_line_size=MAX_HEADER_BYTES,
             max_field_size=MAX_HEADER_BYTES,
