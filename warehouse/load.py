@@ -139,15 +139,11 @@ def _load_files(
 def _per_outlet(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> dict[str, dict[str, int]]:
     if not new_ids:
         return {}
-    rows = con.execute(
-        """
-        SELECT a.outlet_id, count(*), count(*) FILTER (WHERE o.original_article_id <> a.article_id)
-        FROM core.articles a
-        JOIN core.story_members m USING (article_id)
-        LEFT JOIN core.story_originals o ON o.story_id = m.story_id
-        WHERE a.article_id IN (SELECT unnest(?::VARCHAR[]))
-        GROUP BY 1
-        """,
-        [new_ids],
-    ).fetchall()
+    # a registered Arrow table, not a list parameter: DuckDB converts a Python list item by item (~0.3 ms
+    # each here: 2.4 s of a 7,000-article load)
+    con.register("new_article_ids", pa.table({"article_id": pa.array(new_ids, pa.string())}))
+    try:
+        rows = con.execute(SQL["per_outlet_counts"]).fetchall()
+    finally:
+        con.unregister("new_article_ids")
     return {outlet: {"new": n, "copies": c} for outlet, n, c in rows}

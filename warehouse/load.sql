@@ -73,3 +73,12 @@ INSERT OR IGNORE INTO core.loaded_files VALUES (?, ?, ?, now());
 
 -- name: quarantine_failure
 INSERT OR IGNORE INTO core.failures VALUES (?, ?, NULL, 'load', 'corrupt_lake_file', ?, NULL, false, now());
+
+-- name: per_outlet_counts
+-- new articles and copies among them per outlet, for the run report; new_article_ids is registered by the caller
+SELECT a.outlet_id, count(*), count(*) FILTER (WHERE o.original_article_id <> a.article_id)
+FROM core.articles a
+JOIN new_article_ids n USING (article_id)
+JOIN core.story_members m USING (article_id)
+LEFT JOIN core.story_originals o ON o.story_id = m.story_id
+GROUP BY 1;
