@@ -557,10 +557,11 @@ def measure_stage(
     seed: int,
     read_texts: bool = False,
     pick: int | None = None,
+    memory_limit: str | None = None,
 ) -> dict[str, Any]:
     """In a fresh process (clean RSS, cold DuckDB buffers): link `batches` batches, each rolled back."""
     load_before = os.getloadavg()[0]
-    con = open_loader(Path(warehouse))
+    con = open_loader(Path(warehouse), *([memory_limit] if memory_limit else []))
     con.execute("SET enable_progress_bar = false")
     memory_limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     results = []
@@ -681,6 +682,7 @@ def _measure_at(
     read_texts: bool = False,
     pick: int | None = None,
     copies_of: int = 0,
+    memory_limit: str | None = None,
 ) -> StageResult:
     """Sizes of the (closed) loader file at `warehouse`, then link_stories measured in a fresh process."""
     con = open_loader(warehouse)
@@ -692,7 +694,7 @@ def _measure_at(
     file_bytes = loader_path(warehouse).stat().st_size
     with cf.ProcessPoolExecutor(1, mp_context=ctx) as child:
         measured = child.submit(
-            measure_stage, str(warehouse), stage, batch, batches, seed, read_texts, pick
+            measure_stage, str(warehouse), stage, batch, batches, seed, read_texts, pick, memory_limit
         ).result()
     return StageResult(
         background=stage,
@@ -727,6 +729,8 @@ def replicate(source: Path, target: Path, times: int, seed: int) -> int:
     con = open_loader(target)
     con.execute("SET enable_progress_bar = false")
     con.execute("SET checkpoint_threshold = '1TB'")
+    # building, not measuring: primary-key indexes over random ids outgrow the loader's 400 MB cap
+    con.execute("SET memory_limit = '8GB'")
     # ATTACH takes no parameters; the path is the bench's own kept file
     quoted = str(loader_path(source)).replace("'", "''")
     con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
@@ -775,6 +779,7 @@ def _measure_replicated(
     ctx: Any,
     read_texts: bool,
     say: Any,
+    memory_limit: str | None,
 ) -> StageResult:
     """Replicate the background `times` over (kept beside it, reused by the next run) and measure there."""
     target = warehouse / f"x{times}"
@@ -785,7 +790,9 @@ def _measure_replicated(
         t0 = time.perf_counter()
         replicate(warehouse, target, times, seed)
         say(f"replicated {built:,} x {times} in {time.perf_counter() - t0:.0f} s; measuring", flush=True)
-    return _measure_at(target, size, batch, batches, seed, scratch, ctx, read_texts, built, times)
+    return _measure_at(
+        target, size, batch, batches, seed, scratch, ctx, read_texts, built, times, memory_limit
+    )
 
 
 def snapshot_dir(keep: Path, stage: int) -> Path:
@@ -805,6 +812,7 @@ def run(
     log: bool = True,
     read_texts: bool = False,
     replicate_times: int = 0,
+    replicated_memory: str | None = None,
 ) -> Report:
     """Build the background up to each stage size (or reuse a kept one), measure link_stories there."""
     began = time.perf_counter()
@@ -892,7 +900,17 @@ def run(
             con.close()
             results.append(
                 _measure_replicated(
-                    warehouse, built, replicate_times, batch, batches, seed, scratch, ctx, read_texts, say
+                    warehouse,
+                    built,
+                    replicate_times,
+                    batch,
+                    batches,
+                    seed,
+                    scratch,
+                    ctx,
+                    read_texts,
+                    say,
+                    replicated_memory,
                 )
             )
             say(_stage_line(results[-1]), flush=True)
@@ -1010,7 +1028,13 @@ def render(report: Report) -> str:
         f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  ",
         f"Machine: {_machine()}  ",
         f"Code: {report.code}; algorithm `{dedupe.SIGNATURE_ALGO}`, MAX_KEY_FANOUT {stories.MAX_KEY_FANOUT}, "
-        f"loader memory_limit {last.memory_limit} (as open_loader sets it)  ",
+        f"loader memory_limit {first.memory_limit} (as open_loader sets it)"
+        + "".join(
+            f", {st.memory_limit} at {_label(st)} (--replicated-memory)"
+            for st in report.stages
+            if st.memory_limit != first.memory_limit
+        )
+        + "  ",
         f"Timings: build + sign background {report.build_seconds:.0f} s "
         + (f"({report.signed_per_second:,.0f} articles/s incl. inserts)" if report.build_seconds else "")
         + (f" (reused a kept file of {report.reused:,} articles)" if report.reused else "")
@@ -1214,6 +1238,12 @@ def main(argv: list[str] | None = None) -> Report:
         help="also measure against K copies of the background (salted keys; built once under --keep)",
     )
     parser.add_argument(
+        "--replicated-memory",
+        default="4GB",
+        help="DuckDB memory_limit while measuring the replicated background: at 10M articles the loader's "
+        "400 MB default cannot even check a batch's primary keys (out of memory on the insert)",
+    )
+    parser.add_argument(
         "--read-texts",
         action="store_true",
         help="call link_stories without the new texts, so it reads them back from core.articles",
@@ -1229,6 +1259,7 @@ def main(argv: list[str] | None = None) -> Report:
         workers=args.workers,
         read_texts=args.read_texts,
         replicate_times=args.replicate,
+        replicated_memory=args.replicated_memory,
     )
     report.command = " ".join(
         [".venv/bin/python -m bench.dedupe_scale", shlex.join(argv if argv is not None else sys.argv[1:])]
