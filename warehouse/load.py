@@ -101,11 +101,14 @@ def _load_files(
             con.execute(SQL["quarantine_failure"], [report.run_id or "load", path, error])
         report.failures += len(quarantined)
         new_ids: list[str] = []
+        new_texts: list[str] = []
         article_files = [str(local) for _, local in pending["articles"]]
         if article_files:
             con.execute(SQL["stage_articles"], [article_files])
             stories.strip_outlet_boilerplate(con)
-            new_ids = [row[0] for row in con.execute(SQL["insert_new_articles"]).fetchall()]
+            # the texts come back with the ids: story linking signs them without scanning every stored text
+            inserted = con.execute(SQL["insert_new_articles"]).fetchall()
+            new_ids, new_texts = [row[0] for row in inserted], [row[1] for row in inserted]
             report.articles_new = len(new_ids)
             report.articles_updated = con.execute(SQL["update_changed_articles"]).fetchone()[0]
             con.execute(SQL["touch_unchanged_articles"])
@@ -117,7 +120,7 @@ def _load_files(
             con.execute(SQL["insert_failures"], [failure_files])
             con.execute(SQL["insert_seen_from_failures"], [failure_files])
             report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
-        linked = stories.link_stories(con, new_ids)
+        linked = stories.link_stories(con, new_ids, new_texts)
         report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
         source_files = [str(local) for _, local in pending["sources"]]
         if source_files:

@@ -10,7 +10,7 @@ INSERT INTO core.articles BY NAME
 SELECT s.* EXCLUDE (run_id), s.run_id AS first_run_id, s.run_id
 FROM staged s
 WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)
-RETURNING article_id;
+RETURNING article_id, coalesce(text, '');
 
 -- name: update_changed_articles
 -- a re-fetched article whose text changed: the latest text wins, the old one stays in article_versions
