@@ -30,7 +30,7 @@ READER = textwrap.dedent(
     idle.execute("BEGIN TRANSACTION")
     before = idle.execute("SELECT count(*) FROM articles").fetchone()[0]
     busy = duckdb.connect(path, read_only=True)
-    # a slow query on a busy machine draws DuckDB's progress bar on stdout, which carries this script's answers
+    # a slow query on a busy machine draws DuckDB's progress bar on stdout, which carries our answers
     busy.execute("SET enable_progress_bar = false")
     print(json.dumps({"ready": True, "before": before}), flush=True)
     sys.stdin.readline()                       # the test says: the load has started
