@@ -23,6 +23,7 @@ pages/s = HTML article pages fetched / seconds. Results go to stdout and bench/r
 
 import argparse
 import json
+import math
 import multiprocessing
 import os
 import shutil
@@ -412,13 +413,7 @@ def report(f: dict[str, object]) -> str:
         f"| bare `trafilatura.bare_extraction`, one process | {f['bare_s']:.1f} | {f['bare_pps']:.1f} | "
         f"{1000 * float(f['bare_cpu_s']) / pages:.2f} |",  # type: ignore[arg-type]
         "",
-        f"ratio (ingest pages/s / bare pages/s): **{f['ratio']:.2f}x**",
-        "",
-        "what two CPUs give here: bare trafilatura on the first "
-        f"{min(SCALING_PAGES, pages)} pages, one process {f['scale_one']:.0f} pages/s, two processes at once "
-        f"{f['scale_two']:.0f} pages/s in all (**{f['scale_two'] / f['scale_one']:.2f}x**; the bound on any "
-        "parallel pipeline's ratio)",
-        "",
+        *_bare_lines(f, pages),
         f"CPU seconds during the ingest: ingest + extraction workers {ingest_cpu:.1f}, Prefect server "
         f"{f['server_cpu_s']:.1f}, site server {f['sites_cpu_s']:.1f}",
         "",
@@ -438,6 +433,21 @@ def report(f: dict[str, object]) -> str:
     if f.get("profile"):
         lines += ["", "### Profile of a cold ingest (py-spy, 100 Hz, all processes)", str(f["profile"])]
     return "\n".join(lines)
+
+
+def _bare_lines(f: dict[str, object], pages: int) -> list[str]:
+    """The ratio and two-CPU scaling lines; none when the bare side was skipped (--no-bare)."""
+    if math.isnan(float(f["ratio"])):  # type: ignore[arg-type]
+        return ["bare side not measured (--no-bare): no ratio", ""]
+    one, two = float(f["scale_one"]), float(f["scale_two"])  # type: ignore[arg-type]
+    return [
+        f"ratio (ingest pages/s / bare pages/s): **{f['ratio']:.2f}x**",
+        "",
+        f"what two CPUs give here: bare trafilatura on the first {min(SCALING_PAGES, pages)} pages, "
+        f"one process {one:.0f} pages/s, two processes at once {two:.0f} pages/s in all "
+        f"(**{two / one:.2f}x**; the bound on any parallel pipeline's ratio)",
+        "",
+    ]
 
 
 def write_results(section: str, path: Path = RESULTS) -> None:
