@@ -31,6 +31,7 @@ Rules and why (lengths in UTF-8 bytes, so a CJK character weighs like ~3 Latin l
 import hashlib
 import math
 import re
+from collections.abc import Callable
 
 from tasks.dedupe import fold_for_matching
 
@@ -105,21 +106,27 @@ def learn_boilerplate(
     }
 
 
-def cut_related_section(text: str) -> tuple[str, str]:
-    """(text before a "Related Articles"-style heading, the cut section); no cut if the heading leads."""
-    lines = text.split("\n")
+def related_heading_index(lines: list[str], folded: Callable[[int], str]) -> int | None:
+    """Index of the first "Related Articles"-style heading among lines after MIN_BYTES_BEFORE_CUT of text;
+    folded(i) gives line i folded for matching (asked only once enough text came before it)."""
     before = 0
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
-        if (
-            before >= MIN_BYTES_BEFORE_CUT
-            and fold_for_matching(stripped).rstrip(":").strip() in RELATED_HEADINGS
-        ):
-            return "\n".join(lines[:i]).rstrip(), "\n".join(lines[i:])
+        if before >= MIN_BYTES_BEFORE_CUT and folded(i).rstrip(":").strip() in RELATED_HEADINGS:
+            return i
         before += _weight(stripped)
-    return text, ""
+    return None
+
+
+def cut_related_section(text: str) -> tuple[str, str]:
+    """(text before a "Related Articles"-style heading, the cut section); no cut if the heading leads."""
+    lines = text.split("\n")
+    cut = related_heading_index(lines, lambda i: fold_for_matching(lines[i].strip()))
+    if cut is None:
+        return text, ""
+    return "\n".join(lines[:cut]).rstrip(), "\n".join(lines[cut:])
 
 
 def strip_boilerplate(text: str, boilerplate: set[int]) -> tuple[str, list[str]]:

@@ -104,18 +104,8 @@ def _fold_and_cut(text: str) -> tuple[list[str], list[str]]:
     """
     lines = text.split("\n")
     folded = dedupe.fold_lines(text)
-    before = 0
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if (
-            before >= boilerplate.MIN_BYTES_BEFORE_CUT
-            and folded[i].rstrip(":").strip() in boilerplate.RELATED_HEADINGS
-        ):
-            return lines[:i], folded[:i]
-        before += len(stripped.encode("utf-8"))
-    return lines, folded
+    cut = boilerplate.related_heading_index(lines, folded.__getitem__)
+    return (lines, folded) if cut is None else (lines[:cut], folded[:cut])
 
 
 def sign_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
