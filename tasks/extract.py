@@ -405,17 +405,22 @@ _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 
 
-def _attr_words(element: HtmlElement) -> list[str]:
-    value = f"{element.get('class') or ''} {element.get('id') or ''}"
-    if not value.strip():
-        return []
+def _attr_value(element: HtmlElement) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def _value_words(value: str) -> list[str]:
     return [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+
+
+def _attr_words(element: HtmlElement) -> list[str]:
+    return _value_words(_attr_value(element))
 
 
 @lru_cache(maxsize=8192)
 def _attr_marker(value: str) -> str | None:
     """'strong', 'weak' or None for the words of a class/id value (cached: templates repeat their classes)."""
-    words = [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+    words = _value_words(value)
     if any(w in STRONG_MARKERS for w in words):
         return "strong"
     pairs = set(zip(words, words[1:], strict=False))
@@ -428,7 +433,7 @@ def _attr_marker(value: str) -> str | None:
 
 def _marker_strength(element: HtmlElement) -> str | None:
     """'strong', 'weak' or None for how surely the element's class/id/tag names page furniture."""
-    value = f"{element.get('class') or ''} {element.get('id') or ''}"
+    value = _attr_value(element)
     if value != " ":
         strength = _attr_marker(value)
         if strength:
