@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import httpx
 import pytest
 
@@ -57,6 +58,32 @@ def render_outlets(template: Path, base_url: str, target: Path) -> Path:
     """A concrete outlets file with {{BASE}} replaced by the running site server's URL."""
     target.write_text(template.read_text(encoding="utf-8").replace("{{BASE}}", base_url), encoding="utf-8")
     return target
+
+
+# what must be equal when two runs over the same web load "the same warehouse"
+SAME_WAREHOUSE_QUERIES = (
+    "SELECT article_id, url, outlet_id, title, authors, published_at, language, text, word_count, story_id, "
+    "is_original, source_credit, based_on_url, access FROM articles",
+    "SELECT story_id, canonical_url, title, n_articles, original_article_id FROM stories",
+    "SELECT url, outlet_id, stage, kind, http_status FROM failures",
+)
+
+
+def warehouse_rows(warehouse: Path, sql: str) -> list[tuple]:
+    """Rows of a query on the published warehouse, in a stable order."""
+    con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
+    try:
+        return sorted(con.execute(sql).fetchall(), key=repr)
+    finally:
+        con.close()
+
+
+def assert_same_warehouse(expected: Path, actual: Path) -> None:
+    """Articles (texts, stories, originals), stories and failures of two warehouses: equal, not empty."""
+    for sql in SAME_WAREHOUSE_QUERIES:
+        want = warehouse_rows(expected, sql)
+        assert want, sql
+        assert warehouse_rows(actual, sql) == want, sql
 
 
 def free_port() -> int:

@@ -10,18 +10,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.siteserver import serve_sites
-from tests.conftest import SITES, render_outlets
+from tests.conftest import SITES, assert_same_warehouse, render_outlets
 
 REPO = Path(__file__).resolve().parent.parent
 SHOW_RUNNER = "type(ingest.task_runner).__name__, ingest.task_runner.address"
-ARTICLE_COLUMNS = (
-    "article_id, url, outlet_id, title, authors, published_at, language, text, word_count, story_id, "
-    "is_original, source_credit, based_on_url, access"
-)
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +28,6 @@ def cluster() -> Iterator[str]:
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as local:
         yield local.scheduler_address
-
-
-def rows(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
-    try:
-        return sorted(con.execute(sql).fetchall(), key=repr)
-    finally:
-        con.close()
 
 
 def test_the_setting_selects_the_dask_task_runner() -> None:
@@ -75,11 +62,4 @@ def test_ingest_on_dask_loads_the_same_warehouse(
 
     assert report.articles_new > 0
     assert len(ran_on) == 2, f"batches ran on {ran_on}, not on both Dask workers"
-    for sql in (
-        f"SELECT {ARTICLE_COLUMNS} FROM articles",
-        "SELECT story_id, canonical_url, title, n_articles, original_article_id FROM stories",
-        "SELECT url, outlet_id, stage, kind, http_status FROM failures",
-    ):
-        threads, dask = rows(tmp_path / "threads", sql), rows(tmp_path / "dask", sql)
-        assert threads, sql
-        assert dask == threads, sql
+    assert_same_warehouse(tmp_path / "threads", tmp_path / "dask")

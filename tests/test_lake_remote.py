@@ -15,8 +15,15 @@ import pytest
 
 from flows.siteserver import serve_sites
 from tasks.models import Failure
-from tests.conftest import BIN, SITES, free_port, render_outlets, running
-from tests.test_dask import ARTICLE_COLUMNS, rows
+from tests.conftest import (
+    BIN,
+    SITES,
+    assert_same_warehouse,
+    free_port,
+    render_outlets,
+    running,
+    warehouse_rows,
+)
 from warehouse import lake, load
 
 BUCKET = "copydesk-lake"
@@ -74,17 +81,10 @@ def test_ingest_with_the_lake_on_s3_loads_the_same_warehouse(
     assert not (tmp_path / "remote" / "state" / "lake-cache").exists()
     s3_lake.invalidate_cache()
     in_bucket = {f"lake/{p.split('/lake/', 1)[1]}" for p in s3_lake.find(f"{BUCKET}/lake")}
-    loaded = {path for (path,) in rows(tmp_path / "remote", "SELECT path FROM core.loaded_files")}
+    loaded = {path for (path,) in warehouse_rows(tmp_path / "remote", "SELECT path FROM core.loaded_files")}
     assert any(p.startswith("lake/articles/") for p in in_bucket)
     assert loaded == in_bucket
-    for sql in (
-        f"SELECT {ARTICLE_COLUMNS} FROM articles",
-        "SELECT story_id, canonical_url, title, n_articles, original_article_id FROM stories",
-        "SELECT url, outlet_id, stage, kind, http_status FROM failures",
-    ):
-        local, remote = rows(tmp_path / "local", sql), rows(tmp_path / "remote", sql)
-        assert local, sql
-        assert remote == local, sql
+    assert_same_warehouse(tmp_path / "local", tmp_path / "remote")
 
 
 def test_an_unreadable_object_is_quarantined_in_the_bucket(
@@ -112,10 +112,10 @@ def test_an_unreadable_object_is_quarantined_in_the_bucket(
     assert report.files == 1 and report.failures == 2
     assert not s3_lake.exists(damaged)
     assert s3_lake.exists(f"{BUCKET}/lake/quarantine/articles/run=r1/batch-00001.parquet")
-    assert rows(warehouse, "SELECT path FROM core.loaded_files") == [
+    assert warehouse_rows(warehouse, "SELECT path FROM core.loaded_files") == [
         ("lake/failures/run=r1/batch-00001.parquet",)
     ]
     assert good == f"{BUCKET}/lake/failures/run=r1/batch-00001.parquet"
-    assert rows(warehouse, "SELECT url, kind FROM failures WHERE stage = 'load'") == [
+    assert warehouse_rows(warehouse, "SELECT url, kind FROM failures WHERE stage = 'load'") == [
         ("lake/articles/run=r1/batch-00001.parquet", "corrupt_lake_file")
     ]
