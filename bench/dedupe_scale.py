@@ -45,6 +45,7 @@ import pyarrow as pa
 
 from bench.dedupe_methods import FUNCTION_WORDS, TextMaker, boilerplated, edited, truncated
 from tasks import dedupe
+from tasks.signing import TextSignature, signature_table, text_signatures
 from warehouse import stories
 from warehouse.store import loader_path, open_loader
 
@@ -458,6 +459,32 @@ class StageResult:
         return self.batches[1:] or self.batches
 
 
+@dataclass(frozen=True)
+class Batches:
+    """How each background size is measured: `count` batches of `size` new articles drawn with `seed`.
+
+    The loader gets the new articles' signatures from the extraction workers (tasks.signing), less the texts
+    its outlet-boilerplate strip changed, which link_stories signs again: `resign_share` of each batch is
+    handed over without a signature (0.38 by default, the share the loader re-signed in bench.throughput's
+    generated web). `read_texts`: no texts and no signatures, so link_stories reads the texts back and signs
+    them all.
+    """
+
+    size: int
+    count: int
+    seed: int = SEED
+    read_texts: bool = False
+    resign_share: float = 0.38
+
+
+def _upstream_signatures(texts: list[str], share: float, rng: np.random.Generator) -> pa.Table:
+    """The signatures the extraction workers made of texts, with `share` of them voided by the load."""
+    signatures: list[TextSignature | None] = list(text_signatures(texts))
+    for i in rng.choice(len(texts), round(share * len(texts)), replace=False):
+        signatures[int(i)] = None
+    return signature_table(signatures)
+
+
 def _new_articles(
     con: duckdb.DuckDBPyConnection, size: int, batch: int, index: int, seed: int
 ) -> tuple[pa.Table, dict[str, tuple[str, str]], list[str]]:
@@ -550,14 +577,7 @@ def _score(
 
 
 def measure_stage(
-    warehouse: str,
-    size: int,
-    batch: int,
-    batches: int,
-    seed: int,
-    read_texts: bool = False,
-    pick: int | None = None,
-    memory_limit: str | None = None,
+    warehouse: str, size: int, plan: Batches, pick: int | None = None, memory_limit: str | None = None
 ) -> dict[str, Any]:
     """In a fresh process (clean RSS, cold DuckDB buffers): link `batches` batches, each rolled back."""
     load_before = os.getloadavg()[0]
@@ -565,9 +585,9 @@ def measure_stage(
     con.execute("SET enable_progress_bar = false")
     memory_limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     results = []
-    for index in range(batches):
+    for index in range(plan.count):
         # a replicated background draws its batches (copies' originals) from the generated first copy
-        table, copy_of, fresh = _new_articles(con, pick or size, batch, index, seed)
+        table, copy_of, fresh = _new_articles(con, pick or size, plan.size, index, plan.seed)
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("bench_new", table)
@@ -579,14 +599,18 @@ def measure_stage(
             ]
             con.unregister("bench_new")
             text_of = dict(zip(table["article_id"].to_pylist(), table["text"].to_pylist(), strict=True))
+            # the loader hands link_stories the texts it just inserted and the workers' signatures of them;
+            # --read-texts measures the fallback that reads the texts back from core.articles and signs them
+            texts = None if plan.read_texts else [text_of[i] for i in new_ids]
+            signed = None
+            if texts is not None:
+                rng = np.random.default_rng([plan.seed, size, index, 1])
+                signed = _upstream_signatures(texts, plan.resign_share, rng)
             stats = StatementStats()
             timed = TimedConnection(con, stats)
             with RssSampler() as rss, TimedSigning(stats):
                 t0 = time.perf_counter()
-                # the loader hands link_stories the texts it just inserted; --read-texts measures the
-                # fallback that reads them back from core.articles
-                texts = None if read_texts else [text_of[i] for i in new_ids]
-                linked = stories.link_stories(timed, new_ids, texts)  # type: ignore[arg-type]
+                linked = stories.link_stories(timed, new_ids, texts, signed)  # type: ignore[arg-type]
                 seconds = time.perf_counter() - t0
             score = _score(con, copy_of, fresh)
         finally:
@@ -668,18 +692,16 @@ class Report:
     total_seconds: float = 0.0
     reused: int = 0
     read_texts: bool = False
+    resign_share: float = 0.0
     command: str = ""
 
 
 def _measure_at(
     warehouse: Path,
     stage: int,
-    batch: int,
-    batches: int,
-    seed: int,
+    plan: Batches,
     scratch: Path,
     ctx: Any,
-    read_texts: bool = False,
     pick: int | None = None,
     copies_of: int = 0,
     memory_limit: str | None = None,
@@ -693,9 +715,7 @@ def _measure_at(
         con.close()
     file_bytes = loader_path(warehouse).stat().st_size
     with cf.ProcessPoolExecutor(1, mp_context=ctx) as child:
-        measured = child.submit(
-            measure_stage, str(warehouse), stage, batch, batches, seed, read_texts, pick, memory_limit
-        ).result()
+        measured = child.submit(measure_stage, str(warehouse), stage, plan, pick, memory_limit).result()
     return StageResult(
         background=stage,
         batches=measured["batches"],
@@ -772,12 +792,9 @@ def _measure_replicated(
     warehouse: Path,
     built: int,
     times: int,
-    batch: int,
-    batches: int,
-    seed: int,
+    plan: Batches,
     scratch: Path,
     ctx: Any,
-    read_texts: bool,
     say: Any,
     memory_limit: str | None,
 ) -> StageResult:
@@ -788,11 +805,9 @@ def _measure_replicated(
         say(f"reusing {loader_path(target)}", flush=True)
     else:
         t0 = time.perf_counter()
-        replicate(warehouse, target, times, seed)
+        replicate(warehouse, target, times, plan.seed)
         say(f"replicated {built:,} x {times} in {time.perf_counter() - t0:.0f} s; measuring", flush=True)
-    return _measure_at(
-        target, size, batch, batches, seed, scratch, ctx, read_texts, built, times, memory_limit
-    )
+    return _measure_at(target, size, plan, scratch, ctx, built, times, memory_limit)
 
 
 def snapshot_dir(keep: Path, stage: int) -> Path:
@@ -802,15 +817,12 @@ def snapshot_dir(keep: Path, stage: int) -> Path:
 
 def run(
     background: int,
-    batch: int,
-    batches: int = 3,
+    plan: Batches,
     *,
     keep: Path | None = None,
     stages: list[int] | None = None,
     workers: int | None = None,
-    seed: int = SEED,
     log: bool = True,
-    read_texts: bool = False,
     replicate_times: int = 0,
     replicated_memory: str | None = None,
 ) -> Report:
@@ -852,7 +864,7 @@ def run(
                         say(f"skipping {stage:,}: the kept file is larger and has no copy of that size")
                         continue
                     con.close()
-                    results.append(_measure_at(kept, stage, batch, batches, seed, scratch, ctx, read_texts))
+                    results.append(_measure_at(kept, stage, plan, scratch, ctx))
                     say(_stage_line(results[-1]), flush=True)
                     con = open_loader(warehouse)
                     con.execute("SET enable_progress_bar = false")
@@ -862,14 +874,14 @@ def run(
                 pending: list[cf.Future[Chunk]] = []
                 starts = iter(range(built, stage, CHUNK))
                 for s in starts:
-                    pending.append(pool.submit(sign_background, seed, s, min(CHUNK, stage - s)))
+                    pending.append(pool.submit(sign_background, plan.seed, s, min(CHUNK, stage - s)))
                     if len(pending) >= 2 * workers:
                         break
                 while pending:
                     chunk = pending.pop(0).result()
                     nxt = next(starts, None)
                     if nxt is not None:
-                        pending.append(pool.submit(sign_background, seed, nxt, min(CHUNK, stage - nxt)))
+                        pending.append(pool.submit(sign_background, plan.seed, nxt, min(CHUNK, stage - nxt)))
                     insert_background(con, chunk)
                     built = chunk.start + len(chunk.ids)
                     text_bytes += sum(len(t.encode()) for t in chunk.texts)
@@ -891,7 +903,7 @@ def run(
                     snapshot = loader_path(snapshot_dir(keep, stage))
                     snapshot.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(loader_path(warehouse), snapshot)
-                results.append(_measure_at(warehouse, stage, batch, batches, seed, scratch, ctx, read_texts))
+                results.append(_measure_at(warehouse, stage, plan, scratch, ctx))
                 say(_stage_line(results[-1]), flush=True)
                 con = open_loader(warehouse)
                 con.execute("SET enable_progress_bar = false")
@@ -900,17 +912,7 @@ def run(
             con.close()
             results.append(
                 _measure_replicated(
-                    warehouse,
-                    built,
-                    replicate_times,
-                    batch,
-                    batches,
-                    seed,
-                    scratch,
-                    ctx,
-                    read_texts,
-                    say,
-                    replicated_memory,
+                    warehouse, built, replicate_times, plan, scratch, ctx, say, replicated_memory
                 )
             )
             say(_stage_line(results[-1]), flush=True)
@@ -920,17 +922,18 @@ def run(
         shutil.rmtree(scratch, ignore_errors=True)
     report = Report(
         background=background,
-        batch=batch,
-        batches=batches,
+        batch=plan.size,
+        batches=plan.count,
         stages=results,
         build_seconds=build_seconds,
         signed_per_second=(built - reused) / build_seconds if build_seconds else 0.0,
         text_bytes=text_bytes / max(built, 1),
         sentence_keys_per_article=sentence_keys / max(built, 1),
-        j0=background_j0(seed),
+        j0=background_j0(plan.seed),
         code=code_revision(),
         reused=reused,
-        read_texts=read_texts,
+        read_texts=plan.read_texts,
+        resign_share=plan.resign_share,
     )
     report.total_seconds = time.perf_counter() - began
     return report
@@ -1054,7 +1057,10 @@ def render(report: Report) -> str:
         + (
             "None)` timed (texts read back from core.articles), "
             if report.read_texts
-            else "texts)` timed (the new articles' texts, as the loader has them), "
+            else "texts, signed)` timed (the new articles' texts, as the loader has them, and the signatures "
+            "the extraction workers made of them, "
+            f"{report.resign_share:.0%} voided as by the loader's boilerplate strip and so signed again "
+            "(--resign-share)), "
         )
         + "scored and rolled back; "
         f"{report.batches} batches per size, each size measured in a fresh process (first batch opens cold "
@@ -1248,16 +1254,22 @@ def main(argv: list[str] | None = None) -> Report:
         action="store_true",
         help="call link_stories without the new texts, so it reads them back from core.articles",
     )
+    parser.add_argument(
+        "--resign-share",
+        type=float,
+        default=Batches.resign_share,
+        help="share of each batch handed to link_stories without the workers' signature (texts the loader's "
+        "boilerplate strip changed), which it signs again",
+    )
     args = parser.parse_args(argv)
     stages = [int(s) for s in args.stages.split(",")] if args.stages else None
+    plan = Batches(args.batch, args.batches, read_texts=args.read_texts, resign_share=args.resign_share)
     report = run(
         args.background,
-        args.batch,
-        args.batches,
+        plan,
         keep=args.keep,
         stages=stages,
         workers=args.workers,
-        read_texts=args.read_texts,
         replicate_times=args.replicate,
         replicated_memory=args.replicated_memory,
     )

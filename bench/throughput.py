@@ -215,6 +215,10 @@ class RssSampler:
         """CPU seconds a watched tree used while sampled (processes that ended keep their last sample)."""
         return sum(self.cpu.get(name, {}).values()) - self.cpu_start.get(name, 0.0)
 
+    def root_cpu_seconds(self, name: str) -> float:
+        """CPU seconds of a watched tree's root process alone (for the ingest: without its workers)."""
+        return self.cpu.get(name, {}).get(self.pids[name], 0.0)
+
     def __enter__(self) -> "RssSampler":
         self._sample()
         self.cpu_start = {name: sum(cpu.values()) for name, cpu in self.cpu.items() if name != "ingest"}
@@ -402,6 +406,7 @@ def _mb(size: int) -> str:
 def report(f: dict[str, object]) -> str:
     """The markdown results block."""
     ingest_cpu, pages = float(f["ingest_cpu_s"]), int(f["pages"])  # type: ignore[arg-type]
+    main_cpu = float(f["ingest_main_cpu_s"])  # type: ignore[arg-type]
     lines = [
         f"web: {f['stories']} stories, {pages} HTML article pages fetched ({f['page_mb']:.1f} MB); "
         f"{f['cpus']} CPUs; task runner: {f['task_runner']}; load average before the run: {f['load_before']}",
@@ -414,7 +419,8 @@ def report(f: dict[str, object]) -> str:
         f"{1000 * float(f['bare_cpu_s']) / pages:.2f} |",  # type: ignore[arg-type]
         "",
         *_bare_lines(f, pages),
-        f"CPU seconds during the ingest: ingest + extraction workers {ingest_cpu:.1f}, Prefect server "
+        f"CPU seconds during the ingest: ingest + extraction workers {ingest_cpu:.1f} (the ingest process "
+        f"{main_cpu:.1f}, its workers {ingest_cpu - main_cpu:.1f}), Prefect server "
         f"{f['server_cpu_s']:.1f}, site server {f['sites_cpu_s']:.1f}",
         "",
         f"warehouse after the run: {f['articles']} articles, {f['stories_loaded']} stories, "
@@ -500,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
                 peak_server=sampler.peak["server"],
                 peak_sites=sampler.peak["sites"],
                 ingest_cpu_s=sampler.cpu_seconds("ingest"),
+                ingest_main_cpu_s=sampler.root_cpu_seconds("ingest"),
                 server_cpu_s=sampler.cpu_seconds("server"),
                 sites_cpu_s=sampler.cpu_seconds("sites"),
             )

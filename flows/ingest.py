@@ -7,11 +7,13 @@ from typing import Annotated
 
 from prefect import flow
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 from pydantic import Field
 
 from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from tasks.settings import Settings, get_settings
 from tasks.steps import (
+    LinkBatch,
     commit_source_states,
     discover_task,
     load_task,
@@ -50,12 +52,13 @@ def run_links(
     max_links: int = 0,
 ) -> LoadReport:
     """The part of a run after discovery; shared by ingest and each backfill day."""
-    fresh = select_new_task(links, warehouse, max_links)
+    # quote(): Prefect would walk every Link of a list parameter looking for futures (see LinkBatch)
+    fresh = select_new_task(quote(links), warehouse, max_links)
     # a run that fetched only part of what it found must not record its sources as read
     complete = window is None and not (max_links and len(fresh) >= max_links)
     size = settings.batch_size
     futures = [
-        process_batch_task.submit(fresh[i : i + size], warehouse, run_id, n, config, settings)
+        process_batch_task.submit(LinkBatch(fresh[i : i + size]), warehouse, run_id, n, config, settings)
         for n, i in enumerate(range(0, len(fresh), size), start=1)
     ]
     stats = [f.result() for f in futures]

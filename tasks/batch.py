@@ -22,6 +22,7 @@ from tasks.extract import ExtractionError, extract_article
 from tasks.http import Fetcher
 from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
 from tasks.settings import Settings
+from tasks.signing import TextSignature, text_signatures
 from warehouse import lake
 
 CHUNK = 8
@@ -102,8 +103,17 @@ def shutdown_pool() -> None:
             _pool = None
 
 
-def extract_pages(pages: list[Page], outlets: dict[str, Outlet]) -> list[Article | Failure]:
-    """Extract every page of a chunk; a page that fails becomes a Failure, never an exception."""
+@dataclass(frozen=True)
+class Extracted:
+    """A chunk's results in page order, and the story-matching signature of each article's text, made here in
+    the worker so the one loader need not sign every text (tasks/signing.py)."""
+
+    results: list[Article | Failure]
+    signatures: dict[str, TextSignature]
+
+
+def extract_pages(pages: list[Page], outlets: dict[str, Outlet]) -> Extracted:
+    """Extract and sign every page of a chunk; a page that fails becomes a Failure, never an exception."""
     results: list[Article | Failure] = []
     for page in pages:
         outlet = outlets.get(page.link.outlet_id)
@@ -126,7 +136,9 @@ def extract_pages(pages: list[Page], outlets: dict[str, Outlet]) -> list[Article
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
             # extractor bugs on odd markup: record the page, keep the run going
             results.append(_extract_failure(page, "extractor_error", f"{type(exc).__name__}: {exc}"))
-    return results
+    articles = [r for r in results if isinstance(r, Article)]
+    signatures = text_signatures([a.text for a in articles])
+    return Extracted(results, {a.article_id: s for a, s in zip(articles, signatures, strict=True)})
 
 
 def _extract_failure(page: Page, kind: str, message: str) -> Failure:
@@ -147,7 +159,7 @@ async def fetch_and_extract(
     allow_private_addresses: bool,
     outlets: dict[str, Outlet],
     pool: Executor | None,
-) -> tuple[list[Page], list[Failure], list[Article | Failure]]:
+) -> tuple[list[Page], list[Failure], Extracted]:
     """Fetch the links and extract each CHUNK of pages in the pool as soon as it has arrived; without a pool
     (a Dask worker: the cluster is the parallelism) extract in this process once every page is in.
 
@@ -156,7 +168,7 @@ async def fetch_and_extract(
     loop = asyncio.get_running_loop()
     fetched: list[tuple[int, Page]] = []
     fetch_failures: list[tuple[int, Failure]] = []
-    chunks: list[tuple[list[int], asyncio.Future[list[Article | Failure]]]] = []
+    chunks: list[tuple[list[int], asyncio.Future[Extracted]]] = []
     waiting: list[tuple[int, Page]] = []
 
     def submit(ready: list[tuple[int, Page]]) -> None:
@@ -184,16 +196,19 @@ async def fetch_and_extract(
     if waiting:
         submit(waiting)
     by_index: dict[int, Article | Failure] = {}
+    signatures: dict[str, TextSignature] = {}
     for indexes, future in chunks:
-        by_index.update(zip(indexes, await future, strict=True))
+        chunk = await future
+        by_index.update(zip(indexes, chunk.results, strict=True))
+        signatures.update(chunk.signatures)
     fetched.sort(key=lambda item: item[0])
     fetch_failures.sort(key=lambda item: item[0])
     if pool is None:
-        by_index = dict(
-            zip((i for i, _ in fetched), extract_pages([p for _, p in fetched], outlets), strict=True)
-        )
+        chunk = extract_pages([p for _, p in fetched], outlets)
+        by_index = dict(zip((i for i, _ in fetched), chunk.results, strict=True))
+        signatures = chunk.signatures
     results = [by_index[index] for index, _ in fetched]
-    return [p for _, p in fetched], [f for _, f in fetch_failures], results
+    return [p for _, p in fetched], [f for _, f in fetch_failures], Extracted(results, signatures)
 
 
 def process_batch(
@@ -215,11 +230,11 @@ def process_batch(
         else leased_pool(settings.extract_workers)
     )
     with lease as leased:
-        pages, failures, results = asyncio.run(
+        pages, failures, extracted = asyncio.run(
             fetch_and_extract(links, settings, config.allow_private_addresses, outlets, leased)
         )
-    articles = [r for r in results if isinstance(r, Article)]
-    failures = failures + [r for r in results if isinstance(r, Failure)]
+    articles = [r for r in extracted.results if isinstance(r, Article)]
+    failures = failures + [r for r in extracted.results if isinstance(r, Failure)]
     discovered = {}
     by_url = {p.final_url: p.link for p in pages}
     for art in articles:
@@ -227,7 +242,13 @@ def process_batch(
         discovered[art.article_id] = (link.url, link.via) if link else (art.fetched_url, None)
     name = f"batch-{batch_no:05d}.parquet"
     if articles:
-        lake.write_file(warehouse, "articles", run_id, name, lake.article_rows(articles, discovered, run_id))
+        lake.write_file(
+            warehouse,
+            "articles",
+            run_id,
+            name,
+            lake.article_rows(articles, discovered, run_id, extracted.signatures),
+        )
     if failures:
         lake.write_file(warehouse, "failures", run_id, name, lake.failure_rows(failures, run_id))
     return BatchStats(

@@ -21,7 +21,7 @@ from dateutil.parser import isoparse
 from prefect import task
 from warcio.archiveiterator import ArchiveIterator
 
-from tasks.batch import CHUNK, extract_pages, extraction_pool
+from tasks.batch import CHUNK, Extracted, extract_pages, extraction_pool
 from tasks.extract import canonical_url
 from tasks.http import decode_html
 from tasks.models import Article, Failure, Link, OutletsConfig, Page, RunWindow
@@ -158,10 +158,14 @@ def _published(result: Article) -> datetime:
     return result.published_at or result.fetched_at
 
 
-def _extract(pages: list[Page], config: OutletsConfig, pool: Executor) -> list[Article | Failure]:
+def _extract(pages: list[Page], config: OutletsConfig, pool: Executor) -> Extracted:
     outlets = {o.id: o for o in config.outlets}
     futures = [pool.submit(extract_pages, pages[i : i + CHUNK], outlets) for i in range(0, len(pages), CHUNK)]
-    return [result for future in futures for result in future.result()]
+    chunks = [future.result() for future in futures]
+    return Extracted(
+        [result for chunk in chunks for result in chunk.results],
+        {key: sig for chunk in chunks for key, sig in chunk.signatures.items()},
+    )
 
 
 def _batches(pages: Iterator[Page], size: int) -> Iterator[list[Page]]:
@@ -202,10 +206,10 @@ def process_warc(
         known = store.seen_urls(warehouse, list(fresh))
         todo = [page for key, page in fresh.items() if key not in known]
         stats.new += len(todo)
-        results = _extract(todo, config, pool)
+        extracted = _extract(todo, config, pool)
         articles: list[Article] = []
         failures: list[Failure] = []
-        for page, result in zip(todo, results, strict=True):
+        for page, result in zip(todo, extracted.results, strict=True):
             if isinstance(result, Failure):
                 # only pages crawled inside the window can be blamed on it
                 if window.contains(page.fetched_at):
@@ -223,7 +227,11 @@ def process_warc(
         if articles:
             discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
             lake.write_file(
-                warehouse, "articles", run_id, name, lake.article_rows(articles, discovered, run_id)
+                warehouse,
+                "articles",
+                run_id,
+                name,
+                lake.article_rows(articles, discovered, run_id, extracted.signatures),
             )
         if failures:
             lake.write_file(warehouse, "failures", run_id, name, lake.failure_rows(failures, run_id))

@@ -616,3 +616,21 @@ def test_get_raises_typed_errors(faults: FaultServer) -> None:
     bad = get_or_error("ftp://example.org/feed.xml", fast_settings())
     assert isinstance(bad, PermanentError)
     assert bad.kind == "bad_url"
+
+
+def test_proxy_from_the_environment_carries_requests_unless_no_proxy_names_the_host(
+    faults: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("http_proxy", "https_proxy", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    # the fault server answers absolute-form requests as a forward proxy would; news.invalid never resolves,
+    # so a page can only arrive through the proxy
+    monkeypatch.setenv("HTTP_PROXY", faults.base_url)
+    monkeypatch.setenv("NO_PROXY", "bypassed.invalid")
+    page = fetch_one("http://news.invalid/ok/proxied", fast_settings())
+    assert isinstance(page, Page) and "Hello, world." in page.html
+    assert faults.count("/ok/proxied") == 1
+    direct = fetch_one("http://bypassed.invalid/ok/direct", fast_settings(max_retries=0))
+    assert isinstance(direct, Failure) and direct.kind == "connection_error", direct
+    assert faults.count("/ok/direct") == 0

@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
 from flows.siteserver import SiteServer, serve_sites
+from tasks import dedupe
+from tasks.signing import sign_texts
 from tests.conftest import SITES, render_outlets
 
 EXPECTED = yaml.safe_load((SITES / "expected.yaml").read_text(encoding="utf-8"))
@@ -233,3 +236,25 @@ def test_duckdb_cli_package_opens_the_published_file(world: World) -> None:
     assert done.returncode == 0, done.stderr
     n_ja = sum(1 for _, _, t in expected_articles() if t["language"] == "ja")
     assert done.stdout.split() == ["n", str(n_ja)]
+
+
+def test_stored_signatures_are_those_of_the_stored_texts(world: World) -> None:
+    """The extraction workers sign each text and the lake carries the signature, which the loader stores
+    (tests/test_load.py has texts the loader's boilerplate strip changes, which it signs again)."""
+    lake_rows = pq.read_table(
+        world.warehouse / "lake" / "articles", columns=["signature_algo", "minhash"], partitioning=None
+    )
+    assert lake_rows.num_rows >= EXPECTED["totals"]["articles"]
+    assert set(lake_rows["signature_algo"].to_pylist()) == {dedupe.SIGNATURE_ALGO}
+    assert lake_rows["minhash"].null_count == 0
+    rows = world.query(
+        "SELECT a.article_id, a.text, s.minhash, s.shingle_count, "
+        "list_sort(list(k.sentence_key) FILTER (WHERE k.sentence_key IS NOT NULL)) "
+        "FROM core.articles a JOIN core.signatures s USING (article_id) "
+        "LEFT JOIN core.sentence_keys k USING (article_id) GROUP BY ALL ORDER BY 1"
+    )
+    assert len(rows) == EXPECTED["totals"]["articles"]
+    sigs, counts, keys = sign_texts([text for _, text, *_ in rows])
+    for i, (article_id, _, minhash, shingle_count, sentence_keys) in enumerate(rows):
+        assert minhash == dedupe.signature_to_bytes(sigs[i]), article_id
+        assert shingle_count == counts[i] and sentence_keys == sorted(keys[i]), article_id

@@ -5,7 +5,10 @@ from pathlib import Path
 
 import duckdb
 
-from tasks.models import Failure
+from tasks import dedupe
+from tasks.models import Article, Failure
+from tasks.signing import sign_texts, text_signatures
+from tests.test_stories import story_text
 from warehouse import lake, load
 
 
@@ -55,3 +58,56 @@ def test_unreadable_lake_file_is_quarantined_and_recorded_and_the_rest_loads(tmp
     again = load.load_pending(warehouse, holder="r3")
     assert (again.files, again.failures) == (0, 0)
     assert _rows(warehouse, "SELECT count(*) FROM failures") == [(3,)]
+
+
+def _article(n: int, text: str) -> Article:
+    url = f"http://wire.test/story-{n}"
+    return Article(
+        article_id=f"{n:016x}",
+        url=url,
+        fetched_url=url,
+        outlet_id="wire",
+        text=text,
+        word_count=len(text.split()),
+        content_hash=f"h{n}",
+        fetched_at=datetime(2025, 6, 18, 9, n, tzinfo=UTC),
+    )
+
+
+def test_signatures_from_the_lake_are_kept_and_texts_the_load_changed_are_signed_again(
+    tmp_path: Path,
+) -> None:
+    warehouse = tmp_path / "wh"
+    chrome = "Get the Wire Daily newsletter delivered to your inbox every single morning, free of charge."
+    articles = [_article(n, "\n".join([*story_text(100 + n), chrome])) for n in range(6)]
+    plain = [_article(n, "\n".join(story_text(100 + n))) for n in range(6, 9)]
+    signed = articles + plain
+    lake.write_file(
+        warehouse, "articles", "r1", "batch-00001.parquet",
+        lake.article_rows(signed, {}, "r1", dict(zip([a.article_id for a in signed], text_signatures(
+            [a.text for a in signed]), strict=True))),
+    )  # fmt: skip
+    # a file from before extraction workers signed texts: no signature columns at all
+    unsigned = [_article(n, "\n".join(story_text(100 + n))) for n in range(9, 12)]
+    old = lake.article_rows(unsigned, {}, "r1")
+    old = old.drop_columns(["signature_algo", "minhash", "shingle_count", "sentence_keys"])
+    lake.write_file(warehouse, "articles", "r1", "batch-00002.parquet", old)
+
+    assert load.load_pending(warehouse, holder="r1").articles_new == 12
+
+    rows = _rows(
+        warehouse,
+        "SELECT a.article_id, a.text, a.boilerplate_removed, s.minhash, s.shingle_count, s.sentence_count "
+        "FROM core.articles a JOIN core.signatures s USING (article_id) ORDER BY 1",
+    )
+    assert len(rows) == 12
+    # the newsletter line was learned as the outlet's boilerplate and cut from the six pages that had it
+    assert [r[0] for r in rows if r[2]] == [a.article_id for a in articles]
+    assert all(chrome not in r[1] for r in rows)
+    sigs, counts, keys = sign_texts([r[1] for r in rows])
+    for i, (article_id, _, _, minhash, shingle_count, sentence_count) in enumerate(rows):
+        assert (minhash, shingle_count, sentence_count) == (
+            dedupe.signature_to_bytes(sigs[i]),
+            counts[i],
+            len(keys[i]),
+        ), article_id

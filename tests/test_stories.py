@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tasks.signing import TextSignature, signature_table, text_signatures
 from warehouse import stories
 from warehouse.store import load_lock, open_loader
 
@@ -189,3 +190,48 @@ def test_texts_passed_in_link_as_texts_read_back(tmp_path: Path) -> None:
     assert passed == run(False)
     stories_of = {r[0]: r[1] for r in passed if len(r) == 5}
     assert stories_of["c1"] == stories_of["o1"] == stories_of["t1"] != stories_of["f1"]
+
+
+def test_signatures_from_upstream_link_as_signing_here(tmp_path: Path) -> None:
+    """The extraction workers' signatures (tasks.signing) stand in for the loader's own signing; a row signed
+    by another algorithm, or whose text the load changed (null minhash), is signed again, never trusted."""
+    original = story_text(31)
+    lines = {
+        "o1": original,
+        "c1": original[:10],
+        "t1": original[:3],
+        "f1": story_text(32),
+        "g1": story_text(33),
+    }
+
+    def run(signed_rows: list[TextSignature | None] | None) -> list[tuple]:
+        warehouse = tmp_path / str(len(list(tmp_path.iterdir())))
+        with load_lock(warehouse, 10, "test"):
+            con = open_loader(warehouse)
+            ids = [
+                add(con, article_id, "wire", text, hours=h)
+                for h, (article_id, text) in enumerate(lines.items())
+            ]
+            texts = ["\n".join(lines[i]) for i in ids]
+            signed = None if signed_rows is None else signature_table(signed_rows)
+            stories.link_stories(con, ids, texts, signed)
+            rows = con.execute(
+                "SELECT article_id, story_id, matched_article_id, similarity "
+                "FROM core.story_members ORDER BY 1"
+            ).fetchall()
+            for table in ("signatures", "lsh_bands", "sentence_keys"):
+                rows += sorted(con.execute(f"SELECT * FROM core.{table}").fetchall())
+            con.close()
+            return rows
+
+    here = run(None)
+    upstream = text_signatures(["\n".join(lines[i]) for i in lines])
+    assert run(upstream) == here
+    # a signature of another text under a foreign algorithm name, and one voided by the load: both re-signed
+    foreign = TextSignature("other-algo-v0", upstream[3].minhash, upstream[3].shingle_count, [1, 2, 3])
+    assert run([upstream[0], foreign, None, upstream[3], upstream[4]]) == here
+    # and a signature of this algorithm is taken as it is (the loader does not sign that text again)
+    marked = TextSignature(upstream[4].algo, upstream[4].minhash, upstream[4].shingle_count, [7, 8])
+    assert (7, "g1") in run([*upstream[:4], marked]) and (7, "g1") not in here
+    story_of = {r[0]: r[1] for r in here[:5]}
+    assert story_of["o1"] == story_of["c1"] == story_of["t1"] != story_of["f1"] != story_of["g1"]

@@ -22,6 +22,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from tasks.models import Article, Failure
 from tasks.settings import get_settings
+from tasks.signing import TextSignature
 
 TS = pa.timestamp("us", tz="UTC")
 
@@ -50,6 +51,12 @@ ARTICLE_SCHEMA = pa.schema(
         ("content_hash", pa.string()),
         ("fetched_at", TS),
         ("run_id", pa.string()),
+        # the text's story-matching signature, made by the extraction worker (tasks/signing.py); the loader
+        # keeps it in core.signatures / lsh_bands / sentence_keys, not in core.articles
+        ("signature_algo", pa.string()),
+        ("minhash", pa.binary()),
+        ("shingle_count", pa.int32()),
+        ("sentence_keys", pa.list_(pa.int64())),
     ]
 )
 
@@ -134,10 +141,15 @@ def write_file(warehouse: Path, table: str, run_id: str, name: str, data: pa.Tab
 
 
 def article_rows(
-    articles: Iterable[Article], discovered: dict[str, tuple[str, str]], run_id: str
+    articles: Iterable[Article],
+    discovered: dict[str, tuple[str, str]],
+    run_id: str,
+    signatures: dict[str, TextSignature] | None = None,
 ) -> pa.Table:
-    """Arrow table of articles; discovered maps article_id -> (discovered url, via)."""
+    """Arrow table of articles; discovered maps article_id -> (discovered url, via), signatures article_id ->
+    the signature of its text (an article without one is signed by the loader)."""
     rows = []
+    signatures = signatures or {}
     for art in articles:
         row = art.model_dump(exclude={"date_candidates"})
         row["date_candidates"] = json.dumps(
@@ -148,6 +160,10 @@ def article_rows(
         )
         row["discovered_url"], row["discovered_via"] = discovered.get(art.article_id, (art.fetched_url, None))
         row["run_id"] = run_id
+        signature = signatures.get(art.article_id)
+        if signature is not None:
+            row["signature_algo"], row["minhash"] = signature.algo, signature.minhash
+            row["shingle_count"], row["sentence_keys"] = signature.shingle_count, signature.sentence_keys
         rows.append(row)
     return pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA)
 

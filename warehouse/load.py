@@ -102,13 +102,16 @@ def _load_files(
         report.failures += len(quarantined)
         new_ids: list[str] = []
         new_texts: list[str] = []
+        signed = None
         article_files = [str(local) for _, local in pending["articles"]]
         if article_files:
             con.execute(SQL["stage_articles"], [article_files])
+            con.execute(SQL["stage_signature_columns"])
             stories.strip_outlet_boilerplate(con)
-            # the texts come back with the ids: story linking signs them without scanning every stored text
-            inserted = con.execute(SQL["insert_new_articles"]).fetchall()
-            new_ids, new_texts = [row[0] for row in inserted], [row[1] for row in inserted]
+            # the texts come back with the ids: story linking needs them without scanning every stored text
+            inserted = con.execute(SQL["insert_new_articles"]).to_arrow_table()
+            new_ids, new_texts = inserted["article_id"].to_pylist(), inserted["text"].to_pylist()
+            signed = _signatures_of(con, inserted["article_id"])
             report.articles_new = len(new_ids)
             report.articles_updated = con.execute(SQL["update_changed_articles"]).fetchone()[0]
             con.execute(SQL["touch_unchanged_articles"])
@@ -120,7 +123,7 @@ def _load_files(
             con.execute(SQL["insert_failures"], [failure_files])
             con.execute(SQL["insert_seen_from_failures"], [failure_files])
             report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
-        linked = stories.link_stories(con, new_ids, new_texts)
+        linked = stories.link_stories(con, new_ids, new_texts, signed)
         report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
         source_files = [str(local) for _, local in pending["sources"]]
         if source_files:
@@ -137,6 +140,15 @@ def _load_files(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _signatures_of(con: duckdb.DuckDBPyConnection, new_ids: pa.ChunkedArray) -> pa.Table:
+    """The staged signatures (the extraction workers') of the new articles, in new_ids order."""
+    con.register("new_articles", pa.table({"article_id": new_ids, "position": pa.array(range(len(new_ids)))}))
+    try:
+        return con.execute(SQL["signatures_of_new_articles"]).to_arrow_table()
+    finally:
+        con.unregister("new_articles")
 
 
 def _per_outlet(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> dict[str, dict[str, int]]:

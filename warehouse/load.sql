@@ -5,12 +5,26 @@ CREATE OR REPLACE TEMP TABLE staged AS
 SELECT *, []::VARCHAR[] AS boilerplate_removed FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
 QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC, run_id DESC) = 1;
 
+-- name: stage_signature_columns
+-- lake files written before extraction workers signed texts have no signature: the loader signs those
+ALTER TABLE staged ADD COLUMN IF NOT EXISTS signature_algo VARCHAR;
+ALTER TABLE staged ADD COLUMN IF NOT EXISTS minhash BLOB;
+ALTER TABLE staged ADD COLUMN IF NOT EXISTS shingle_count INTEGER;
+ALTER TABLE staged ADD COLUMN IF NOT EXISTS sentence_keys BIGINT[];
+
 -- name: insert_new_articles
 INSERT INTO core.articles BY NAME
-SELECT s.* EXCLUDE (run_id), s.run_id AS first_run_id, s.run_id
+SELECT s.* EXCLUDE (run_id, signature_algo, minhash, shingle_count, sentence_keys),
+    s.run_id AS first_run_id, s.run_id
 FROM staged s
 WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)
-RETURNING article_id, coalesce(text, '');
+RETURNING article_id, coalesce(text, '') AS text;
+
+-- name: signatures_of_new_articles
+-- the extraction workers' signatures of the texts insert_new_articles returned (new_articles, registered)
+SELECT s.signature_algo, s.minhash, s.shingle_count, s.sentence_keys
+FROM new_articles n LEFT JOIN staged s USING (article_id)
+ORDER BY n.position;
 
 -- name: update_changed_articles
 -- a re-fetched article whose text changed: the latest text wins, the old one stays in article_versions

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tasks import boilerplate, dedupe
+from tasks.signing import sign_texts
 from warehouse.store import named_queries
 
 # a key shared by more articles than this is template text (a slogan, a standard disclaimer), not evidence
@@ -96,38 +97,51 @@ def _query_by_keys(
         con.unregister("key_list")
 
 
-def _fold_and_cut(text: str) -> tuple[list[str], list[str]]:
-    """(lines, folded lines) before a related-stories heading: boilerplate.cut_related_section, folding once.
+def _signatures_for(
+    texts: list[str], signed: pa.Table | None
+) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    """sign_texts(texts), taking a text's signature from `signed` (rows aligned with texts: the lake's, made
+    by an extraction worker) where this algorithm made it and the load left the text as it was signed."""
+    if signed is None:
+        return sign_texts(texts)
+    usable = pc.fill_null(
+        pc.and_(pc.equal(signed["signature_algo"], dedupe.SIGNATURE_ALGO), pc.is_valid(signed["minhash"])),
+        False,
+    ).to_numpy(zero_copy_only=False)
+    sigs = np.empty((len(texts), dedupe.NUM_PERM), dtype=np.uint32)
+    counts = np.empty(len(texts), dtype=np.int64)
+    keys: list[list[int]] = [[] for _ in texts]
+    have = pa.array(np.flatnonzero(usable))
+    if len(have):
+        sigs[usable] = _signature_matrix(signed["minhash"].take(have))
+        counts[usable] = signed["shingle_count"].take(have).to_numpy(zero_copy_only=False)
+        for i, row in zip(have.to_pylist(), signed["sentence_keys"].take(have).to_pylist(), strict=True):
+            keys[i] = row or []
+    redo = np.flatnonzero(~usable)
+    if len(redo):
+        sigs[redo], counts[redo], redone = sign_texts([texts[i] for i in redo])
+        for i, row in zip(redo.tolist(), redone, strict=True):
+            keys[i] = row
+    return sigs, counts, keys
 
-    Signing used to fold every line three times (the heading test, the shingles, the sentence keys); folding
-    is most of signing's time, so the lines are folded once here and shared (tests hold it to the original).
-    """
-    lines = text.split("\n")
-    folded = dedupe.fold_lines(text)
-    cut = boilerplate.related_heading_index(lines, folded.__getitem__)
-    return (lines, folded) if cut is None else (lines[:cut], folded[:cut])
 
-
-def sign_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
-    """(signatures, shingle counts, sentence keys) of texts, cut before a related-stories section first."""
-    # a related-stories section that slipped past extraction must not make this text a copy of those
-    cut = [_fold_and_cut(text) for text in texts]
-    sigs, counts = dedupe.signatures_of_folded([dedupe.join_folded_lines(folded) for _, folded in cut])
-    return sigs, counts, [dedupe.sentence_keys_of_lines(lines, folded) for lines, folded in cut]
-
-
-def _index_new(con: duckdb.DuckDBPyConnection, new_ids: list[str], texts: list[str] | None) -> None:
+def _index_new(
+    con: duckdb.DuckDBPyConnection, new_ids: list[str], texts: list[str] | None, signed: pa.Table | None
+) -> None:
     """Compute and store signatures, band keys and sentence keys of the new articles; the keys stay
     registered as batch_bands / batch_sentences for the candidate query."""
     if texts is None:
         # one scan of every stored text (~1 s per million articles): callers holding the texts pass them
         stored = _query_by_keys(con, "texts_of_articles", new_ids, arrow=True)
-        new_ids, texts = stored["article_id"].to_pylist(), stored["text"].to_pylist()
+        new_ids, texts, signed = stored["article_id"].to_pylist(), stored["text"].to_pylist(), None
     bands_parts: list[pa.Table] = []
     sentence_parts: list[pa.Table] = []
     for start in range(0, len(new_ids), SIGNATURE_CHUNK):
         ids = new_ids[start : start + SIGNATURE_CHUNK]
-        sigs, counts, sentence_lists = sign_texts([t or "" for t in texts[start : start + SIGNATURE_CHUNK]])
+        sigs, counts, sentence_lists = _signatures_for(
+            [t or "" for t in texts[start : start + SIGNATURE_CHUNK]],
+            None if signed is None else signed.slice(start, SIGNATURE_CHUNK),
+        )
         bands = dedupe.band_keys(sigs)
         con.register(
             "new_signatures",
@@ -323,18 +337,25 @@ def _choose_attachments(
 
 
 def link_stories(
-    con: duckdb.DuckDBPyConnection, new_ids: list[str], texts: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    new_ids: list[str],
+    texts: list[str] | None = None,
+    signed: pa.Table | None = None,
 ) -> Linked:
     """Index new articles, match them against all earlier ones, merge stories and re-choose originals.
 
     `texts`, when the caller has them, are the new articles' texts as stored, in `new_ids` order: without
-    them they are read back from core.articles, which scans every stored text.
+    them they are read back from core.articles, which scans every stored text. `signed`, rows in the same
+    order, holds signatures made upstream (columns signature_algo, minhash, shingle_count, sentence_keys; a
+    null minhash or another algorithm: sign the text here).
     """
     if not new_ids:
         return Linked(0, 0)
     if texts is not None and len(texts) != len(new_ids):
         raise ValueError(f"{len(texts)} texts for {len(new_ids)} new articles")
-    _index_new(con, new_ids, texts)
+    if signed is not None and (texts is None or signed.num_rows != len(new_ids)):
+        raise ValueError("signatures from upstream need the texts, one row per new article")
+    _index_new(con, new_ids, texts, signed)
     pairs = _verified_pairs(con)
     components, existing, info = _story_components(con, new_ids, pairs)
     best_match: dict[str, tuple[str, float, float]] = {}

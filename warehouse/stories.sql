@@ -19,7 +19,8 @@ SELECT pages FROM core.outlet_pages WHERE outlet_id = ?;
 SELECT block_hash, pages FROM core.outlet_blocks WHERE outlet_id = ?;
 
 -- name: apply_stripped_texts
-UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
+-- the text changed, so the extraction worker's signature of it no longer holds: the loader signs it again
+UPDATE staged SET text = x.text, boilerplate_removed = x.removed, minhash = NULL,
     word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
 FROM stripped x WHERE staged.article_id = x.article_id;
 
