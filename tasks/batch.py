@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tasks.boilerplate import strip_boilerplate
 from tasks.extract import ExtractionError, extract_article
 from tasks.http import Fetcher
 from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
 from tasks.settings import Settings
 from tasks.signing import TextSignature, text_signatures
-from warehouse import lake
+from warehouse import lake, store
 
 CHUNK = 8
 POOL_IDLE_S = 2.0
@@ -112,8 +113,14 @@ class Extracted:
     signatures: dict[str, TextSignature]
 
 
-def extract_pages(pages: list[Page], outlets: dict[str, Outlet]) -> Extracted:
-    """Extract and sign every page of a chunk; a page that fails becomes a Failure, never an exception."""
+def extract_pages(
+    pages: list[Page], outlets: dict[str, Outlet], boilerplate_of: dict[str, set[int]] | None = None
+) -> Extracted:
+    """Extract and sign every page of a chunk; a page that fails becomes a Failure, never an exception.
+
+    Each text is signed less the blocks `boilerplate_of` its outlet (what the last load learned, see
+    store.learned_boilerplate): the loader strips those too, so its text is the one signed.
+    """
     results: list[Article | Failure] = []
     for page in pages:
         outlet = outlets.get(page.link.outlet_id)
@@ -137,7 +144,13 @@ def extract_pages(pages: list[Page], outlets: dict[str, Outlet]) -> Extracted:
             # extractor bugs on odd markup: record the page, keep the run going
             results.append(_extract_failure(page, "extractor_error", f"{type(exc).__name__}: {exc}"))
     articles = [r for r in results if isinstance(r, Article)]
-    signatures = text_signatures([a.text for a in articles])
+    learned = boilerplate_of or {}
+    signatures = text_signatures(
+        [
+            strip_boilerplate(a.text, learned[a.outlet_id])[0] if a.outlet_id in learned else a.text
+            for a in articles
+        ]
+    )
     return Extracted(results, {a.article_id: s for a, s in zip(articles, signatures, strict=True)})
 
 
@@ -159,6 +172,7 @@ async def fetch_and_extract(
     allow_private_addresses: bool,
     outlets: dict[str, Outlet],
     pool: Executor | None,
+    boilerplate_of: dict[str, set[int]] | None = None,
 ) -> tuple[list[Page], list[Failure], Extracted]:
     """Fetch the links and extract each CHUNK of pages in the pool as soon as it has arrived; without a pool
     (a Dask worker: the cluster is the parallelism) extract in this process once every page is in.
@@ -175,7 +189,9 @@ async def fetch_and_extract(
         if pool is None:
             return
         pages = [page for _, page in ready]
-        chunks.append(([i for i, _ in ready], loop.run_in_executor(pool, extract_pages, pages, outlets)))
+        chunks.append(
+            ([i for i, _ in ready], loop.run_in_executor(pool, extract_pages, pages, outlets, boilerplate_of))
+        )
 
     async with Fetcher(settings, allow_private_addresses=allow_private_addresses) as fetcher:
 
@@ -204,7 +220,7 @@ async def fetch_and_extract(
     fetched.sort(key=lambda item: item[0])
     fetch_failures.sort(key=lambda item: item[0])
     if pool is None:
-        chunk = extract_pages([p for _, p in fetched], outlets)
+        chunk = extract_pages([p for _, p in fetched], outlets, boilerplate_of)
         by_index = dict(zip((i for i, _ in fetched), chunk.results, strict=True))
         signatures = chunk.signatures
     results = [by_index[index] for index, _ in fetched]
@@ -229,9 +245,10 @@ def process_batch(
         if pool is not None or settings.task_runner == "dask"
         else leased_pool(settings.extract_workers)
     )
+    learned = store.learned_boilerplate(warehouse, sorted({link.outlet_id for link in links}))
     with lease as leased:
         pages, failures, extracted = asyncio.run(
-            fetch_and_extract(links, settings, config.allow_private_addresses, outlets, leased)
+            fetch_and_extract(links, settings, config.allow_private_addresses, outlets, leased, learned)
         )
     articles = [r for r in extracted.results if isinstance(r, Article)]
     failures = failures + [r for r in extracted.results if isinstance(r, Failure)]

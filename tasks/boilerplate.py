@@ -41,6 +41,8 @@ LONG_BLOCK_BYTES: int = 300
 SHORT_BLOCK_BYTES: int = 200
 LONG_BLOCK_MIN_SHARE: float = 0.6
 MIN_KEEP_SHARE: float = 0.5
+# a block is learned as an outlet's boilerplate only once it was on this many of its pages (and a share)
+MIN_PAGES: int = 3
 # the heading must follow at least this much text, else it is navigation above the article
 MIN_BYTES_BEFORE_CUT: int = 200
 
@@ -92,7 +94,7 @@ def page_block_hashes(text: str) -> set[int]:
 
 
 def learn_boilerplate(
-    block_page_counts: dict[int, int], pages_seen: int, min_pages: int = 3, min_share: float = 0.3
+    block_page_counts: dict[int, int], pages_seen: int, min_pages: int = MIN_PAGES, min_share: float = 0.3
 ) -> set[int]:
     """Hashes of one outlet's blocks on enough of its pages (long blocks need a much larger share)."""
     if pages_seen <= 0:

@@ -3,9 +3,12 @@
 Signing is per-article work (~0.4 ms for a 3 KiB text), so the extraction workers do it beside extraction and
 the lake carries it; the one loader, which every page of every worker funnels through, only re-signs texts
 that its outlet-boilerplate strip changed (warehouse.stories). `dedupe.SIGNATURE_ALGO` travels with each
-signature: a lake file signed by other code is signed again at load, never trusted.
+signature, and so does the MD5 of the text signed: the worker signs the text less the boilerplate blocks the
+warehouse had learned for its outlet by the last load, and the loader keeps a signature only if its own strip
+left exactly that text (otherwise, or for a lake file signed by other code, it signs the text again).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +25,12 @@ class TextSignature:
     minhash: bytes
     shingle_count: int
     sentence_keys: list[int]
+    text_md5: str
+
+
+def text_md5(text: str) -> str:
+    """The hex MD5 of a text's UTF-8 bytes: which text a signature is of."""
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def _fold_and_cut(text: str) -> tuple[list[str], list[str]]:
@@ -51,7 +60,7 @@ def text_signatures(texts: list[str]) -> list[TextSignature]:
     sigs, counts, sentence_lists = sign_texts(texts)
     raw = np.ascontiguousarray(sigs.astype("<u4"))
     return [
-        TextSignature(dedupe.SIGNATURE_ALGO, raw[i].tobytes(), int(counts[i]), keys)
+        TextSignature(dedupe.SIGNATURE_ALGO, raw[i].tobytes(), int(counts[i]), keys, text_md5(texts[i]))
         for i, keys in enumerate(sentence_lists)
     ]
 
@@ -69,5 +78,6 @@ def signature_table(signatures: list[TextSignature | None]) -> pa.Table:
             "minhash": column("minhash", pa.binary()),
             "shingle_count": column("shingle_count", pa.int32()),
             "sentence_keys": column("sentence_keys", pa.list_(pa.int64())),
+            "signed_text_md5": column("text_md5", pa.string()),
         }
     )

@@ -158,9 +158,14 @@ def _published(result: Article) -> datetime:
     return result.published_at or result.fetched_at
 
 
-def _extract(pages: list[Page], config: OutletsConfig, pool: Executor) -> Extracted:
+def _extract(
+    pages: list[Page], config: OutletsConfig, pool: Executor, boilerplate_of: dict[str, set[int]]
+) -> Extracted:
     outlets = {o.id: o for o in config.outlets}
-    futures = [pool.submit(extract_pages, pages[i : i + CHUNK], outlets) for i in range(0, len(pages), CHUNK)]
+    futures = [
+        pool.submit(extract_pages, pages[i : i + CHUNK], outlets, boilerplate_of)
+        for i in range(0, len(pages), CHUNK)
+    ]
     chunks = [future.result() for future in futures]
     return Extracted(
         [result for chunk in chunks for result in chunk.results],
@@ -194,6 +199,7 @@ def process_warc(
     stats = WarcStats()
     seen: set[str] = set()
     pages = read_warc_pages(paths, config, window, settings.max_body_bytes)
+    learned = store.learned_boilerplate(warehouse, [o.id for o in config.outlets])
     for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
         stats.matched += len(batch)
         # one page per canonical URL, and none the warehouse already holds
@@ -206,7 +212,7 @@ def process_warc(
         known = store.seen_urls(warehouse, list(fresh))
         todo = [page for key, page in fresh.items() if key not in known]
         stats.new += len(todo)
-        extracted = _extract(todo, config, pool)
+        extracted = _extract(todo, config, pool, learned)
         articles: list[Article] = []
         failures: list[Failure] = []
         for page, result in zip(todo, extracted.results, strict=True):

@@ -6,10 +6,11 @@ from pathlib import Path
 import duckdb
 
 from tasks import dedupe
+from tasks.boilerplate import strip_boilerplate
 from tasks.models import Article, Failure
 from tasks.signing import sign_texts, text_signatures
 from tests.test_stories import story_text
-from warehouse import lake, load
+from warehouse import lake, load, store
 
 
 def _failure(url: str) -> Failure:
@@ -93,7 +94,9 @@ def test_signatures_from_the_lake_are_kept_and_texts_the_load_changed_are_signed
     old = old.drop_columns(["signature_algo", "minhash", "shingle_count", "sentence_keys"])
     lake.write_file(warehouse, "articles", "r1", "batch-00002.parquet", old)
 
-    assert load.load_pending(warehouse, holder="r1").articles_new == 12
+    report = load.load_pending(warehouse, holder="r1")
+    # signed again: the six texts the strip changed and the three of the old file; kept: the three others
+    assert (report.articles_new, report.texts_signed_at_load) == (12, 9)
 
     rows = _rows(
         warehouse,
@@ -111,3 +114,32 @@ def test_signatures_from_the_lake_are_kept_and_texts_the_load_changed_are_signed
             counts[i],
             len(keys[i]),
         ), article_id
+
+
+def test_worker_signatures_of_texts_less_learned_boilerplate_are_kept(tmp_path: Path) -> None:
+    """In steady state the workers sign each text less the boilerplate the last load learned for its outlet
+    (store.learned_boilerplate), which is the text the loader's strip leaves: it signs nothing again."""
+    warehouse = tmp_path / "wh"
+    chrome = "Get the Wire Daily newsletter delivered to your inbox every single morning, free of charge."
+    first = [_article(n, "\n".join([*story_text(200 + n), chrome])) for n in range(6)]
+    lake.write_file(warehouse, "articles", "r1", "batch-00001.parquet", lake.article_rows(first, {}, "r1"))
+    assert load.load_pending(warehouse, holder="r1").texts_signed_at_load == 6
+
+    learned = store.learned_boilerplate(warehouse, ["wire", "elsewhere"])
+    assert list(learned) == ["wire"]
+    later = [_article(n, "\n".join([*story_text(200 + n), chrome])) for n in range(6, 10)]
+    signed_texts = [strip_boilerplate(a.text, learned["wire"])[0] for a in later]
+    assert all(chrome not in text for text in signed_texts)
+    signatures = dict(zip([a.article_id for a in later], text_signatures(signed_texts), strict=True))
+    lake.write_file(
+        warehouse, "articles", "r2", "batch-00001.parquet", lake.article_rows(later, {}, "r2", signatures)
+    )
+    report = load.load_pending(warehouse, holder="r2")
+    assert (report.articles_new, report.texts_signed_at_load) == (4, 0)
+    rows = _rows(
+        warehouse,
+        "SELECT a.text, s.minhash FROM core.articles a JOIN core.signatures s USING (article_id) "
+        "WHERE a.first_run_id = 'r2' ORDER BY a.article_id",
+    )
+    sigs, _, _ = sign_texts([text for text, _ in rows])
+    assert [minhash for _, minhash in rows] == [dedupe.signature_to_bytes(row) for row in sigs]

@@ -1,5 +1,6 @@
 """Story linking in the warehouse (warehouse/stories.py) on hand-made articles, one load at a time."""
 
+import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.signing import TextSignature, signature_table, text_signatures
+from tasks.signing import TextSignature, signature_table, text_md5, text_signatures
 from warehouse import stories
 from warehouse.store import load_lock, open_loader
 
@@ -227,11 +228,14 @@ def test_signatures_from_upstream_link_as_signing_here(tmp_path: Path) -> None:
     here = run(None)
     upstream = text_signatures(["\n".join(lines[i]) for i in lines])
     assert run(upstream) == here
-    # a signature of another text under a foreign algorithm name, and one voided by the load: both re-signed
-    foreign = TextSignature("other-algo-v0", upstream[3].minhash, upstream[3].shingle_count, [1, 2, 3])
-    assert run([upstream[0], foreign, None, upstream[3], upstream[4]]) == here
+    # a signature by a foreign algorithm, and one of another text (the worker stripped other blocks than the
+    # load did): both are signed again
+    foreign = dataclasses.replace(upstream[3], algo="other-algo-v0", sentence_keys=[1, 2, 3])
+    other_text = dataclasses.replace(upstream[2], text_md5=text_md5("a different text"))
+    assert run([upstream[0], foreign, other_text, upstream[3], upstream[4]]) == here
+    assert run([upstream[0], None, upstream[2], upstream[3], upstream[4]]) == here
     # and a signature of this algorithm is taken as it is (the loader does not sign that text again)
-    marked = TextSignature(upstream[4].algo, upstream[4].minhash, upstream[4].shingle_count, [7, 8])
+    marked = dataclasses.replace(upstream[4], sentence_keys=[7, 8])
     assert (7, "g1") in run([*upstream[:4], marked]) and (7, "g1") not in here
     story_of = {r[0]: r[1] for r in here[:5]}
     assert story_of["o1"] == story_of["c1"] == story_of["t1"] != story_of["f1"] != story_of["g1"]

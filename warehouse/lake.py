@@ -57,6 +57,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("minhash", pa.binary()),
         ("shingle_count", pa.int32()),
         ("sentence_keys", pa.list_(pa.int64())),
+        ("signed_text_md5", pa.string()),
     ]
 )
 
@@ -164,6 +165,7 @@ def article_rows(
         if signature is not None:
             row["signature_algo"], row["minhash"] = signature.algo, signature.minhash
             row["shingle_count"], row["sentence_keys"] = signature.shingle_count, signature.sentence_keys
+            row["signed_text_md5"] = signature.text_md5
         rows.append(row)
     return pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA)
 

@@ -125,6 +125,13 @@ def _load_files(
             report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
         linked = stories.link_stories(con, new_ids, new_texts, signed)
         report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
+        report.texts_signed_at_load = linked.texts_signed
+        if new_ids:
+            log.info(
+                "%d of %d new texts signed at load (no usable worker signature)",
+                linked.texts_signed,
+                len(new_ids),
+            )
         source_files = [str(local) for _, local in pending["sources"]]
         if source_files:
             con.execute(SQL["upsert_source_state"], [source_files])

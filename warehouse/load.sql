@@ -11,10 +11,11 @@ ALTER TABLE staged ADD COLUMN IF NOT EXISTS signature_algo VARCHAR;
 ALTER TABLE staged ADD COLUMN IF NOT EXISTS minhash BLOB;
 ALTER TABLE staged ADD COLUMN IF NOT EXISTS shingle_count INTEGER;
 ALTER TABLE staged ADD COLUMN IF NOT EXISTS sentence_keys BIGINT[];
+ALTER TABLE staged ADD COLUMN IF NOT EXISTS signed_text_md5 VARCHAR;
 
 -- name: insert_new_articles
 INSERT INTO core.articles BY NAME
-SELECT s.* EXCLUDE (run_id, signature_algo, minhash, shingle_count, sentence_keys),
+SELECT s.* EXCLUDE (run_id, signature_algo, minhash, shingle_count, sentence_keys, signed_text_md5),
     s.run_id AS first_run_id, s.run_id
 FROM staged s
 WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)
@@ -22,7 +23,7 @@ RETURNING article_id, coalesce(text, '') AS text;
 
 -- name: signatures_of_new_articles
 -- the extraction workers' signatures of the texts insert_new_articles returned (new_articles, registered)
-SELECT s.signature_algo, s.minhash, s.shingle_count, s.sentence_keys
+SELECT s.signature_algo, s.minhash, s.shingle_count, s.sentence_keys, s.signed_text_md5
 FROM new_articles n LEFT JOIN staged s USING (article_id)
 ORDER BY n.position;
 

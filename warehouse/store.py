@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from tasks import boilerplate
+
 SQL_DIR = Path(__file__).parent
 PUBLISHED_NAME = "warehouse.duckdb"
 log = logging.getLogger("copydesk.warehouse")
@@ -182,3 +184,24 @@ def retryable_failures(
         return con.execute(SQL["retryable_failures"], [outlet_ids, max_attempts]).fetchall()
     finally:
         con.close()
+
+
+def learned_boilerplate(warehouse: Path, outlet_ids: list[str]) -> dict[str, set[int]]:
+    """The block hashes the last published load had learned as each outlet's boilerplate (what the loader's
+    strip would remove from a new page of that outlet, if this load learns nothing new)."""
+    if not outlet_ids or not published_path(warehouse).exists():
+        return {}
+    con = connect_reader(warehouse)
+    try:
+        rows = con.execute(SQL["learnable_outlet_blocks"], [outlet_ids, boilerplate.MIN_PAGES]).fetchall()
+    finally:
+        con.close()
+    counts: dict[str, dict[int, int]] = {}
+    seen: dict[str, int] = {}
+    for outlet_id, block_hash, pages, pages_seen in rows:
+        counts.setdefault(outlet_id, {})[block_hash] = pages
+        seen[outlet_id] = pages_seen
+    learned = {
+        outlet: boilerplate.learn_boilerplate(blocks, seen[outlet]) for outlet, blocks in counts.items()
+    }
+    return {outlet: blocks for outlet, blocks in learned.items() if blocks}

@@ -19,3 +19,10 @@ WHERE f.transient AND f.stage = 'fetch' AND f.outlet_id IN (SELECT unnest(?::VAR
   AND NOT EXISTS (SELECT 1 FROM core.urls_seen s WHERE s.url = f.url)
 GROUP BY f.url
 HAVING count(*) < ? AND max(f."at") > now() - INTERVAL 14 DAY;
+
+-- name: learnable_outlet_blocks
+-- blocks on enough pages of their outlet to be learned as its boilerplate (boilerplate.learn_boilerplate
+-- decides; fewer than its min_pages never are), with the pages the outlet has had
+SELECT b.outlet_id, b.block_hash, b.pages, p.pages AS pages_seen
+FROM core.outlet_blocks b JOIN core.outlet_pages p USING (outlet_id)
+WHERE b.outlet_id IN (SELECT unnest(?::VARCHAR[])) AND b.pages >= ?;

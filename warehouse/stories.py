@@ -8,7 +8,6 @@ then gets its original re-chosen from the evidence (see choose_original).
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -17,11 +16,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tasks import boilerplate, dedupe
-from tasks.signing import sign_texts
+from tasks.signing import sign_texts, text_md5
 from warehouse.store import named_queries
 
 # a key shared by more articles than this is template text (a slogan, a standard disclaimer), not evidence
 MAX_KEY_FANOUT = 40
+# band keys a pair must share to be a candidate by bands alone (sentence keys propose pairs on their own)
+MIN_SHARED_BANDS = 2
 SIGNATURE_CHUNK = 2000
 SQL = named_queries("stories.sql")
 
@@ -32,6 +33,8 @@ class Linked:
 
     stories_new: int
     copies_linked: int
+    # new texts signed here, for want of a usable signature from the extraction workers
+    texts_signed: int = 0
 
 
 def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
@@ -99,15 +102,19 @@ def _query_by_keys(
 
 def _signatures_for(
     texts: list[str], signed: pa.Table | None
-) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+) -> tuple[np.ndarray, np.ndarray, list[list[int]], int]:
     """sign_texts(texts), taking a text's signature from `signed` (rows aligned with texts: the lake's, made
-    by an extraction worker) where this algorithm made it and the load left the text as it was signed."""
+    by an extraction worker) where this algorithm made it of the very text the load leaves."""
     if signed is None:
-        return sign_texts(texts)
-    usable = pc.fill_null(
-        pc.and_(pc.equal(signed["signature_algo"], dedupe.SIGNATURE_ALGO), pc.is_valid(signed["minhash"])),
-        False,
-    ).to_numpy(zero_copy_only=False)
+        return *sign_texts(texts), len(texts)
+    algos, md5s = signed["signature_algo"].to_pylist(), signed["signed_text_md5"].to_pylist()
+    usable = np.array(
+        [
+            algo == dedupe.SIGNATURE_ALGO and md5 is not None and md5 == text_md5(text)
+            for algo, md5, text in zip(algos, md5s, texts, strict=True)
+        ],
+        dtype=bool,
+    )
     sigs = np.empty((len(texts), dedupe.NUM_PERM), dtype=np.uint32)
     counts = np.empty(len(texts), dtype=np.int64)
     keys: list[list[int]] = [[] for _ in texts]
@@ -122,26 +129,28 @@ def _signatures_for(
         sigs[redo], counts[redo], redone = sign_texts([texts[i] for i in redo])
         for i, row in zip(redo.tolist(), redone, strict=True):
             keys[i] = row
-    return sigs, counts, keys
+    return sigs, counts, keys, len(redo)
 
 
 def _index_new(
     con: duckdb.DuckDBPyConnection, new_ids: list[str], texts: list[str] | None, signed: pa.Table | None
-) -> None:
+) -> int:
     """Compute and store signatures, band keys and sentence keys of the new articles; the keys stay
-    registered as batch_bands / batch_sentences for the candidate query."""
+    registered as batch_bands / batch_sentences for the candidate query. Returns the texts signed here."""
     if texts is None:
         # one scan of every stored text (~1 s per million articles): callers holding the texts pass them
         stored = _query_by_keys(con, "texts_of_articles", new_ids, arrow=True)
         new_ids, texts, signed = stored["article_id"].to_pylist(), stored["text"].to_pylist(), None
     bands_parts: list[pa.Table] = []
     sentence_parts: list[pa.Table] = []
+    signed_here = 0
     for start in range(0, len(new_ids), SIGNATURE_CHUNK):
         ids = new_ids[start : start + SIGNATURE_CHUNK]
-        sigs, counts, sentence_lists = _signatures_for(
+        sigs, counts, sentence_lists, chunk_signed = _signatures_for(
             [t or "" for t in texts[start : start + SIGNATURE_CHUNK]],
             None if signed is None else signed.slice(start, SIGNATURE_CHUNK),
         )
+        signed_here += chunk_signed
         bands = dedupe.band_keys(sigs)
         con.register(
             "new_signatures",
@@ -184,6 +193,7 @@ def _index_new(
     con.register("batch_sentences", pa.concat_tables(sentence_parts))
     con.execute(SQL["insert_bands"])
     con.execute(SQL["insert_sentence_keys"])
+    return signed_here
 
 
 def _minhash_column(sigs: np.ndarray) -> pa.Array:
@@ -220,7 +230,8 @@ class Pair:
 
 def _verified_pairs(con: duckdb.DuckDBPyConnection) -> list[Pair]:
     """Candidate pairs from the batch's keys shared with any article, kept when verified as one story."""
-    candidates = con.execute(SQL["candidates"], [MAX_KEY_FANOUT, MAX_KEY_FANOUT]).to_arrow_table()
+    fanout_and_bands = [MAX_KEY_FANOUT, MIN_SHARED_BANDS, MAX_KEY_FANOUT]
+    candidates = con.execute(SQL["candidates"], fanout_and_bands).to_arrow_table()
     con.unregister("batch_bands")
     con.unregister("batch_sentences")
     if not candidates.num_rows:
@@ -346,8 +357,8 @@ def link_stories(
 
     `texts`, when the caller has them, are the new articles' texts as stored, in `new_ids` order: without
     them they are read back from core.articles, which scans every stored text. `signed`, rows in the same
-    order, holds signatures made upstream (columns signature_algo, minhash, shingle_count, sentence_keys; a
-    null minhash or another algorithm: sign the text here).
+    order, holds signatures made upstream (columns signature_algo, minhash, shingle_count, sentence_keys,
+    signed_text_md5); a signature of another text or algorithm is not used: the text is signed here.
     """
     if not new_ids:
         return Linked(0, 0)
@@ -355,7 +366,7 @@ def link_stories(
         raise ValueError(f"{len(texts)} texts for {len(new_ids)} new articles")
     if signed is not None and (texts is None or signed.num_rows != len(new_ids)):
         raise ValueError("signatures from upstream need the texts, one row per new article")
-    _index_new(con, new_ids, texts, signed)
+    texts_signed = _index_new(con, new_ids, texts, signed)
     pairs = _verified_pairs(con)
     components, existing, info = _story_components(con, new_ids, pairs)
     best_match: dict[str, tuple[str, float, float]] = {}
@@ -408,7 +419,7 @@ def link_stories(
     if retired:
         _query_by_keys(con, "drop_orphan_originals", retired)
     _choose_originals(con, touched, info)
-    return Linked(stories_new, max(copies, 0))
+    return Linked(stories_new, max(copies, 0), texts_signed)
 
 
 @dataclass(frozen=True)
@@ -421,9 +432,11 @@ class Member:
     site_name: str | None
     source_credit: str | None
     based_on_url: str | None
-    published_at: datetime | None
+    # seconds since the epoch: DuckDB makes a tz-aware datetime per TIMESTAMPTZ value at ~6 us each, and
+    # ranking only compares them
+    published_s: float | None
     published_at_source: str | None
-    fetched_at: datetime | None
+    fetched_s: float | None
 
 
 # sources that say when a page was put up, not when the story was written
@@ -456,19 +469,19 @@ def choose_original(members: list[Member]) -> tuple[str, str]:
         says_copy = bool(m.based_on_url and m.based_on_url != m.url) or bool(
             m.source_credit and not _names_match(m.source_credit, m)
         )
-        trusted = m.published_at if m.published_at_source not in WEAK_DATE_SOURCES else None
+        trusted = m.published_s if m.published_at_source not in WEAK_DATE_SOURCES else None
         return (
             -votes[m.article_id],
             says_copy,
-            trusted.timestamp() if trusted else float("inf"),
-            m.fetched_at.timestamp() if m.fetched_at else float("inf"),
+            trusted if trusted is not None else float("inf"),
+            m.fetched_s if m.fetched_s is not None else float("inf"),
             m.article_id,
         )
 
     best = min(members, key=rank)
     if best.article_id in reasons and votes[best.article_id]:
         return best.article_id, reasons[best.article_id]
-    if best.published_at and best.published_at_source not in WEAK_DATE_SOURCES:
+    if best.published_s is not None and best.published_at_source not in WEAK_DATE_SOURCES:
         return best.article_id, "earliest published without attribution to another outlet"
     return best.article_id, "earliest fetched"
 

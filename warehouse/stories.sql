@@ -19,8 +19,7 @@ SELECT pages FROM core.outlet_pages WHERE outlet_id = ?;
 SELECT block_hash, pages FROM core.outlet_blocks WHERE outlet_id = ?;
 
 -- name: apply_stripped_texts
--- the text changed, so the extraction worker's signature of it no longer holds: the loader signs it again
-UPDATE staged SET text = x.text, boilerplate_removed = x.removed, minhash = NULL,
+UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
     word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
 FROM stripped x WHERE staged.article_id = x.article_id;
 
@@ -52,10 +51,13 @@ WITH band_hits AS MATERIALIZED (
 band_fanout AS (
     SELECT band_key FROM band_hits GROUP BY band_key HAVING count(*) BETWEEN 2 AND ?
 ),
+-- a pair sharing one band key is mostly two unrelated texts of one language (P ~ 32 * J0^3 per pair); one that
+-- verification could accept (J >= 0.5) shares >= 2 of 32 bands with P >= 0.92, and >= 0.9997 from J = 0.66
 band_pairs AS (
-    SELECT DISTINCT n.article_id AS a, o.article_id AS b
+    SELECT n.article_id AS a, o.article_id AS b
     FROM batch_bands n JOIN band_fanout USING (band_key) JOIN band_hits o USING (band_key)
     WHERE o.article_id <> n.article_id
+    GROUP BY ALL HAVING count(*) >= ?
 ),
 -- every article holding a sentence of a new article
 key_hits AS MATERIALIZED (
@@ -128,7 +130,7 @@ DELETE FROM core.story_originals WHERE story_id IN (SELECT key FROM key_list);
 -- what attachments and originals weigh, for every article linking may touch (key_list); each table is cut
 -- to key_list before the join (a join first would read every article's signature row)
 SELECT a.article_id, a.title, coalesce(s.shingle_count, 0), a.url, a.outlet_id, a.site_name, a.source_credit,
-       a.based_on_url, a.published_at, a.published_at_source, a.fetched_at
+       a.based_on_url, epoch(a.published_at), a.published_at_source, epoch(a.fetched_at)
 FROM (
     SELECT article_id, title, url, outlet_id, site_name, source_credit, based_on_url, published_at,
            published_at_source, fetched_at
