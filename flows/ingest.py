@@ -24,6 +24,7 @@ from tasks.steps import (
     select_new_task,
     write_run_record,
 )
+from warehouse.store import learned_boilerplate
 
 
 def task_runner_for(settings: Settings) -> TaskRunner:
@@ -57,8 +58,12 @@ def run_links(
     # a run that fetched only part of what it found must not record its sources as read
     complete = window is None and not (max_links and len(fresh) >= max_links)
     size = settings.batch_size
+    # read once per run, not per batch: each batch's workers sign texts less what the loader will strip
+    learned = learned_boilerplate(warehouse, sorted({link.outlet_id for link in fresh}))
     futures = [
-        process_batch_task.submit(LinkBatch(fresh[i : i + size]), warehouse, run_id, n, config, settings)
+        process_batch_task.submit(
+            LinkBatch(fresh[i : i + size], learned), warehouse, run_id, n, config, settings
+        )
         for n, i in enumerate(range(0, len(fresh), size), start=1)
     ]
     stats = [f.result() for f in futures]

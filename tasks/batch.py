@@ -24,7 +24,7 @@ from tasks.http import Fetcher
 from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
 from tasks.settings import Settings
 from tasks.signing import TextSignature, text_signatures
-from warehouse import lake, store
+from warehouse import lake
 
 CHUNK = 8
 POOL_IDLE_S = 2.0
@@ -143,15 +143,18 @@ def extract_pages(
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
             # extractor bugs on odd markup: record the page, keep the run going
             results.append(_extract_failure(page, "extractor_error", f"{type(exc).__name__}: {exc}"))
-    articles = [r for r in results if isinstance(r, Article)]
-    learned = boilerplate_of or {}
-    signatures = text_signatures(
-        [
-            strip_boilerplate(a.text, learned[a.outlet_id])[0] if a.outlet_id in learned else a.text
-            for a in articles
-        ]
+    return Extracted(
+        results, sign_articles([r for r in results if isinstance(r, Article)], boilerplate_of or {})
     )
-    return Extracted(results, {a.article_id: s for a, s in zip(articles, signatures, strict=True)})
+
+
+def sign_articles(articles: list[Article], boilerplate_of: dict[str, set[int]]) -> dict[str, TextSignature]:
+    """article_id -> the signature of its text less the blocks learned as its outlet's boilerplate."""
+    texts = [
+        strip_boilerplate(a.text, boilerplate_of[a.outlet_id])[0] if a.outlet_id in boilerplate_of else a.text
+        for a in articles
+    ]
+    return {a.article_id: s for a, s in zip(articles, text_signatures(texts), strict=True)}
 
 
 def _extract_failure(page: Page, kind: str, message: str) -> Failure:
@@ -236,8 +239,10 @@ def process_batch(
     config: OutletsConfig,
     settings: Settings,
     pool: Executor | None = None,
+    boilerplate_of: dict[str, set[int]] | None = None,
 ) -> BatchStats:
-    """Fetch, extract and write one batch to the lake; returns its counts."""
+    """Fetch, extract and write one batch to the lake; returns its counts. `boilerplate_of`: the blocks the
+    warehouse has learned as each outlet's boilerplate (store.learned_boilerplate), left out of signatures."""
     outlets = {o.id: o for o in config.outlets}
     # on Dask the worker process extracts: the cluster is the parallelism (and its workers are daemonic)
     lease = (
@@ -245,10 +250,11 @@ def process_batch(
         if pool is not None or settings.task_runner == "dask"
         else leased_pool(settings.extract_workers)
     )
-    learned = store.learned_boilerplate(warehouse, sorted({link.outlet_id for link in links}))
     with lease as leased:
         pages, failures, extracted = asyncio.run(
-            fetch_and_extract(links, settings, config.allow_private_addresses, outlets, leased, learned)
+            fetch_and_extract(
+                links, settings, config.allow_private_addresses, outlets, leased, boilerplate_of
+            )
         )
     articles = [r for r in extracted.results if isinstance(r, Article)]
     failures = failures + [r for r in extracted.results if isinstance(r, Failure)]
