@@ -60,12 +60,16 @@ band_pairs AS (
     GROUP BY ALL HAVING count(*) >= ?
 ),
 -- every article holding a sentence of a new article
+sentence_hits AS MATERIALIZED (
+    SELECT sentence_key, article_id FROM core.sentence_keys
+    SEMI JOIN (SELECT sentence_key FROM batch_sentences WHERE sentence_key IS NOT NULL) USING (sentence_key)
+),
+-- ... where some other article holds it too (most keys of a batch are on its own page only: such a key
+-- proposes nothing and is shared with no one), with the holder's outlet
 key_hits AS MATERIALIZED (
-    SELECT k.sentence_key, k.article_id, a.outlet_id
-    FROM (
-        SELECT sentence_key, article_id FROM core.sentence_keys
-        SEMI JOIN (SELECT sentence_key FROM batch_sentences WHERE sentence_key IS NOT NULL) USING (sentence_key)
-    ) k
+    SELECT h.sentence_key, h.article_id, a.outlet_id
+    FROM sentence_hits h
+    SEMI JOIN (SELECT sentence_key FROM sentence_hits GROUP BY sentence_key HAVING count(*) >= 2) USING (sentence_key)
     JOIN core.articles a USING (article_id)
 ),
 key_outlets AS (
