@@ -264,16 +264,7 @@ def process_batch(
         link = by_url.get(art.fetched_url)
         discovered[art.article_id] = (link.url, link.via) if link else (art.fetched_url, None)
     name = f"batch-{batch_no:05d}.parquet"
-    if articles:
-        lake.write_file(
-            warehouse,
-            "articles",
-            run_id,
-            name,
-            lake.article_rows(articles, discovered, run_id, extracted.signatures),
-        )
-    if failures:
-        lake.write_file(warehouse, "failures", run_id, name, lake.failure_rows(failures, run_id))
+    lake.write_batch(warehouse, run_id, name, articles, discovered, extracted.signatures, failures)
     return BatchStats(
         links=len(links),
         fetched=len(pages),

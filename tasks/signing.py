@@ -65,19 +65,22 @@ def text_signatures(texts: list[str]) -> list[TextSignature]:
     ]
 
 
+# the columns of a signature in lake files and in what the loader hands link_stories, by TextSignature field
+SIGNATURE_COLUMNS: dict[str, tuple[str, pa.DataType]] = {
+    "signature_algo": ("algo", pa.string()),
+    "minhash": ("minhash", pa.binary()),
+    "shingle_count": ("shingle_count", pa.int32()),
+    "sentence_keys": ("sentence_keys", pa.list_(pa.int64())),
+    "signed_text_md5": ("text_md5", pa.string()),
+}
+
+
 def signature_table(signatures: list[TextSignature | None]) -> pa.Table:
-    """Signatures as columns, as the loader hands them to warehouse.stories.link_stories (None: a text without
-    a usable one, which link_stories signs)."""
-
-    def column(field: str, kind: pa.DataType) -> pa.Array:
-        return pa.array([getattr(s, field) if s else None for s in signatures], kind)
-
+    """Signatures as SIGNATURE_COLUMNS, as the lake stores them and the loader hands them to
+    warehouse.stories.link_stories (None: a text without a usable one, which link_stories signs)."""
     return pa.table(
         {
-            "signature_algo": column("algo", pa.string()),
-            "minhash": column("minhash", pa.binary()),
-            "shingle_count": column("shingle_count", pa.int32()),
-            "sentence_keys": column("sentence_keys", pa.list_(pa.int64())),
-            "signed_text_md5": column("text_md5", pa.string()),
+            name: pa.array([getattr(s, field) if s else None for s in signatures], kind)
+            for name, (field, kind) in SIGNATURE_COLUMNS.items()
         }
     )

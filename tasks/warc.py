@@ -229,18 +229,16 @@ def process_warc(
         stats.in_window += len(articles)
         stats.failed += len(failures)
         stats.failure_kinds.update(f.kind for f in failures)
-        name = f"warc-{batch_no:05d}.parquet"
-        if articles:
-            discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
-            lake.write_file(
-                warehouse,
-                "articles",
-                run_id,
-                name,
-                lake.article_rows(articles, discovered, run_id, extracted.signatures),
-            )
-        if failures:
-            lake.write_file(warehouse, "failures", run_id, name, lake.failure_rows(failures, run_id))
+        discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
+        lake.write_batch(
+            warehouse,
+            run_id,
+            f"warc-{batch_no:05d}.parquet",
+            articles,
+            discovered,
+            extracted.signatures,
+            failures,
+        )
     return stats
 
 

@@ -8,7 +8,7 @@ import duckdb
 from tasks import dedupe
 from tasks.boilerplate import strip_boilerplate
 from tasks.models import Article, Failure
-from tasks.signing import sign_texts, text_signatures
+from tasks.signing import SIGNATURE_COLUMNS, sign_texts, text_signatures
 from tests.test_stories import story_text
 from warehouse import lake, load, store
 
@@ -91,7 +91,7 @@ def test_signatures_from_the_lake_are_kept_and_texts_the_load_changed_are_signed
     # a file from before extraction workers signed texts: no signature columns at all
     unsigned = [_article(n, "\n".join(story_text(100 + n))) for n in range(9, 12)]
     old = lake.article_rows(unsigned, {}, "r1")
-    old = old.drop_columns(["signature_algo", "minhash", "shingle_count", "sentence_keys"])
+    old = old.drop_columns(list(SIGNATURE_COLUMNS))
     lake.write_file(warehouse, "articles", "r1", "batch-00002.parquet", old)
 
     report = load.load_pending(warehouse, holder="r1")

@@ -22,11 +22,11 @@ from fsspec.implementations.local import LocalFileSystem
 
 from tasks.models import Article, Failure
 from tasks.settings import get_settings
-from tasks.signing import TextSignature
+from tasks.signing import SIGNATURE_COLUMNS, TextSignature, signature_table
 
 TS = pa.timestamp("us", tz="UTC")
 
-ARTICLE_SCHEMA = pa.schema(
+_ARTICLE_FIELDS = pa.schema(
     [
         ("article_id", pa.string()),
         ("url", pa.string()),
@@ -51,14 +51,12 @@ ARTICLE_SCHEMA = pa.schema(
         ("content_hash", pa.string()),
         ("fetched_at", TS),
         ("run_id", pa.string()),
-        # the text's story-matching signature, made by the extraction worker (tasks/signing.py); the loader
-        # keeps it in core.signatures / lsh_bands / sentence_keys, not in core.articles
-        ("signature_algo", pa.string()),
-        ("minhash", pa.binary()),
-        ("shingle_count", pa.int32()),
-        ("sentence_keys", pa.list_(pa.int64())),
-        ("signed_text_md5", pa.string()),
     ]
+)
+# after those, the text's story-matching signature made by the extraction worker (tasks/signing.py); the
+# loader keeps it in core.signatures / lsh_bands / sentence_keys, not in core.articles
+ARTICLE_SCHEMA = pa.schema(
+    [*_ARTICLE_FIELDS, *((name, kind) for name, (_, kind) in SIGNATURE_COLUMNS.items())]
 )
 
 FAILURE_SCHEMA = pa.schema(
@@ -151,6 +149,7 @@ def article_rows(
     the signature of its text (an article without one is signed by the loader)."""
     rows = []
     signatures = signatures or {}
+    articles = list(articles)
     for art in articles:
         row = art.model_dump(exclude={"date_candidates"})
         row["date_candidates"] = json.dumps(
@@ -161,13 +160,30 @@ def article_rows(
         )
         row["discovered_url"], row["discovered_via"] = discovered.get(art.article_id, (art.fetched_url, None))
         row["run_id"] = run_id
-        signature = signatures.get(art.article_id)
-        if signature is not None:
-            row["signature_algo"], row["minhash"] = signature.algo, signature.minhash
-            row["shingle_count"], row["sentence_keys"] = signature.shingle_count, signature.sentence_keys
-            row["signed_text_md5"] = signature.text_md5
         rows.append(row)
-    return pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA)
+    table = pa.Table.from_pylist(rows, schema=_ARTICLE_FIELDS)
+    signed = signature_table([signatures.get(art.article_id) for art in articles])
+    for name in signed.column_names:
+        table = table.append_column(name, signed[name])
+    return table
+
+
+def write_batch(
+    warehouse: Path,
+    run_id: str,
+    name: str,
+    articles: list[Article],
+    discovered: dict[str, tuple[str, str]],
+    signatures: dict[str, TextSignature],
+    failures: list[Failure],
+) -> None:
+    """One batch's lake files under `name`: its articles (with their signatures) and its failures, if any."""
+    if articles:
+        write_file(
+            warehouse, "articles", run_id, name, article_rows(articles, discovered, run_id, signatures)
+        )
+    if failures:
+        write_file(warehouse, "failures", run_id, name, failure_rows(failures, run_id))
 
 
 def failure_rows(failures: Iterable[Failure], run_id: str) -> pa.Table:
