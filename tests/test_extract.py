@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from tasks.clean import (
     clean_text,
@@ -19,14 +20,23 @@ from tasks.extract import (
     DATE_ONLY,
     EXACT,
     NAIVE,
+    PRECISION_FALLBACK_CHARS,
+    PRECISION_FALLBACK_RATIO,
     Candidate,
     ExtractionError,
+    PageMeta,
+    _comparison_would_keep,
+    _Extraction,
+    _parse_html,
+    _run_trafilatura,
     article_id_for,
     canonical_url,
     count_words,
     detect_language,
     extract_article,
+    extract_text,
     parse_date,
+    pick_authors,
     resolve_dates,
     split_authors,
 )
@@ -495,3 +505,78 @@ def test_count_words_cjk_aware() -> None:
 )
 def test_detect_language(text: str, hint: str | None, html_lang: str | None, expected: str) -> None:
     assert detect_language(text, hint, html_lang) == expected
+
+
+def _full_mode_text(tree: Any, url: str) -> str:
+    """extract_text's result with trafilatura's comparison always run (the reference for its fast path)."""
+    precise = _run_trafilatura(tree, url, precision=True).text
+    if len(precise) >= PRECISION_FALLBACK_CHARS:
+        return precise
+    balanced = _run_trafilatura(tree, url, precision=False).text
+    return balanced if len(precise) < PRECISION_FALLBACK_RATIO * len(balanced) else precise
+
+
+@pytest.mark.parametrize("name", GOLDEN_NAMES)
+def test_fast_mode_first_gives_the_full_mode_text(name: str) -> None:
+    html, _ = _load_golden(name)
+    tree = _parse_html(html)
+    assert tree is not None
+    url = "https://example.com/story"
+    assert extract_text(tree, url) == _full_mode_text(tree, url)
+
+
+def test_comparison_is_run_when_the_fast_text_is_empty_unclean_or_tabular() -> None:
+    def body(inner: str) -> Any:
+        return etree.fromstring(f"<body>{inner}</body>")
+
+    prose = "<p>" + "A paragraph of the article body. " * 20 + "</p>"
+    assert _comparison_would_keep(_Extraction("text", body(prose)))
+    assert not _comparison_would_keep(_Extraction("", body(prose)))
+    assert not _comparison_would_keep(_Extraction("text", None))
+    assert not _comparison_would_keep(_Extraction("text", body(prose + "<aside>Also read</aside>")))
+    assert not _comparison_would_keep(_Extraction("text", body("<div>text without paragraphs</div>")))
+    tables = "<table><tr><td>1</td></tr></table>" * 2
+    assert not _comparison_would_keep(_Extraction("text", body(prose + tables)))
+
+
+_DATED_BY_TEXT_ONLY = """<html><head><title>Harbour lights return</title></head><body><article>
+<h1>Harbour lights return</h1><p class="byline">Published 12 June 2025</p>
+<p>The strings of lights along the harbour wall were switched back on on Thursday evening after the council
+replaced the old cabling that had failed in the winter storms.</p>
+<p>Traders on the quay said the evening trade had suffered without them and welcomed the return.</p>
+</article></body></html>"""
+
+
+def test_htmldate_guess_only_when_nothing_else_dates_the_page() -> None:
+    undated_url = "https://paper.example/news/harbour-lights"
+    alone = extract_article(_DATED_BY_TEXT_ONLY, undated_url, now=NOW)
+    assert [c.source for c in alone.date_candidates] == ["htmldate"]
+    assert alone.published_at_source == "htmldate"
+    assert alone.published_at is not None and alone.published_at.date().isoformat() == "2025-06-12"
+
+    # with a date from the URL, trafilatura's guess (which reads the URL too) is neither made nor listed
+    dated = extract_article(_DATED_BY_TEXT_ONLY, "https://paper.example/2025/06/12/harbour-lights", now=NOW)
+    assert [c.source for c in dated.date_candidates] == ["url"]
+
+    # a future-dated meta tag is no date: the guess is still made
+    future = _DATED_BY_TEXT_ONLY.replace(
+        "</head>", '<meta property="article:published_time" content="2099-01-01T00:00:00Z"></head>'
+    )
+    assert extract_article(future, undated_url, now=NOW).published_at_source == "htmldate"
+
+
+def test_trafilatura_author_is_read_only_when_page_markup_names_nobody() -> None:
+    asked: list[bool] = []
+
+    def trafilatura_author() -> str:
+        asked.append(True)
+        return "By Mira Okafor"
+
+    with_meta = PageMeta(meta={"author": ["Jon Bell"]})
+    assert pick_authors(with_meta, trafilatura_author, ["Harbour Post"]) == ["Jon Bell"]
+    assert asked == []
+    assert pick_authors(PageMeta(), trafilatura_author, ["Harbour Post"]) == ["Mira Okafor"]
+    assert asked == [True]
+    # the outlet's own name as the only meta author is filtered out, so trafilatura's is asked for
+    own_name = PageMeta(meta={"author": ["Harbour Post"]})
+    assert pick_authors(own_name, trafilatura_author, ["Harbour Post"]) == ["Mira Okafor"]
