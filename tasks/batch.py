@@ -192,8 +192,15 @@ async def fetch_and_extract(
         if pool is None:
             return
         pages = [page for _, page in ready]
+        # a chunk carries only its own outlets' settings and learned blocks: they are pickled with every chunk
+        ids = {page.link.outlet_id for page in pages}
+        chunk_outlets = {o: outlets[o] for o in ids if o in outlets}
+        chunk_blocks = {o: boilerplate_of[o] for o in ids if o in boilerplate_of} if boilerplate_of else None
         chunks.append(
-            ([i for i, _ in ready], loop.run_in_executor(pool, extract_pages, pages, outlets, boilerplate_of))
+            (
+                [i for i, _ in ready],
+                loop.run_in_executor(pool, extract_pages, pages, chunk_outlets, chunk_blocks),
+            )
         )
 
     async with Fetcher(settings, allow_private_addresses=allow_private_addresses) as fetcher:

@@ -131,10 +131,15 @@ def cut_related_section(text: str) -> tuple[str, str]:
     return "\n".join(lines[:cut]).rstrip(), "\n".join(lines[cut:])
 
 
-def strip_boilerplate(text: str, boilerplate: set[int]) -> tuple[str, list[str]]:
-    """(clean text, removed blocks): never below MIN_KEEP_SHARE unless every removed block is short."""
+def strip_boilerplate(
+    text: str, boilerplate: set[int], hashes: list[int] | None = None
+) -> tuple[str, list[str]]:
+    """(clean text, removed blocks): never below MIN_KEEP_SHARE unless every removed block is short.
+
+    `hashes`: block_hash of each of split_blocks(text), when the caller has them already.
+    """
     blocks = split_blocks(text)
-    learned = [block_hash(block) in boilerplate for block in blocks]
+    learned = [value in boilerplate for value in (hashes or [block_hash(block) for block in blocks])]
     total = sum(_weight(block) for block in blocks)
     # short learned blocks may always go: removing only short blocks is allowed at any remaining size
     drop = [hit and _weight(block) < SHORT_BLOCK_BYTES for block, hit in zip(blocks, learned, strict=True)]

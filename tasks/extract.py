@@ -952,6 +952,8 @@ def detect_language(text: str, hint: str | None = None, html_lang: str | None = 
 
 def count_words(text: str) -> int:
     """Words in the text; Han and kana count one word per two characters."""
+    if text.isascii():  # no Han or kana: one pass instead of three
+        return len(WORD_RE.findall(text))
     cjk = len(CJK_CHAR_RE.findall(text))
     other = len(WORD_RE.findall(CJK_CHAR_RE.sub(" ", text)))
     return other + math.ceil(cjk / 2)
@@ -1179,7 +1181,7 @@ def _paywalled(page: PageMeta, text: str) -> bool | None:
     tier = (page.first("article:content_tier") or "").lower()
     if tier in {"locked", "premium", "subscriber", "paid"}:
         return True
-    tail = "\n".join(text.split("\n")[-3:])
+    tail = "\n".join(text.rsplit("\n", 3)[-3:])
     if len(tail) < 2000 and PAYWALL_TEXT_RE.search(tail):
         return True
     free = article.get("isAccessibleForFree")

@@ -42,13 +42,14 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(SQL["new_staged_texts"]).fetchall()
     if not rows:
         return
-    page_blocks: dict[str, set[int]] = {}
+    page_blocks: dict[str, list[int]] = {}
     per_outlet_counts: dict[str, Counter[int]] = {}
     per_outlet_pages: Counter[str] = Counter()
     for article_id, outlet_id, text in rows:
-        hashes = {boilerplate.block_hash(b) for b in boilerplate.split_blocks(text or "")}
+        # hashed once: counting and stripping both need them, and hashing is most of this step's time
+        hashes = [boilerplate.block_hash(b) for b in boilerplate.split_blocks(text or "")]
         page_blocks[article_id] = hashes
-        per_outlet_counts.setdefault(outlet_id, Counter()).update(hashes)
+        per_outlet_counts.setdefault(outlet_id, Counter()).update(set(hashes))
         per_outlet_pages[outlet_id] += 1
     counts_table = pa.table(
         {
@@ -71,9 +72,10 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
         learned[outlet_id] = boilerplate.learn_boilerplate(counts, pages_seen)
     ids, texts, removed_lists = [], [], []
     for article_id, outlet_id, text in rows:
-        if not learned[outlet_id] or not (page_blocks[article_id] & learned[outlet_id]):
+        if not learned[outlet_id] or learned[outlet_id].isdisjoint(page_blocks[article_id]):
             continue
-        clean, removed = boilerplate.strip_boilerplate(text or "", learned[outlet_id])
+        outlet_blocks = learned[outlet_id]
+        clean, removed = boilerplate.strip_boilerplate(text or "", outlet_blocks, page_blocks[article_id])
         if removed:
             ids.append(article_id)
             texts.append(clean)
