@@ -205,17 +205,16 @@ async def fetch_and_extract(
 
     async with Fetcher(settings, allow_private_addresses=allow_private_addresses) as fetcher:
 
-        async def fetch_one(index: int, link: Link) -> tuple[int, list[Page], list[Failure]]:
-            # fetch_pages turns any fetch error into a Failure row, exactly as for a whole batch
-            pages, failed = await fetcher.fetch_pages([link])
-            return index, pages, failed
+        async def fetch_one(index: int, link: Link) -> tuple[int, Page | Failure]:
+            return index, await fetcher.fetch_page_or_failure(link)
 
         for next_done in asyncio.as_completed([fetch_one(i, link) for i, link in enumerate(links)]):
-            index, pages, failed = await next_done
-            fetch_failures.extend((index, f) for f in failed)
-            for page in pages:
-                fetched.append((index, page))
-                waiting.append((index, page))
+            index, result = await next_done
+            if isinstance(result, Failure):
+                fetch_failures.append((index, result))
+            else:
+                fetched.append((index, result))
+                waiting.append((index, result))
             if len(waiting) >= CHUNK:
                 submit(waiting)
                 waiting = []

@@ -101,6 +101,7 @@ from tasks.clean import (
     credit_of_line,
     detect_source_credit,
     drop_leading_title,
+    has_cues,
     has_read_more,
     normalise_for_matching,
     strip_credit_lines,
@@ -888,6 +889,8 @@ PAYWALL_TEXT_RE = re.compile(
     r"|この記事は(?:有料|会員)|유료 ?회원|付费(?:内容|阅读)",
     re.IGNORECASE,
 )
+# what every match of PAYWALL_TEXT_RE contains (casefolded), tested before the regex (see clean.has_cues)
+PAYWALL_CUES = (("subscri", "log in", "sign in", "この記事は", "유료", "付费"),)
 CJK_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 WORD_RE = re.compile(r"\w+")
 MIN_LANGID_CHARS = 50
@@ -1182,7 +1185,7 @@ def _paywalled(page: PageMeta, text: str) -> bool | None:
     if tier in {"locked", "premium", "subscriber", "paid"}:
         return True
     tail = "\n".join(text.rsplit("\n", 3)[-3:])
-    if len(tail) < 2000 and PAYWALL_TEXT_RE.search(tail):
+    if len(tail) < 2000 and has_cues(tail, PAYWALL_CUES) and PAYWALL_TEXT_RE.search(tail):
         return True
     free = article.get("isAccessibleForFree")
     if free is True or (isinstance(free, str) and free.strip().lower() == "true") or tier == "free":

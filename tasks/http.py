@@ -491,12 +491,13 @@ class Fetcher:
 
     async def fetch_pages(self, links: list[Link]) -> tuple[list[Page], list[Failure]]:
         """Fetch pages concurrently; a page that fails becomes a Failure instead of raising."""
-        results = await asyncio.gather(*(self._fetch_or_fail(link) for link in links))
+        results = await asyncio.gather(*(self.fetch_page_or_failure(link) for link in links))
         pages = [r for r in results if isinstance(r, Page)]
         failures = [r for r in results if isinstance(r, Failure)]
         return pages, failures
 
-    async def _fetch_or_fail(self, link: Link) -> Page | Failure:
+    async def fetch_page_or_failure(self, link: Link) -> Page | Failure:
+        """fetch_page, with any error turned into the Failure row it is recorded as."""
         try:
             return await self.fetch_page(link)
         except FetchError as exc:

@@ -1,5 +1,7 @@
 """Settings from the environment (prefix COPYDESK_): the only reader of os.environ."""
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
@@ -9,7 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """Run-time knobs; every one can be set as COPYDESK_<NAME>."""
 
-    model_config = SettingsConfigDict(env_prefix="COPYDESK_", extra="ignore")
+    # frozen: get_settings hands the same instance to every caller with the same environment
+    model_config = SettingsConfigDict(env_prefix="COPYDESK_", extra="ignore", frozen=True)
 
     warehouse: Path = Path("data")
     # the Parquet lake: a local path or any fsspec URL (s3://bucket/prefix, ...); default <warehouse>/lake
@@ -44,5 +47,20 @@ class Settings(BaseSettings):
 
 
 def get_settings(**overrides: object) -> Settings:
-    """Settings from the environment with explicit overrides (None values are ignored)."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings from the environment with explicit overrides (None values are ignored).
+
+    One instance per environment and overrides: building one reads and validates every variable (~3 ms), and
+    every lake file written asks where the lake is.
+    """
+    given = tuple(sorted((k, v) for k, v in overrides.items() if v is not None))
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith("COPYDESK_")))
+    try:
+        return _settings(environment, given)
+    except TypeError:  # an unhashable override: no caching
+        return Settings(**dict(given))
+
+
+@lru_cache(maxsize=64)
+def _settings(environment: tuple[tuple[str, str], ...], given: tuple[tuple[str, object], ...]) -> Settings:
+    # `environment` is only the cache key: Settings reads the variables itself
+    return Settings(**dict(given))

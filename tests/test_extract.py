@@ -9,10 +9,15 @@ import pytest
 from lxml import etree
 
 from tasks.clean import (
+    FIRST_PUBLISHED_CUES,
+    FIRST_PUBLISHED_RE,
+    REPUBLISHED_CUES,
+    REPUBLISHED_RE,
     clean_text,
     detect_source_credit,
     drop_leading_title,
     drop_link_boxes,
+    has_cues,
     normalise_for_matching,
     strip_credit_lines,
 )
@@ -20,6 +25,8 @@ from tasks.extract import (
     DATE_ONLY,
     EXACT,
     NAIVE,
+    PAYWALL_CUES,
+    PAYWALL_TEXT_RE,
     PRECISION_FALLBACK_CHARS,
     PRECISION_FALLBACK_RATIO,
     Candidate,
@@ -580,3 +587,25 @@ def test_trafilatura_author_is_read_only_when_page_markup_names_nobody() -> None
     # the outlet's own name as the only meta author is filtered out, so trafilatura's is asked for
     own_name = PageMeta(meta={"author": ["Harbour Post"]})
     assert pick_authors(own_name, trafilatura_author, ["Harbour Post"]) == ["Mira Okafor"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "cues", "line"),
+    [
+        (PAYWALL_TEXT_RE, PAYWALL_CUES, "Subscribe to continue reading."),
+        (PAYWALL_TEXT_RE, PAYWALL_CUES, "LOG IN TO KEEP READING"),
+        (PAYWALL_TEXT_RE, PAYWALL_CUES, "This story is available to paying subscribers only"),
+        (PAYWALL_TEXT_RE, PAYWALL_CUES, "To continue reading, please sign in"),
+        (PAYWALL_TEXT_RE, PAYWALL_CUES, "この記事は有料会員限定です"),
+        (PAYWALL_TEXT_RE, PAYWALL_CUES, "유료회원 전용 기사입니다"),
+        (PAYWALL_TEXT_RE, PAYWALL_CUES, "付费阅读"),
+        (FIRST_PUBLISHED_RE, FIRST_PUBLISHED_CUES, "This story was FIRST RAN in The Harbour Post"),
+        (FIRST_PUBLISHED_RE, FIRST_PUBLISHED_CUES, "Originally appeared on Kestrel Press"),
+        (REPUBLISHED_RE, REPUBLISHED_CUES, "Reprinted with permission from The Courier"),
+    ],
+)
+def test_regex_cues_hold_for_every_match(pattern: Any, cues: Any, line: str) -> None:
+    # the cue test skips the regex: it must never say no where the regex says yes
+    assert pattern.search(line)
+    assert has_cues(line, cues)
+    assert not has_cues("A plain sentence about the harbour.", cues)
