@@ -532,18 +532,20 @@ def test_fast_mode_first_gives_the_full_mode_text(name: str) -> None:
     assert extract_text(tree, url) == _full_mode_text(tree, url)
 
 
-def test_comparison_is_run_when_the_fast_text_is_empty_unclean_or_tabular() -> None:
+def test_comparison_is_run_when_the_fast_text_is_empty_short_unclean_or_tabular() -> None:
     def body(inner: str) -> Any:
         return etree.fromstring(f"<body>{inner}</body>")
 
     prose = "<p>" + "A paragraph of the article body. " * 20 + "</p>"
-    assert _comparison_would_keep(_Extraction("text", body(prose)))
+    text = "A paragraph of the article body. " * 20
+    assert _comparison_would_keep(_Extraction(text, body(prose)))
     assert not _comparison_would_keep(_Extraction("", body(prose)))
-    assert not _comparison_would_keep(_Extraction("text", None))
-    assert not _comparison_would_keep(_Extraction("text", body(prose + "<aside>Also read</aside>")))
-    assert not _comparison_would_keep(_Extraction("text", body("<div>text without paragraphs</div>")))
+    assert not _comparison_would_keep(_Extraction(text[:200], body(prose)))  # jusText is tried under 250
+    assert not _comparison_would_keep(_Extraction(text, None))
+    assert not _comparison_would_keep(_Extraction(text, body(prose + "<aside>Also read</aside>")))
+    assert not _comparison_would_keep(_Extraction(text, body("<div>text without paragraphs</div>")))
     tables = "<table><tr><td>1</td></tr></table>" * 2
-    assert not _comparison_would_keep(_Extraction("text", body(prose + tables)))
+    assert not _comparison_would_keep(_Extraction(text, body(prose + tables)))
 
 
 _DATED_BY_TEXT_ONLY = """<html><head><title>Harbour lights return</title></head><body><article>
