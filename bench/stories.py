@@ -23,6 +23,7 @@ Results go to stdout and bench/results/stories.md.
 import argparse
 import json
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -298,6 +299,8 @@ def run(n_stories: int, seed: int, workdir: Path) -> tuple[Truth, Path, str, dic
     started = time.perf_counter()
     web = generate_web(workdir / "web", n_stories=n_stories, seed=seed)
     warehouse = workdir / "wh"
+    # a kept directory may hold the warehouse of an earlier run, served on another port: start cold
+    shutil.rmtree(warehouse, ignore_errors=True)
     log = workdir / "ingest.log"
     assert web.sites_run2 is not None
     with serve_sites(web.sites) as server:
