@@ -14,11 +14,11 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tasks.boilerplate import strip_boilerplate
+from tasks.boilerplate import BOILERPLATE_ALGO, strip_boilerplate, text_block_hashes
 from tasks.extract import ExtractionError, extract_article
 from tasks.http import Fetcher
 from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
@@ -149,12 +149,16 @@ def extract_pages(
 
 
 def sign_articles(articles: list[Article], boilerplate_of: dict[str, set[int]]) -> dict[str, TextSignature]:
-    """article_id -> the signature of its text less the blocks learned as its outlet's boilerplate."""
+    """article_id -> the signature of its text less the blocks learned as its outlet's boilerplate, with the
+    block hashes of the whole text (hashed here, beside extraction, not in the one serial loader)."""
     texts = [
         strip_boilerplate(a.text, boilerplate_of[a.outlet_id])[0] if a.outlet_id in boilerplate_of else a.text
         for a in articles
     ]
-    return {a.article_id: s for a, s in zip(articles, text_signatures(texts), strict=True)}
+    return {
+        a.article_id: replace(s, block_hashes=text_block_hashes(a.text), block_hash_algo=BOILERPLATE_ALGO)
+        for a, s in zip(articles, text_signatures(texts), strict=True)
+    }
 
 
 def _extract_failure(page: Page, kind: str, message: str) -> Failure:

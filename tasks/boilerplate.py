@@ -88,9 +88,14 @@ def is_long_block_hash(value: int) -> bool:
     return bool(value & 1)
 
 
+def text_block_hashes(text: str) -> list[int]:
+    """block_hash of each of split_blocks(text), in order (made by extraction workers: tasks/signing.py)."""
+    return [block_hash(block) for block in split_blocks(text)]
+
+
 def page_block_hashes(text: str) -> set[int]:
     """The distinct block hashes of one page: what the loader adds 1 to per outlet."""
-    return {block_hash(block) for block in split_blocks(text)}
+    return set(text_block_hashes(text))
 
 
 def learn_boilerplate(

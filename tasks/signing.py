@@ -19,13 +19,21 @@ from tasks import boilerplate, dedupe
 
 @dataclass(frozen=True)
 class TextSignature:
-    """What story matching stores of one text (see warehouse/schema.sql, core.signatures)."""
+    """What story matching stores of one text (see warehouse/schema.sql, core.signatures), and the block
+    hashes of the text as extracted, which the loader counts to learn its outlet's boilerplate.
+
+    The signature is of the text the worker signed (less learned boilerplate: `text_md5` says which text);
+    the block hashes are of the whole extracted text, under `block_hash_algo` (boilerplate.BOILERPLATE_ALGO).
+    Without them, or under another algo, the loader hashes the text itself.
+    """
 
     algo: str
     minhash: bytes
     shingle_count: int
     sentence_keys: list[int]
     text_md5: str
+    block_hashes: list[int] | None = None
+    block_hash_algo: str | None = None
 
 
 def text_md5(text: str) -> str:
@@ -72,6 +80,8 @@ SIGNATURE_COLUMNS: dict[str, tuple[str, pa.DataType]] = {
     "shingle_count": ("shingle_count", pa.int32()),
     "sentence_keys": ("sentence_keys", pa.list_(pa.int64())),
     "signed_text_md5": ("text_md5", pa.string()),
+    "block_hashes": ("block_hashes", pa.list_(pa.int64())),
+    "block_hash_algo": ("block_hash_algo", pa.string()),
 }
 
 

@@ -1,12 +1,14 @@
 """The loader on its own: idempotence over lake files and damaged files that must not block later loads."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from tasks import dedupe
-from tasks.boilerplate import strip_boilerplate
+from tasks.batch import sign_articles
+from tasks.boilerplate import strip_boilerplate, text_block_hashes
 from tasks.models import Article, Failure
 from tasks.signing import SIGNATURE_COLUMNS, sign_texts, text_signatures
 from tests.test_stories import story_text
@@ -143,3 +145,37 @@ def test_worker_signatures_of_texts_less_learned_boilerplate_are_kept(tmp_path: 
     )
     sigs, _, _ = sign_texts([text for text, _ in rows])
     assert [minhash for _, minhash in rows] == [dedupe.signature_to_bytes(row) for row in sigs]
+
+
+def test_block_hashes_from_the_workers_are_counted_and_others_hashed_at_load(tmp_path: Path) -> None:
+    """The loader counts the block hashes the extraction worker made (batch.sign_articles); a signature
+    without them, or made under another BOILERPLATE_ALGO, has its text's blocks hashed at load."""
+    warehouse = tmp_path / "wh"
+    articles = [_article(n, "\n".join(story_text(300 + n))) for n in range(4)]
+    by_worker = sign_articles(articles[:2], {})
+    assert [s.block_hashes for s in by_worker.values()] == [text_block_hashes(a.text) for a in articles[:2]]
+    # marked values the loader cannot compute from the texts: counted only if taken from the lake as they are
+    marked = {
+        a.article_id: replace(by_worker[a.article_id], block_hashes=[-2 - 2 * n, 7])
+        for n, a in enumerate(articles[:2])
+    }
+    stale = sign_articles(articles[2:3], {})
+    stale = {k: replace(s, block_hashes=[99], block_hash_algo="blk-old") for k, s in stale.items()}
+    missing = dict(zip([articles[3].article_id], text_signatures([articles[3].text]), strict=True))
+    assert missing[articles[3].article_id].block_hashes is None
+    lake.write_file(
+        warehouse,
+        "articles",
+        "r1",
+        "batch-00001.parquet",
+        lake.article_rows(articles, {}, "r1", {**marked, **stale, **missing}),
+    )
+    load.load_pending(warehouse, holder="r1")
+
+    counts = dict(_rows(warehouse, "SELECT block_hash, pages FROM core.outlet_blocks"))
+    assert counts[7] == 2 and counts[-2] == 1 and counts[-4] == 1
+    assert 99 not in counts
+    for article in articles[2:]:
+        assert all(value in counts for value in text_block_hashes(article.text))
+    for article in articles[:2]:
+        assert not any(value in counts for value in text_block_hashes(article.text))

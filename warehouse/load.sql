@@ -12,10 +12,15 @@ ALTER TABLE staged ADD COLUMN IF NOT EXISTS minhash BLOB;
 ALTER TABLE staged ADD COLUMN IF NOT EXISTS shingle_count INTEGER;
 ALTER TABLE staged ADD COLUMN IF NOT EXISTS sentence_keys BIGINT[];
 ALTER TABLE staged ADD COLUMN IF NOT EXISTS signed_text_md5 VARCHAR;
+ALTER TABLE staged ADD COLUMN IF NOT EXISTS block_hashes BIGINT[];
+ALTER TABLE staged ADD COLUMN IF NOT EXISTS block_hash_algo VARCHAR;
 
 -- name: insert_new_articles
 INSERT INTO core.articles BY NAME
-SELECT s.* EXCLUDE (run_id, signature_algo, minhash, shingle_count, sentence_keys, signed_text_md5),
+SELECT s.* EXCLUDE (
+        run_id, signature_algo, minhash, shingle_count, sentence_keys, signed_text_md5, block_hashes,
+        block_hash_algo
+    ),
     s.run_id AS first_run_id, s.run_id
 FROM staged s
 WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)

@@ -45,9 +45,14 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
     page_blocks: dict[str, list[int]] = {}
     per_outlet_counts: dict[str, Counter[int]] = {}
     per_outlet_pages: Counter[str] = Counter()
-    for article_id, outlet_id, text in rows:
-        # hashed once: counting and stripping both need them, and hashing is most of this step's time
-        hashes = [boilerplate.block_hash(b) for b in boilerplate.split_blocks(text or "")]
+    for article_id, outlet_id, text, worker_hashes, algo in rows:
+        # the extraction worker hashed the blocks (hashing was most of this step's time); a lake file written
+        # without them, or under another algo, is hashed here, once for counting and stripping
+        hashes = (
+            worker_hashes
+            if worker_hashes is not None and algo == boilerplate.BOILERPLATE_ALGO
+            else boilerplate.text_block_hashes(text or "")
+        )
         page_blocks[article_id] = hashes
         per_outlet_counts.setdefault(outlet_id, Counter()).update(set(hashes))
         per_outlet_pages[outlet_id] += 1
@@ -71,7 +76,7 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
         counts = dict(con.execute(SQL["outlet_block_counts"], [outlet_id]).fetchall())
         learned[outlet_id] = boilerplate.learn_boilerplate(counts, pages_seen)
     ids, texts, removed_lists = [], [], []
-    for article_id, outlet_id, text in rows:
+    for article_id, outlet_id, text, _, _ in rows:
         if not learned[outlet_id] or learned[outlet_id].isdisjoint(page_blocks[article_id]):
             continue
         outlet_blocks = learned[outlet_id]

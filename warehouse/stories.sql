@@ -1,7 +1,7 @@
 -- story linking inside the load transaction (warehouse/stories.py); one "-- name:" block per statement.
 
 -- name: new_staged_texts
-SELECT s.article_id, s.outlet_id, s.text FROM staged s
+SELECT s.article_id, s.outlet_id, s.text, s.block_hashes, s.block_hash_algo FROM staged s
 WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id);
 
 -- name: add_outlet_block_counts
