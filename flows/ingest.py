@@ -10,6 +10,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import Field
 
+from tasks.batch import stop_pool_if_idle
 from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from tasks.settings import Settings, get_settings
 from tasks.steps import (
@@ -67,6 +68,7 @@ def run_links(
         for n, i in enumerate(range(0, len(fresh), size), start=1)
     ]
     stats = [f.result() for f in futures]
+    stop_pool_if_idle()
     kinds: Counter[str] = Counter()
     for s in stats:
         kinds.update(s.failure_kinds)

@@ -95,6 +95,16 @@ def _stop_idle_pool(generation: int) -> None:
             _pool = None
 
 
+def stop_pool_if_idle() -> None:
+    """Stop the worker processes now if no batch holds the pool (a run's batches are done): the load that
+    follows must not share the machine's memory with idle workers until POOL_IDLE_S runs out."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None and _leases == 0:
+            _pool.shutdown(wait=True)
+            _pool = None
+
+
 def shutdown_pool() -> None:
     """Stop the worker processes (end of a CLI command; tests)."""
     global _pool
