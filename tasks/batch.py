@@ -161,13 +161,16 @@ def extract_pages(
 def sign_articles(articles: list[Article], boilerplate_of: dict[str, set[int]]) -> dict[str, TextSignature]:
     """article_id -> the signature of its text less the blocks learned as its outlet's boilerplate, with the
     block hashes of the whole text (hashed here, beside extraction, not in the one serial loader)."""
+    hashes = [text_block_hashes(a.text) for a in articles]
     texts = [
-        strip_boilerplate(a.text, boilerplate_of[a.outlet_id])[0] if a.outlet_id in boilerplate_of else a.text
-        for a in articles
+        strip_boilerplate(a.text, boilerplate_of[a.outlet_id], blocks)[0]
+        if a.outlet_id in boilerplate_of
+        else a.text
+        for a, blocks in zip(articles, hashes, strict=True)
     ]
     return {
-        a.article_id: replace(s, block_hashes=text_block_hashes(a.text), block_hash_algo=BOILERPLATE_ALGO)
-        for a, s in zip(articles, text_signatures(texts), strict=True)
+        a.article_id: replace(s, block_hashes=blocks, block_hash_algo=BOILERPLATE_ALGO)
+        for a, s, blocks in zip(articles, text_signatures(texts), hashes, strict=True)
     }
 
 
