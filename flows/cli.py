@@ -70,8 +70,11 @@ def ingest(
     """Fetch new articles from the outlets, fold copies into stories, load the warehouse."""
     settings = get_settings(outlets=outlets, warehouse=warehouse)
     _check_outlets(settings.outlets, outlet)
+    from tasks.batch import prestart_pool, shutdown_pool
+
+    if settings.task_runner == "threads":
+        prestart_pool(settings.extract_workers)
     from flows.ingest import ingest as ingest_flow
-    from tasks.batch import shutdown_pool
 
     try:
         report = ingest_flow(

@@ -1075,17 +1075,66 @@ def _comparison_would_keep(extraction: _Extraction) -> bool:
     )
 
 
-def extract_text(tree: HtmlElement, url: str) -> str:
+class FastModeGate:
+    """Per outlet, whether trafilatura's fast mode is worth trying before its full precision mode.
+
+    On a template fast mode cannot read (paragraphs in <div>s and no <p>, say) its text fails
+    `_comparison_would_keep` on every page, and that try costs ~3.5 ms of the page's ~9. After
+    `misses_to_skip` misses in a row on one outlet, this process goes straight to the full mode there, and
+    tries fast mode again once in `probe_every` pages, so an outlet that changes template gets it back.
+    Either way the text is the full mode's: the fast path only ever returns a text the guard holds equal.
+    """
+
+    def __init__(self, misses_to_skip: int = 4, probe_every: int = 32, max_outlets: int = 10_000) -> None:
+        self.misses_to_skip = misses_to_skip
+        self.probe_every = probe_every
+        self.max_outlets = max_outlets
+        self._misses: dict[str, int] = {}
+        self._skipped: dict[str, int] = {}
+
+    def should_try_fast(self, outlet_id: str) -> bool:
+        """Whether to try fast mode first on this outlet's next page."""
+        if self._misses.get(outlet_id, 0) < self.misses_to_skip:
+            return True
+        skipped = self._skipped.get(outlet_id, 0) + 1
+        self._skipped[outlet_id] = 0 if skipped >= self.probe_every else skipped
+        return skipped >= self.probe_every
+
+    def record(self, outlet_id: str, kept: bool) -> None:
+        """What the guard said of a fast-mode text of this outlet."""
+        if kept:
+            self._misses.pop(outlet_id, None)
+            self._skipped.pop(outlet_id, None)
+            return
+        if len(self._misses) >= self.max_outlets and outlet_id not in self._misses:
+            self._misses.clear()  # a bound, not a policy: forgetting only costs a few fast-mode tries
+            self._skipped.clear()
+        self._misses[outlet_id] = self._misses.get(outlet_id, 0) + 1
+
+
+# one per process: each extraction worker learns its outlets' templates from the pages it extracts
+FAST_MODE_GATE = FastModeGate()
+
+
+def extract_text(
+    tree: HtmlElement, url: str, outlet_id: str | None = None, gate: FastModeGate | None = None
+) -> str:
     """trafilatura's precision-mode text, or its balanced text when precision mode lost the body.
 
     Precision mode runs in trafilatura's fast mode first (no readability/jusText comparison: ~40 % of
     trafilatura's time on a typical article page); the full precision mode runs only when that comparison
-    could change the text (`_comparison_would_keep`).
+    could change the text (`_comparison_would_keep`). With an outlet, `gate` (default FAST_MODE_GATE) skips
+    the fast try on outlets where it keeps missing.
     """
-    quick = _run_trafilatura(tree, url, precision=True, fast=True)
-    if _comparison_would_keep(quick):
-        precise = quick.text
-    else:
+    gate = gate or FAST_MODE_GATE
+    precise = None
+    if outlet_id is None or gate.should_try_fast(outlet_id):
+        quick = _run_trafilatura(tree, url, precision=True, fast=True)
+        kept = _comparison_would_keep(quick)
+        if outlet_id is not None:
+            gate.record(outlet_id, kept)
+        precise = quick.text if kept else None
+    if precise is None:
         precise = _run_trafilatura(tree, url, precision=True).text
     if len(precise) >= PRECISION_FALLBACK_CHARS:
         return precise
@@ -1093,6 +1142,25 @@ def extract_text(tree: HtmlElement, url: str) -> str:
     if len(precise) < PRECISION_FALLBACK_RATIO * len(balanced):
         return balanced
     return precise
+
+
+# what an element must carry for one of trafilatura 2.3.1's AUTHOR_XPATHS to match it: a tag named author
+# (or rel: its `rel='me'` tests a child element), or one of these in a class, id, rel, itemprop, data-testid
+# or data-component value, compared in lower case (the XPaths are case-sensitive: this is a superset)
+AUTHOR_ATTRIBUTES_XPATH = etree.XPath("//@class|//@id|//@rel|//@itemprop|//@data-testid|//@data-component")
+AUTHOR_CUES = (
+    "author", "byl", "bbl", "username", "screenname", "writer", "zuozhe", "bianji", "xiaobian",
+    "channel-name", "submitted-by", "posted-by", "journalist-name",
+)  # fmt: skip
+
+
+def may_name_author(tree: HtmlElement) -> bool:
+    """False when trafilatura's author XPaths cannot match anything in the tree (their ~1 ms is then saved:
+    an aggregator's pages often name no author anywhere); True when they might."""
+    if next(tree.iter("author", "rel"), None) is not None:
+        return True
+    values = " ".join(AUTHOR_ATTRIBUTES_XPATH(tree)).lower()
+    return any(cue in values for cue in AUTHOR_CUES)
 
 
 def page_metadata(tree: HtmlElement, url: str) -> Document:
@@ -1111,7 +1179,7 @@ def page_metadata(tree: HtmlElement, url: str) -> Document:
         tmeta.LOGGER.warning("error in JSON metadata extraction: %s", err)
     if not metadata.title:
         metadata.title = tmeta.extract_title(tree)
-    if not metadata.author:
+    if not metadata.author and may_name_author(tree):
         metadata.author = tmeta.extract_author(tree)
     if not metadata.url:
         metadata.url = tmeta.extract_url(tree, url)
@@ -1430,7 +1498,7 @@ def extract_article(
     title = _strip_site_suffix(raw_title, [n for n in (site_name, publisher) if n])
 
     pruned, _ = prune_furniture(tree, [t for t in (title, raw_title, page.title_tag) if t])
-    raw_text = extract_text(pruned, url)
+    raw_text = extract_text(pruned, url, outlet_id)
     if not raw_text.strip():
         # pruning can take a page whose only text sits in a marked block: try the whole page once
         raw_text = extract_text(tree, url)

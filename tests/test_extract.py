@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from trafilatura import metadata as tmeta
 
 from tasks.clean import (
     FIRST_PUBLISHED_CUES,
@@ -31,6 +32,7 @@ from tasks.extract import (
     PRECISION_FALLBACK_RATIO,
     Candidate,
     ExtractionError,
+    FastModeGate,
     PageMeta,
     _comparison_would_keep,
     _Extraction,
@@ -42,6 +44,7 @@ from tasks.extract import (
     detect_language,
     extract_article,
     extract_text,
+    may_name_author,
     parse_date,
     pick_authors,
     resolve_dates,
@@ -546,6 +549,73 @@ def test_comparison_is_run_when_the_fast_text_is_empty_short_unclean_or_tabular(
     assert not _comparison_would_keep(_Extraction(text, body("<div>text without paragraphs</div>")))
     tables = "<table><tr><td>1</td></tr></table>" * 2
     assert not _comparison_would_keep(_Extraction(text, body(prose + tables)))
+
+
+def test_fast_mode_gate_skips_an_outlet_after_misses_and_probes_it_again() -> None:
+    gate = FastModeGate(misses_to_skip=2, probe_every=3)
+    assert gate.should_try_fast("soup")
+    gate.record("soup", kept=False)
+    assert gate.should_try_fast("soup")
+    gate.record("soup", kept=False)
+    # two misses in a row: skipped twice, then probed on the third page
+    assert [gate.should_try_fast("soup") for _ in range(6)] == [False, False, True, False, False, True]
+    assert gate.should_try_fast("other")  # outlets are kept apart
+    gate.record("soup", kept=True)  # a probe that the guard keeps gives the outlet fast mode back
+    assert [gate.should_try_fast("soup") for _ in range(3)] == [True, True, True]
+
+
+def _div_soup_page(n: int) -> str:
+    """An article whose paragraphs are <div>s (no <p>, no <article>): fast mode finds no text in it."""
+    paragraphs = "".join(
+        f'<div class="p">Paragraph {i} of story {n}: the harbour board met on Tuesday to weigh the bids for '
+        f"the new ferry terminal, and its chair said a decision would follow within the month.</div>"
+        for i in range(8)
+    )
+    return (
+        f"<html><head><title>Ferry terminal bids {n}</title></head><body>"
+        f"<div class='top'><a href='/'>Home</a></div><div class='cnt'>"
+        f"<div class='hdl'>Ferry terminal bids {n}</div><div class='txt'>{paragraphs}"
+        "</div></div></body></html>"
+    )
+
+
+def test_extract_text_skips_fast_mode_where_it_keeps_missing_and_gives_the_full_mode_text() -> None:
+    gate = FastModeGate(misses_to_skip=2, probe_every=4)
+    url = "https://soup.example/story"
+    for n in range(8):
+        tree = _parse_html(_div_soup_page(n))
+        assert tree is not None
+        quick = _run_trafilatura(tree, url, precision=True, fast=True)
+        assert not _comparison_would_keep(quick)  # the page is what the gate is for
+        text = extract_text(tree, url, "soup", gate)
+        assert text == _full_mode_text(tree, url)
+        assert f"Paragraph 7 of story {n}" in text
+    assert not gate.should_try_fast("soup")
+
+
+@pytest.mark.parametrize(
+    ("markup", "may_match"),
+    [
+        ('<div class="by">Jo Bloggs</div>', False),
+        ('<div class="meta"><span class="byline">By Jo Bloggs</span></div>', True),
+        ('<p><a rel="author" href="/jo">Jo Bloggs</a></p>', True),
+        ('<span class="AuthorName">Jo Bloggs</span>', True),
+        ('<div id="article-Author">Jo Bloggs</div>', True),
+        ('<div data-component="Byline">Jo Bloggs</div>', True),
+        ("<author>Jo Bloggs</author>", True),
+    ],
+    ids=["no-cue", "byline-class", "rel-author", "authorname", "author-id", "byline-component", "author-tag"],
+)
+def test_author_xpaths_run_only_where_they_may_match(markup: str, may_match: bool) -> None:
+    body = f"<h1>Title</h1>{markup}<p>{'Body text. ' * 30}</p>"
+    html = f"<html><head><title>T</title></head><body>{body}</body></html>"
+    tree = _parse_html(html)
+    assert tree is not None
+    assert may_name_author(tree) is may_match
+    if not may_match:
+        assert tmeta.extract_author(tree) is None  # what the skipped XPaths would have said
+    else:
+        assert tmeta.extract_author(tree) == "Jo Bloggs"
 
 
 _DATED_BY_TEXT_ONLY = """<html><head><title>Harbour lights return</title></head><body><article>

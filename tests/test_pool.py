@@ -1,6 +1,7 @@
 """The extraction pool: shared by a run's batches, stopped before the load so its workers' memory is free."""
 
 import os
+import time
 
 from tasks import batch
 
@@ -29,3 +30,27 @@ def _is_zombie_or_gone(pid: int) -> bool:
             return stat.read().split()[2] == "Z"
     except FileNotFoundError:
         return True
+
+
+def test_prestarted_workers_are_running_before_the_first_batch_asks() -> None:
+    batch.prestart_pool(2)
+    try:
+        pool = batch.extraction_pool(2)
+        deadline = time.monotonic() + 60
+        while len(_worker_pids(pool)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        started = _worker_pids(pool)
+        assert len(started) == 2  # both workers, not one reused for every start-up job
+        with batch.leased_pool(2) as leased:
+            assert leased is pool  # the first batch gets the started pool
+            assert leased.submit(os.getpid).result() in started
+    finally:
+        batch.shutdown_pool()
+    assert batch._pool is None
+
+
+def test_a_command_may_stop_a_pool_that_is_still_starting() -> None:
+    pool = batch.extraction_pool(1)
+    batch.shutdown_pool()  # e.g. a command that ended before its start-up thread got to submit
+    batch.start_workers(pool, 2)  # must not raise in that thread
+    assert batch._pool is None
