@@ -7,7 +7,8 @@ Steps, all in one process tree on this machine:
 1. bench.synweb generates a web of N stories in one run state (1,820 stories: about 7,000 article pages),
    unless DIR/web already holds one of that size;
 2. a `prefect server start` with its own PREFECT_HOME starts on a free loopback port (as when deployed) and
-   the web is served on loopback by flows.siteserver in a child process, which records every path requested;
+   the web is served on loopback in a child process by bench.fastsites (flows.siteserver's answers from an
+   asyncio server: outlets' servers do not run on the cores measured), which records every path requested;
 3. `copydesk ingest --outlets <rendered> --warehouse DIR/wh` runs as a subprocess from a cold warehouse with
    PREFECT_API_URL set; its wall time, from process start to exit, is the pipeline's time. The RSS of every
    process (ingest + its workers, the Prefect server, the site server) is sampled every 0.1 s and the peak
@@ -80,19 +81,16 @@ def _serve(
     ready: "multiprocessing.synchronize.Event",
     stop: "multiprocessing.synchronize.Event",
 ) -> None:
-    from flows.siteserver import SiteHandler, serve_sites
+    from bench.fastsites import serve_fast_sites
 
-    # the loopback stand-in for outlets' web servers answers like one: without Nagle's algorithm, which
-    # with http.server's separate header and body writes holds every response ~40 ms for a delayed ACK
-    SiteHandler.disable_nagle_algorithm = True
-    with serve_sites(Path(root), port=port) as server:
+    with serve_fast_sites(Path(root), port=port) as server:
         ready.set()
         stop.wait()
         Path(log_path).write_text("\n".join(server.requests), encoding="utf-8")
 
 
 class SiteProcess:
-    """The synthetic web served by flows.siteserver in a child process (its threads stay off our GIL)."""
+    """The synthetic web served by bench.fastsites in a child process (its event loop stays off our GIL)."""
 
     def __init__(self, root: Path, log_path: Path) -> None:
         ctx = multiprocessing.get_context("spawn")

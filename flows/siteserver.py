@@ -7,6 +7,7 @@ without one, the content type comes from the extension and carries no charset, a
 """
 
 import mimetypes
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,41 @@ def _read_sidecar(path: Path) -> tuple[int, list[tuple[str, str]]]:
     return status, headers
 
 
+NOT_FOUND = b"<html><body><h1>Not found</h1></body></html>"
+
+
+def _resolve(root: Path, raw_path: str) -> Path | None:
+    path = unquote(urlsplit(raw_path).path)
+    # normpath, not resolve(): ".." cannot leave the root, and the root is ours (no symlinks out of it);
+    # resolve() stats every component of the path, most of an answer's time
+    candidate = Path(os.path.normpath(root / path.lstrip("/")))
+    if not candidate.is_relative_to(root):
+        return None
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def site_response(root: Path, base_url: str, raw_path: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) a site server answers to a GET of raw_path under root (resolved, absolute),
+    without Content-Length: the file with {{BASE}} replaced and its sidecar's status and headers, or a 404."""
+    path = _resolve(root, raw_path)
+    if path is None or path.name.endswith(".headers"):
+        return 404, [("Content-Type", "text/html")], NOT_FOUND
+    status, extra = _read_sidecar(path)
+    body = path.read_bytes()
+    if path.suffix in TEXT_SUFFIXES:
+        body = body.replace(PLACEHOLDER, base_url.encode("ascii"))
+    headers = []
+    if "content-type" not in {name.lower() for name, _ in extra}:
+        guessed = mimetypes.guess_type(path.name)[0]
+        ctype = DEFAULT_TYPES.get(path.suffix) or guessed or "application/octet-stream"
+        if path.name.endswith(".gz"):
+            ctype = "application/gzip"
+        headers.append(("Content-Type", ctype))
+    return status, headers + extra, body
+
+
 class SiteHandler(BaseHTTPRequestHandler):
     """Serves files under the server's root with {{BASE}} substituted."""
 
@@ -50,39 +86,11 @@ class SiteHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         return
 
-    def _resolve(self) -> Path | None:
-        path = unquote(urlsplit(self.path).path)
-        candidate = (self.server.root / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(self.server.root):
-            return None
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
-
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         self.server.record(self.path)
-        path = self._resolve()
-        if path is None or path.name.endswith(".headers"):
-            body = b"<html><body><h1>Not found</h1></body></html>"
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        status, extra = _read_sidecar(path)
-        body = path.read_bytes()
-        if path.suffix in TEXT_SUFFIXES:
-            body = body.replace(PLACEHOLDER, self.server.base_url.encode("ascii"))
+        status, headers, body = site_response(self.server.root, self.server.base_url, self.path)
         self.send_response(status)
-        names = {name.lower() for name, _ in extra}
-        if "content-type" not in names:
-            guessed = mimetypes.guess_type(path.name)[0]
-            ctype = DEFAULT_TYPES.get(path.suffix) or guessed or "application/octet-stream"
-            if path.name.endswith(".gz"):
-                ctype = "application/gzip"
-            self.send_header("Content-Type", ctype)
-        for name, value in extra:
+        for name, value in headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
