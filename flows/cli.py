@@ -73,7 +73,7 @@ def ingest(
     from tasks.batch import prestart_pool, shutdown_pool
 
     if settings.task_runner == "threads":
-        prestart_pool(settings.extract_workers)
+        prestart_pool()
     from flows.ingest import ingest as ingest_flow
 
     try:

@@ -1,7 +1,9 @@
 """The extraction pool: shared by a run's batches, stopped before the load so its workers' memory is free."""
 
 import os
-import time
+import subprocess
+import sys
+from pathlib import Path
 
 from tasks import batch
 
@@ -32,25 +34,35 @@ def _is_zombie_or_gone(pid: int) -> bool:
         return True
 
 
-def test_prestarted_workers_are_running_before_the_first_batch_asks() -> None:
-    batch.prestart_pool(2)
-    try:
-        pool = batch.extraction_pool(2)
-        deadline = time.monotonic() + 60
-        while len(_worker_pids(pool)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        started = _worker_pids(pool)
-        assert len(started) == 2  # both workers, not one reused for every start-up job
-        with batch.leased_pool(2) as leased:
-            assert leased is pool  # the first batch gets the started pool
-            assert leased.submit(os.getpid).result() in started
-    finally:
-        batch.shutdown_pool()
-    assert batch._pool is None
+PRESTART_CHECK = """
+import os
+from tasks import batch
+
+def forkservers():
+    found = []
+    for task in os.listdir(f"/proc/{os.getpid()}/task"):
+        with open(f"/proc/{os.getpid()}/task/{task}/children") as children:
+            for pid in children.read().split():
+                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                    if b"multiprocessing.forkserver" in cmdline.read():
+                        found.append(int(pid))
+    return found
+
+before = forkservers()
+batch.prestart_pool()
+started = forkservers()
+with batch.leased_pool(1) as pool:
+    parent = pool.submit(os.getppid).result()
+batch.shutdown_pool()
+batch.prestart_pool()
+print(len(before), len(started), parent == started[0], forkservers() == started)
+"""
 
 
-def test_a_command_may_stop_a_pool_that_is_still_starting() -> None:
-    pool = batch.extraction_pool(1)
-    batch.shutdown_pool()  # e.g. a command that ended before its start-up thread got to submit
-    batch.start_workers(pool, 2)  # must not raise in that thread
-    assert batch._pool is None
+def test_the_forkserver_starts_before_the_first_batch_and_workers_fork_from_it() -> None:
+    # a fresh process: this one's forkserver may be running already, started by another test's pool
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", PRESTART_CHECK], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    # none before; one after; the first batch's worker forked from it; a second prestart reuses it
+    assert done.stdout.split() == ["0", "1", "True", "True"]
