@@ -1,6 +1,7 @@
 """The `copydesk` command."""
 
 import csv
+import gc
 import json
 import os
 import sys
@@ -50,6 +51,16 @@ class Format(StrEnum):
     json = "json"
 
 
+def _settle_imports() -> None:
+    """Take what the command imported out of the cyclic GC's sight (gc.freeze), once its flow is imported.
+
+    Prefect, pydantic and pyarrow leave ~160,000 objects that live as long as the process, yet every full
+    collection walked them all: the five of a 7,000-page ingest took 0.6 s (0.2 s frozen), and the one at exit
+    0.3 s (gone). Frozen objects are still freed by reference counting; only cycles among them would stay.
+    """
+    gc.freeze()
+
+
 def _check_outlets(path: Path, outlet_ids: list[str] | None = None) -> None:
     try:
         load_outlets(path).select(outlet_ids)
@@ -75,6 +86,8 @@ def ingest(
     if settings.task_runner == "threads":
         prestart_pool()
     from flows.ingest import ingest as ingest_flow
+
+    _settle_imports()
 
     try:
         report = ingest_flow(
@@ -228,6 +241,8 @@ def backfill(
     from flows.backfill import backfill as backfill_flow
     from tasks.batch import shutdown_pool
 
+    _settle_imports()
+
     settings = get_settings(outlets=outlets, warehouse=warehouse)
     _check_outlets(settings.outlets, outlet)
     try:
@@ -290,6 +305,8 @@ def serve(
 ) -> None:
     """Serve the ingest (scheduled) and backfill deployments from this process until interrupted."""
     from flows.serve import serve_deployments
+
+    _settle_imports()
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)
     _check_outlets(settings.outlets)
