@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from multiprocessing import forkserver
 from pathlib import Path
 
-from tasks.boilerplate import BOILERPLATE_ALGO, strip_boilerplate, text_block_hashes
+from tasks.boilerplate import BOILERPLATE_ALGO, RunBoilerplateGuess, strip_boilerplate, text_block_hashes
 from tasks.extract import ExtractionError, extract_article
 from tasks.http import Fetcher
 from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
@@ -171,16 +171,28 @@ def extract_pages(
     )
 
 
-def sign_articles(articles: list[Article], boilerplate_of: dict[str, set[int]]) -> dict[str, TextSignature]:
+# per worker process (a pool lives for one run): see RunBoilerplateGuess
+RUN_BOILERPLATE_GUESS = RunBoilerplateGuess()
+
+
+def sign_articles(
+    articles: list[Article], boilerplate_of: dict[str, set[int]], guess: RunBoilerplateGuess | None = None
+) -> dict[str, TextSignature]:
     """article_id -> the signature of its text less the blocks learned as its outlet's boilerplate, with the
-    block hashes of the whole text (hashed here, beside extraction, not in the one serial loader)."""
+    block hashes of the whole text (hashed here, beside extraction, not in the one serial loader).
+
+    An outlet the warehouse has learned nothing of is signed less what `guess` (default: this process's)
+    expects the load to learn from this run's pages.
+    """
+    guess = guess if guess is not None else RUN_BOILERPLATE_GUESS
     hashes = [text_block_hashes(a.text) for a in articles]
-    texts = [
-        strip_boilerplate(a.text, boilerplate_of[a.outlet_id], blocks)[0]
-        if a.outlet_id in boilerplate_of
-        else a.text
-        for a, blocks in zip(articles, hashes, strict=True)
-    ]
+    texts = []
+    for a, blocks in zip(articles, hashes, strict=True):
+        learned = boilerplate_of.get(a.outlet_id)
+        if learned is None:
+            guess.add_page(a.outlet_id, blocks)
+            learned = guess.blocks(a.outlet_id)
+        texts.append(strip_boilerplate(a.text, learned, blocks)[0] if learned else a.text)
     return {
         a.article_id: replace(s, block_hashes=blocks, block_hash_algo=BOILERPLATE_ALGO)
         for a, s, blocks in zip(articles, text_signatures(texts), hashes, strict=True)

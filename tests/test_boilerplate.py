@@ -7,6 +7,7 @@ import pytest
 
 from tasks.boilerplate import (
     LONG_BLOCK_BYTES,
+    RunBoilerplateGuess,
     block_hash,
     cut_related_section,
     is_long_block_hash,
@@ -14,6 +15,7 @@ from tasks.boilerplate import (
     page_block_hashes,
     split_blocks,
     strip_boilerplate,
+    text_block_hashes,
 )
 from tasks.dedupe import estimate_similarity, is_same_story, sentence_keys, signatures
 
@@ -138,6 +140,33 @@ def test_learning_from_a_crawl_finds_chrome_and_the_widget_but_not_stories() -> 
     # the story paragraphs of the harbour page occur once
     for paragraph in story("en_harbour_strike").split("\n")[1:]:
         assert block_hash(paragraph) not in learned
+
+
+def test_a_guess_from_the_pages_seen_so_far_learns_what_the_load_learns() -> None:
+    pages = list(crawl().values())
+    guess = RunBoilerplateGuess()
+    for n, text in enumerate(pages, start=1):
+        guess.add_page("agg", text_block_hashes(text))
+        # at every step, what the loader would learn from the same pages
+        assert guess.blocks("agg") == learned_from(dict(enumerate(pages[:n])))
+    assert guess.blocks("agg") == learned_from(crawl())
+    assert guess.blocks("agg")  # the crawl has chrome to learn
+    assert guess.blocks("other") == set()
+
+
+def test_a_guess_stops_counting_after_max_pages_and_max_blocks() -> None:
+    pages = list(crawl().values())
+    guess = RunBoilerplateGuess(max_pages=4, max_blocks=10)
+    for text in pages:
+        guess.add_page("agg", text_block_hashes(text))
+    # learned from the first four pages, then kept; the counts are dropped
+    assert guess.blocks("agg") == learned_from(dict(enumerate(pages[:4])))
+    assert guess._counts == {}
+    full = RunBoilerplateGuess(max_pages=100, max_blocks=10)
+    full.add_page("first", text_block_hashes(pages[0]))  # over max_blocks distinct blocks already
+    for text in pages:
+        full.add_page("second", text_block_hashes(text))
+    assert "second" not in full._counts and full.blocks("second") == set()
 
 
 def test_strip_removes_chrome_and_keeps_the_article() -> None:

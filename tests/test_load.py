@@ -8,7 +8,7 @@ import duckdb
 
 from tasks import dedupe
 from tasks.batch import sign_articles
-from tasks.boilerplate import strip_boilerplate, text_block_hashes
+from tasks.boilerplate import RunBoilerplateGuess, strip_boilerplate, text_block_hashes
 from tasks.models import Article, Failure
 from tasks.signing import SIGNATURE_COLUMNS, sign_texts, text_signatures
 from tests.test_stories import story_text
@@ -143,6 +143,28 @@ def test_worker_signatures_of_texts_less_learned_boilerplate_are_kept(tmp_path: 
         "SELECT a.text, s.minhash FROM core.articles a JOIN core.signatures s USING (article_id) "
         "WHERE a.first_run_id = 'r2' ORDER BY a.article_id",
     )
+    sigs, _, _ = sign_texts([text for text, _ in rows])
+    assert [minhash for _, minhash in rows] == [dedupe.signature_to_bytes(row) for row in sigs]
+
+
+def test_a_cold_outlets_workers_sign_texts_less_their_guess_and_the_load_keeps_most(tmp_path: Path) -> None:
+    """On an outlet's first run the warehouse has learned nothing: each worker guesses from the pages it
+    extracted (RunBoilerplateGuess); once the chrome was on MIN_PAGES pages, texts are signed less it."""
+    warehouse = tmp_path / "wh"
+    chrome = "Get the Wire Daily newsletter delivered to your inbox every single morning, free of charge."
+    articles = [_article(n, "\n".join([*story_text(300 + n), chrome])) for n in range(8)]
+    signatures = sign_articles(articles, {}, RunBoilerplateGuess())
+    lake.write_file(
+        warehouse, "articles", "r1", "batch-00001.parquet", lake.article_rows(articles, {}, "r1", signatures)
+    )
+    report = load.load_pending(warehouse, holder="r1")
+    # the first two pages were signed before the chrome was on MIN_PAGES (3) pages: only they are signed again
+    assert (report.articles_new, report.texts_signed_at_load) == (8, 2)
+    rows = _rows(
+        warehouse,
+        "SELECT a.text, s.minhash FROM core.articles a JOIN core.signatures s USING (article_id) ORDER BY 1",
+    )
+    assert all(chrome not in text for text, _ in rows)
     sigs, _, _ = sign_texts([text for text, _ in rows])
     assert [minhash for _, minhash in rows] == [dedupe.signature_to_bytes(row) for row in sigs]
 
