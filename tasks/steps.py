@@ -108,7 +108,8 @@ def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list
     for link in links:
         key = canonical_url(link.url)
         if key not in unique:
-            unique[key] = link.model_copy(update={"url": key})
+            # most feed and sitemap URLs are canonical already: a Link is frozen, so it can be kept as it is
+            unique[key] = link if key == link.url else link.model_copy(update={"url": key})
         elif link.modified_at and (
             unique[key].modified_at is None or link.modified_at > unique[key].modified_at
         ):
