@@ -138,13 +138,18 @@ def test_worker_signatures_of_texts_less_learned_boilerplate_are_kept(tmp_path: 
     )
     report = load.load_pending(warehouse, holder="r2")
     assert (report.articles_new, report.texts_signed_at_load) == (4, 0)
+    _assert_signatures_are_of_the_stored_texts(warehouse)
+
+
+def _assert_signatures_are_of_the_stored_texts(warehouse: Path) -> list[str]:
+    """Each article's stored MinHash is that of its stored text, wherever it was made; returns the texts."""
     rows = _rows(
         warehouse,
-        "SELECT a.text, s.minhash FROM core.articles a JOIN core.signatures s USING (article_id) "
-        "WHERE a.first_run_id = 'r2' ORDER BY a.article_id",
+        "SELECT a.text, s.minhash FROM core.articles a JOIN core.signatures s USING (article_id) ORDER BY 1",
     )
     sigs, _, _ = sign_texts([text for text, _ in rows])
     assert [minhash for _, minhash in rows] == [dedupe.signature_to_bytes(row) for row in sigs]
+    return [text for text, _ in rows]
 
 
 def test_a_cold_outlets_workers_sign_texts_less_their_guess_and_the_load_keeps_most(tmp_path: Path) -> None:
@@ -160,13 +165,7 @@ def test_a_cold_outlets_workers_sign_texts_less_their_guess_and_the_load_keeps_m
     report = load.load_pending(warehouse, holder="r1")
     # the first two pages were signed before the chrome was on MIN_PAGES (3) pages: only they are signed again
     assert (report.articles_new, report.texts_signed_at_load) == (8, 2)
-    rows = _rows(
-        warehouse,
-        "SELECT a.text, s.minhash FROM core.articles a JOIN core.signatures s USING (article_id) ORDER BY 1",
-    )
-    assert all(chrome not in text for text, _ in rows)
-    sigs, _, _ = sign_texts([text for text, _ in rows])
-    assert [minhash for _, minhash in rows] == [dedupe.signature_to_bytes(row) for row in sigs]
+    assert all(chrome not in text for text in _assert_signatures_are_of_the_stored_texts(warehouse))
 
 
 def test_block_hashes_from_the_workers_are_counted_and_others_hashed_at_load(tmp_path: Path) -> None:
