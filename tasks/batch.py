@@ -171,7 +171,8 @@ def extract_pages(
     )
 
 
-# per worker process (a pool lives for one run): see RunBoilerplateGuess
+# one per process, see RunBoilerplateGuess: an extraction pool lives for one run; a process that outlives
+# runs (a Dask worker) keeps its guesses, which are bounded and at worst cost the loader re-signs
 RUN_BOILERPLATE_GUESS = RunBoilerplateGuess()
 
 
