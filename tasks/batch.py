@@ -54,11 +54,15 @@ def _ensure_pool(workers: int) -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         count = workers or max(1, os.cpu_count() or 1)
-        context = multiprocessing.get_context("forkserver")
-        # workers fork from a server that has imported trafilatura, lxml and the language model once
-        context.set_forkserver_preload(PRELOAD)
-        _pool = ProcessPoolExecutor(max_workers=count, mp_context=context)
+        _pool = ProcessPoolExecutor(max_workers=count, mp_context=_forkserver_context())
     return _pool
+
+
+def _forkserver_context() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    # workers fork from a server that has imported trafilatura, lxml and the language model once
+    context.set_forkserver_preload(PRELOAD)
+    return context
 
 
 def extraction_pool(workers: int = 0) -> Executor:
@@ -73,7 +77,7 @@ def prestart_pool() -> None:
     imports, the flow run, discovery: ~3 s of the other core) instead of delaying the first batch, whose
     workers are then a fork each. Starting the workers here as well cost those imports 0.2 s (the pool's
     threads take the GIL); the forkserver alone costs them ~0.03 s."""
-    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    _forkserver_context()
     forkserver.ensure_running()
 
 
