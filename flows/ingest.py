@@ -41,6 +41,19 @@ def task_runner_for(settings: Settings) -> TaskRunner:
     return ThreadPoolTaskRunner(max_workers=2)
 
 
+def staggered_batches(count: int, size: int) -> list[tuple[int, int]]:
+    """(start, end) of each batch of `count` links: the first holds half of `size`, the rest `size`.
+
+    The two runner threads share the extraction pool evenly, so batches that start together end together, and
+    at each end both threads write lake files and start fetching while the pool waits. A half first batch
+    offsets one thread's batch ends by half a batch from the other's, so the pool always has pages to work on.
+    """
+    if count <= size:
+        return [(0, count)] if count else []
+    edges = [0, *range(max(1, size // 2), count, size), count]
+    return list(zip(edges, edges[1:], strict=False))
+
+
 def run_links(
     links: list[Link],
     *,
@@ -58,14 +71,13 @@ def run_links(
     fresh = select_new_task(quote(links), warehouse, max_links)
     # a run that fetched only part of what it found must not record its sources as read
     complete = window is None and not (max_links and len(fresh) >= max_links)
-    size = settings.batch_size
     # read once per run, not per batch: each batch's workers sign texts less what the loader will strip
     learned = learned_boilerplate(warehouse, sorted({link.outlet_id for link in fresh}))
     futures = [
         process_batch_task.submit(
-            LinkBatch(fresh[i : i + size], learned), warehouse, run_id, n, config, settings
+            LinkBatch(fresh[start:end], learned), warehouse, run_id, n, config, settings
         )
-        for n, i in enumerate(range(0, len(fresh), size), start=1)
+        for n, (start, end) in enumerate(staggered_batches(len(fresh), settings.batch_size), start=1)
     ]
     stats = [f.result() for f in futures]
     stop_pool_if_idle()

@@ -66,3 +66,20 @@ def test_the_forkserver_starts_before_the_first_batch_and_workers_fork_from_it()
     assert done.returncode == 0, done.stderr
     # none before; one after; the first batch's worker forked from it; a second prestart reuses it
     assert done.stdout.split() == ["0", "1", "True", "True"]
+
+
+def test_batches_cover_every_link_once_with_a_half_first_batch() -> None:
+    from flows.ingest import staggered_batches
+
+    assert staggered_batches(0, 512) == []
+    assert staggered_batches(300, 512) == [(0, 300)]
+    assert staggered_batches(512, 512) == [(0, 512)]
+    for count, size in [(513, 512), (7362, 512), (5, 1), (9, 2), (20928, 1024)]:
+        spans = staggered_batches(count, size)
+        # contiguous, in order, nothing twice, nothing left out
+        assert spans[0][0] == 0 and spans[-1][1] == count
+        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+        sizes = [end - start for start, end in spans]
+        # the first batch is half a batch, so the two runner threads' batches end at different times
+        assert sizes[0] == max(1, size // 2)
+        assert all(0 < s <= size for s in sizes[1:]) and all(s == size for s in sizes[1:-1])
