@@ -22,6 +22,7 @@ import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from tasks.models import OutletsConfig  # noqa: E402
 from tasks.outlets import OutletsFileError, load_outlets  # noqa: E402
 from tasks.settings import get_settings  # noqa: E402
 from warehouse.store import LoadLockTimeout  # noqa: E402
@@ -70,9 +71,9 @@ def _flow_imports() -> Iterator[None]:
         gc.enable()
 
 
-def _check_outlets(path: Path, outlet_ids: list[str] | None = None) -> None:
+def _check_outlets(path: Path, outlet_ids: list[str] | None = None) -> OutletsConfig:
     try:
-        load_outlets(path).select(outlet_ids)
+        return load_outlets(path).select(outlet_ids)
     except (OutletsFileError, ValueError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -89,10 +90,14 @@ def ingest(
 ) -> None:
     """Fetch new articles from the outlets, fold copies into stories, load the warehouse."""
     settings = get_settings(outlets=outlets, warehouse=warehouse)
-    _check_outlets(settings.outlets, outlet)
+    config = _check_outlets(settings.outlets, outlet)
     from tasks.batch import prestart_pool, shutdown_pool
 
     if settings.task_runner == "threads":
+        from tasks.discovery import prefetch_discovery
+
+        # the flow's discover task takes this if nothing changed in between (tasks/discovery.py)
+        prefetch_discovery(config, settings, settings.warehouse)
         prestart_pool()
     with _flow_imports():
         from flows.ingest import ingest as ingest_flow

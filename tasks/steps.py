@@ -1,6 +1,5 @@
 """The pipeline's Prefect tasks: each a few lines over plain functions that tests call directly."""
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +10,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from tasks import batch as batch_mod
-from tasks.discover import discover_outlet
+from tasks.discovery import discover_all, previous_states, take_prefetched
 from tasks.extract import canonical_url
-from tasks.http import Fetcher
-from tasks.models import Failure, Link, LoadReport, OutletsConfig, RunWindow
+from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from tasks.outlets import load_outlets
 from tasks.settings import Settings
-from tasks.sources import ConditionalGetter, SourceState
+from tasks.sources import SourceState
 from warehouse import lake, load, store
 
 log = logging.getLogger("copydesk")
@@ -30,45 +28,6 @@ def new_run_id(flow: str) -> str:
     """A sortable, unique run id."""
     now = datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{flow}"
-
-
-async def _discover_all(
-    config: OutletsConfig,
-    settings: Settings,
-    window: RunWindow | None,
-    previous: dict[str, dict[str, SourceState]] | None,
-) -> tuple[list[Link], list[Failure], list[SourceState]]:
-    async with Fetcher(settings, config.allow_private_addresses) as fetcher:
-        getters = [
-            ConditionalGetter(fetcher, o.id, previous.get(o.id, {})) if previous is not None else fetcher
-            for o in config.outlets
-        ]
-        results = await asyncio.gather(
-            *(discover_outlet(o, g, window) for o, g in zip(config.outlets, getters, strict=True))
-        )
-    links = [link for found, _ in results for link in found]
-    failures = [f for _, failed in results for f in failed]
-    states = [st for g in getters if isinstance(g, ConditionalGetter) for st in g.seen.values()]
-    unchanged = sum(len(g.unchanged) for g in getters if isinstance(g, ConditionalGetter))
-    if unchanged:
-        log.info("%d feeds/sitemaps unchanged since the last run (conditional GET or same body)", unchanged)
-    return links, failures, states
-
-
-def discover_links(
-    config: OutletsConfig, settings: Settings, window: RunWindow | None = None
-) -> tuple[list[Link], list[Failure]]:
-    """Every article link the outlets' feeds and sitemaps list (inside the window, if any)."""
-    links, failures, _ = asyncio.run(_discover_all(config, settings, window, None))
-    return links, failures
-
-
-def _previous_states(warehouse: Path, config: OutletsConfig) -> dict[str, dict[str, SourceState]]:
-    previous: dict[str, dict[str, SourceState]] = {}
-    for row in store.source_states(warehouse, [o.id for o in config.outlets]):
-        state = SourceState(*row)
-        previous.setdefault(state.outlet_id, {})[state.url] = state
-    return previous
 
 
 def retry_links(warehouse: Path, config: OutletsConfig, max_attempts: int = 3) -> list[Link]:
@@ -168,19 +127,25 @@ def discover_task(
     incremental (scheduled ingests): feeds and sitemaps are requested conditionally on what the last run saw,
     and pages that failed transiently before are tried again.
     """
-    previous = _previous_states(warehouse, config) if incremental else None
-    links, failures, states = asyncio.run(_discover_all(config, settings, window, previous))
-    if failures:
+    previous = previous_states(warehouse, config) if incremental else None
+    prefetched = take_prefetched(config, settings, warehouse, window, previous) if incremental else None
+    found = prefetched or discover_all(config, settings, window, previous)
+    links = found.links
+    if found.unchanged:
+        log.info(
+            "%d feeds/sitemaps unchanged since the last run (conditional GET or same body)", found.unchanged
+        )
+    if found.failures:
         lake.write_file(
-            warehouse, "failures", run_id, "discover.parquet", lake.failure_rows(failures, run_id)
+            warehouse, "failures", run_id, "discover.parquet", lake.failure_rows(found.failures, run_id)
         )
     if incremental:
-        stage_source_states(warehouse, run_id, states)
+        stage_source_states(warehouse, run_id, found.states)
         retries = retry_links(warehouse, config)
         if retries:
             log.info("retrying %d pages that failed transiently before", len(retries))
             links = links + retries
-    log.info("discovered %d links (%d discovery failures)", len(links), len(failures))
+    log.info("discovered %d links (%d discovery failures)", len(links), len(found.failures))
     return links
 
 
