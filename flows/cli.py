@@ -98,7 +98,7 @@ def ingest(
 
         # the flow's discover task takes this if nothing changed in between (tasks/discovery.py)
         prefetch_discovery(config, settings, settings.warehouse)
-        prestart_pool()
+        prestart_pool(main_module="flows.cli")
     with _flow_imports():
         from flows.ingest import ingest as ingest_flow
 

@@ -29,8 +29,9 @@ from warehouse import lake
 
 CHUNK = 8
 POOL_IDLE_S = 2.0
-# what the forkserver imports once for every worker it forks
-PRELOAD = ["tasks.extract"]
+# what the forkserver imports once for every worker it forks: the module of the function workers run, which
+# imports trafilatura, lxml and the language model (prestart_pool adds the calling program's main module)
+_preload = ["tasks.batch"]
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _leases = 0
@@ -60,8 +61,7 @@ def _ensure_pool(workers: int) -> ProcessPoolExecutor:
 
 def _forkserver_context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
-    # workers fork from a server that has imported trafilatura, lxml and the language model once
-    context.set_forkserver_preload(PRELOAD)
+    context.set_forkserver_preload(_preload)
     return context
 
 
@@ -71,12 +71,19 @@ def extraction_pool(workers: int = 0) -> Executor:
         return _ensure_pool(workers)
 
 
-def prestart_pool() -> None:
+def prestart_pool(main_module: str | None = None) -> None:
     """Start the forkserver the extraction workers fork from, now, without waiting for it: its imports
-    (trafilatura, lxml, the language model: ~0.6 s of a core) then overlap the command's own start (Prefect's
-    imports, the flow run, discovery: ~3 s of the other core) instead of delaying the first batch, whose
-    workers are then a fork each. Starting the workers here as well cost those imports 0.2 s (the pool's
-    threads take the GIL); the forkserver alone costs them ~0.03 s."""
+    (~0.9 s of a core) then overlap the command's own start (Prefect's imports, the flow run: ~2.5 s of the
+    other core) instead of delaying the first batch, whose workers are then a fork each.
+
+    main_module: the module the command runs as __main__ (`python -m flows.cli`, or the `copydesk` script,
+    which imports it). Every worker imports its program's main module before its first task (~0.4 s of a
+    core each, just as the first batch needs them); imported in the forkserver, that is done once, early.
+    Starting the workers here as well cost the command's imports 0.2 s (the pool's threads take the GIL); the
+    forkserver alone costs them ~0.03 s.
+    """
+    if main_module and main_module not in _preload:
+        _preload.append(main_module)
     _forkserver_context()
     forkserver.ensure_running()
 
