@@ -97,7 +97,10 @@ BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+# what a page's text almost never holds and a binary body decoded as text is full of: control characters
+# other than tab, newline, form feed and carriage return, and U+FFFD (bytes the decoder could not map)
+CONTROL_BYTES = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0C, 0x0D))
+REPLACEMENT_UTF8 = "\ufffd".encode()
 
 
 class FetchError(Exception):
@@ -367,8 +370,11 @@ def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    # real pages have almost no control characters; images, archives and PDFs are full of them
-    return len(CONTROL_CHARS.findall(sample)) > max(2, len(sample) // 100)
+    # real pages have almost no control characters; images, archives and PDFs are full of them. Counted on
+    # the UTF-8 bytes: bytes.translate and bytes.count run 2-3x faster than a regex over the str
+    raw = sample.encode("utf-8", "surrogatepass")
+    controls = len(raw) - len(raw.translate(None, CONTROL_BYTES)) + raw.count(REPLACEMENT_UTF8)
+    return controls > max(2, len(sample) // 100)
 
 
 def page_from_response(link: Link, response: Response) -> Page:

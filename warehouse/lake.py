@@ -53,6 +53,8 @@ _ARTICLE_FIELDS = pa.schema(
         ("run_id", pa.string()),
     ]
 )
+# the columns that are Article fields as they are (date_candidates is stored as JSON)
+_MODEL_COLUMNS = set(Article.model_fields) - {"date_candidates"}
 # after those, the text's story-matching signature made by the extraction worker (tasks/signing.py); the
 # loader keeps it in core.signatures / lsh_bands / sentence_keys, not in core.articles
 ARTICLE_SCHEMA = pa.schema(
@@ -147,21 +149,25 @@ def article_rows(
 ) -> pa.Table:
     """Arrow table of articles; discovered maps article_id -> (discovered url, via), signatures article_id ->
     the signature of its text (an article without one is signed by the loader)."""
-    rows = []
     signatures = signatures or {}
     articles = list(articles)
-    for art in articles:
-        row = art.model_dump(exclude={"date_candidates"})
-        row["date_candidates"] = json.dumps(
+    # column by column from the attributes: a model_dump per article was most of a batch's lake write
+    names = [name for name in _ARTICLE_FIELDS.names if name in _MODEL_COLUMNS]
+    columns: dict[str, list] = {name: [getattr(art, name) for art in articles] for name in names}
+    columns["date_candidates"] = [
+        json.dumps(
             [
                 {"source": c.source, "value": c.value.astimezone(UTC).isoformat(), "role": c.role}
                 for c in art.date_candidates
             ]
         )
-        row["discovered_url"], row["discovered_via"] = discovered.get(art.article_id, (art.fetched_url, None))
-        row["run_id"] = run_id
-        rows.append(row)
-    table = pa.Table.from_pylist(rows, schema=_ARTICLE_FIELDS)
+        for art in articles
+    ]
+    found = [discovered.get(art.article_id, (art.fetched_url, None)) for art in articles]
+    columns["discovered_url"] = [url for url, _ in found]
+    columns["discovered_via"] = [via for _, via in found]
+    columns["run_id"] = [run_id] * len(articles)
+    table = pa.Table.from_pydict(columns, schema=_ARTICLE_FIELDS)
     signed = signature_table([signatures.get(art.article_id) for art in articles])
     for name in signed.column_names:
         table = table.append_column(name, signed[name])
