@@ -24,7 +24,7 @@ from tasks.extract import ExtractionError, extract_article
 from tasks.http import Fetcher
 from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
 from tasks.settings import Settings
-from tasks.signing import TextSignature, text_signatures
+from tasks.signing import SignatureKey, TextSignature, signature_key, text_signatures
 from warehouse import lake
 
 CHUNK = 8
@@ -144,7 +144,7 @@ class Extracted:
     the worker so the one loader need not sign every text (tasks/signing.py)."""
 
     results: list[Article | Failure]
-    signatures: dict[str, TextSignature]
+    signatures: dict[SignatureKey, TextSignature]
 
 
 def extract_pages(
@@ -189,9 +189,10 @@ RUN_BOILERPLATE_GUESS = RunBoilerplateGuess()
 
 def sign_articles(
     articles: list[Article], boilerplate_of: dict[str, set[int]], guess: RunBoilerplateGuess | None = None
-) -> dict[str, TextSignature]:
-    """article_id -> the signature of its text less the blocks learned as its outlet's boilerplate, with the
-    block hashes of the whole text (hashed here, beside extraction, not in the one serial loader).
+) -> dict[SignatureKey, TextSignature]:
+    """signature_key(article) -> the signature of its text less the blocks learned as its outlet's
+    boilerplate, with the block hashes of the whole text (hashed here, beside extraction, not in the one
+    serial loader).
 
     An outlet the warehouse has learned nothing of is signed less what `guess` (default: this process's)
     expects the load to learn from this run's pages.
@@ -206,7 +207,7 @@ def sign_articles(
             learned = guess.blocks(a.outlet_id)
         texts.append(strip_boilerplate(a.text, learned, blocks)[0] if learned else a.text)
     return {
-        a.article_id: replace(s, block_hashes=blocks, block_hash_algo=BOILERPLATE_ALGO)
+        signature_key(a): replace(s, block_hashes=blocks, block_hash_algo=BOILERPLATE_ALGO)
         for a, s, blocks in zip(articles, text_signatures(texts), hashes, strict=True)
     }
 
@@ -275,7 +276,7 @@ async def fetch_and_extract(
     if waiting:
         submit(waiting)
     by_index: dict[int, Article | Failure] = {}
-    signatures: dict[str, TextSignature] = {}
+    signatures: dict[SignatureKey, TextSignature] = {}
     for indexes, future in chunks:
         chunk = await future
         by_index.update(zip(indexes, chunk.results, strict=True))

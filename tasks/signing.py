@@ -15,6 +15,16 @@ import numpy as np
 import pyarrow as pa
 
 from tasks import boilerplate, dedupe
+from tasks.models import Article
+
+# which lake row a signature belongs to: (article_id, fetched_url). Two pages of one article fetched in one
+# run (the page and its mobile variant) are two rows with two texts, each of which carries its own signature
+SignatureKey = tuple[str, str]
+
+
+def signature_key(article: Article) -> SignatureKey:
+    """The key of an article's row among a batch's signatures."""
+    return article.article_id, article.fetched_url
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from tasks import dedupe
 from tasks.batch import sign_articles
 from tasks.boilerplate import RunBoilerplateGuess, strip_boilerplate, text_block_hashes
 from tasks.models import Article, Failure
-from tasks.signing import SIGNATURE_COLUMNS, sign_texts, text_signatures
+from tasks.signing import SIGNATURE_COLUMNS, sign_texts, signature_key, text_signatures
 from tests.test_stories import story_text
 from warehouse import lake, load, store
 
@@ -87,7 +87,7 @@ def test_signatures_from_the_lake_are_kept_and_texts_the_load_changed_are_signed
     signed = articles + plain
     lake.write_file(
         warehouse, "articles", "r1", "batch-00001.parquet",
-        lake.article_rows(signed, {}, "r1", dict(zip([a.article_id for a in signed], text_signatures(
+        lake.article_rows(signed, {}, "r1", dict(zip([signature_key(a) for a in signed], text_signatures(
             [a.text for a in signed]), strict=True))),
     )  # fmt: skip
     # a file from before extraction workers signed texts: no signature columns at all
@@ -132,7 +132,7 @@ def test_worker_signatures_of_texts_less_learned_boilerplate_are_kept(tmp_path: 
     later = [_article(n, "\n".join([*story_text(200 + n), chrome])) for n in range(6, 10)]
     signed_texts = [strip_boilerplate(a.text, learned["wire"])[0] for a in later]
     assert all(chrome not in text for text in signed_texts)
-    signatures = dict(zip([a.article_id for a in later], text_signatures(signed_texts), strict=True))
+    signatures = dict(zip([signature_key(a) for a in later], text_signatures(signed_texts), strict=True))
     lake.write_file(
         warehouse, "articles", "r2", "batch-00001.parquet", lake.article_rows(later, {}, "r2", signatures)
     )
@@ -177,13 +177,13 @@ def test_block_hashes_from_the_workers_are_counted_and_others_hashed_at_load(tmp
     assert [s.block_hashes for s in by_worker.values()] == [text_block_hashes(a.text) for a in articles[:2]]
     # marked values the loader cannot compute from the texts: counted only if taken from the lake as they are
     marked = {
-        a.article_id: replace(by_worker[a.article_id], block_hashes=[-2 - 2 * n, 7])
+        signature_key(a): replace(by_worker[signature_key(a)], block_hashes=[-2 - 2 * n, 7])
         for n, a in enumerate(articles[:2])
     }
     stale = sign_articles(articles[2:3], {})
     stale = {k: replace(s, block_hashes=[99], block_hash_algo="blk-old") for k, s in stale.items()}
-    missing = dict(zip([articles[3].article_id], text_signatures([articles[3].text]), strict=True))
-    assert missing[articles[3].article_id].block_hashes is None
+    missing = dict(zip([signature_key(articles[3])], text_signatures([articles[3].text]), strict=True))
+    assert missing[signature_key(articles[3])].block_hashes is None
     lake.write_file(
         warehouse,
         "articles",
@@ -200,3 +200,35 @@ def test_block_hashes_from_the_workers_are_counted_and_others_hashed_at_load(tmp
         assert all(value in counts for value in text_block_hashes(article.text))
     for article in articles[:2]:
         assert not any(value in counts for value in text_block_hashes(article.text))
+
+
+def test_two_pages_of_one_article_in_a_batch_each_carry_their_own_signature(tmp_path: Path) -> None:
+    """A run can fetch one article at two URLs (the page and its mobile variant, whose template differs): two
+    lake rows with one article_id. Each row carries the signature and block hashes of its own text, the load
+    keeps the copy fetched at the article's own URL, whichever of the two fetches ended last, and both URLs
+    count as seen."""
+    warehouse = tmp_path / "wh"
+    page = _article(1, "\n".join(story_text(400)))
+    mobile = page.model_copy(
+        update={
+            "fetched_url": "http://wire.test/m/story-1",
+            "text": "\n".join([*story_text(400), "Switch to the full site for more from the Wire."]),
+            "content_hash": "h1-mobile",
+            "fetched_at": page.fetched_at.replace(second=30),
+        }
+    )
+    both = [page, mobile]
+    signatures = sign_articles(both, {}, RunBoilerplateGuess())
+    assert len(signatures) == 2
+    table = lake.article_rows(both, {}, "r1", signatures)
+    assert table["block_hashes"].to_pylist() == [text_block_hashes(a.text) for a in both]
+    assert table["signed_text_md5"].to_pylist() == [signatures[signature_key(a)].text_md5 for a in both]
+    lake.write_file(warehouse, "articles", "r1", "batch-00001.parquet", table)
+
+    report = load.load_pending(warehouse, holder="r1")
+    assert report.articles_new == 1
+    assert _rows(warehouse, "SELECT fetched_url, text FROM core.articles") == [(page.url, page.text)]
+    _assert_signatures_are_of_the_stored_texts(warehouse)
+    # neither URL is fetched again by the next run
+    seen = _rows(warehouse, "SELECT url FROM core.urls_seen ORDER BY 1")
+    assert seen == sorted([(page.url,), (mobile.fetched_url,)])

@@ -1,6 +1,7 @@
 """Story linking in the warehouse (warehouse/stories.py) on hand-made articles, one load at a time."""
 
 import dataclasses
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -239,3 +240,20 @@ def test_signatures_from_upstream_link_as_signing_here(tmp_path: Path) -> None:
     assert (7, "g1") in run([*upstream[:4], marked]) and (7, "g1") not in here
     story_of = {r[0]: r[1] for r in here[:5]}
     assert story_of["o1"] == story_of["c1"] == story_of["t1"] != story_of["f1"] != story_of["g1"]
+
+
+def test_the_original_and_its_reason_do_not_depend_on_the_order_of_members() -> None:
+    """Members come in a query's order, which varies between loads; two copies credit the original in
+    different words, and every order must give the same original and the same reason."""
+
+    def member(article_id: str, outlet: str, credit: str | None, published_s: float) -> stories.Member:
+        url = f"http://{outlet}.test/{article_id}"
+        return stories.Member(article_id, url, outlet, None, credit, None, published_s, "jsonld", published_s)
+
+    members = [
+        member("a1", "nhk", None, 100.0),
+        member("b2", "matome", "NHK", 200.0),
+        member("c3", "dailyfeedr", "nhk news", 300.0),
+    ]
+    answers = {stories.choose_original(list(order)) for order in itertools.permutations(members)}
+    assert answers == {("a1", "credited as 'NHK'")}

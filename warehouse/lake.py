@@ -22,7 +22,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from tasks.models import Article, Failure
 from tasks.settings import get_settings
-from tasks.signing import SIGNATURE_COLUMNS, TextSignature, signature_table
+from tasks.signing import SIGNATURE_COLUMNS, SignatureKey, TextSignature, signature_key, signature_table
 
 TS = pa.timestamp("us", tz="UTC")
 
@@ -145,10 +145,10 @@ def article_rows(
     articles: Iterable[Article],
     discovered: dict[str, tuple[str, str]],
     run_id: str,
-    signatures: dict[str, TextSignature] | None = None,
+    signatures: dict[SignatureKey, TextSignature] | None = None,
 ) -> pa.Table:
-    """Arrow table of articles; discovered maps article_id -> (discovered url, via), signatures article_id ->
-    the signature of its text (an article without one is signed by the loader)."""
+    """Arrow table of articles; discovered maps article_id -> (discovered url, via), signatures
+    signature_key(article) -> the signature of its text (an article without one is signed by the loader)."""
     signatures = signatures or {}
     articles = list(articles)
     # column by column from the attributes: a model_dump per article was most of a batch's lake write
@@ -168,7 +168,7 @@ def article_rows(
     columns["discovered_via"] = [via for _, via in found]
     columns["run_id"] = [run_id] * len(articles)
     table = pa.Table.from_pydict(columns, schema=_ARTICLE_FIELDS)
-    signed = signature_table([signatures.get(art.article_id) for art in articles])
+    signed = signature_table([signatures.get(signature_key(art)) for art in articles])
     for name in signed.column_names:
         table = table.append_column(name, signed[name])
     return table
@@ -180,7 +180,7 @@ def write_batch(
     name: str,
     articles: list[Article],
     discovered: dict[str, tuple[str, str]],
-    signatures: dict[str, TextSignature],
+    signatures: dict[SignatureKey, TextSignature],
     failures: list[Failure],
 ) -> None:
     """One batch's lake files under `name`: its articles (with their signatures) and its failures, if any."""

@@ -116,7 +116,7 @@ def _load_files(
             report.articles_updated = con.execute(SQL["update_changed_articles"]).fetchone()[0]
             con.execute(SQL["touch_unchanged_articles"])
             con.execute(SQL["insert_versions"])
-            con.execute(SQL["insert_seen_from_articles"])
+            con.execute(SQL["insert_seen_from_articles"], [article_files])
         failure_files = [str(local) for _, local in pending["failures"]]
         if failure_files:
             before = con.execute("SELECT count(*) FROM core.failures").fetchone()[0]

@@ -1,9 +1,14 @@
 -- statements of the loader (warehouse/load.py), one transaction per load; see "-- name:" blocks.
 
 -- name: stage_articles
+-- one row per article: the latest run's copy; within a run (two URLs of one page, such as a mobile variant,
+-- both fetched) the copy fetched at the article's own URL, then the first URL, never the one fetched last:
+-- which of two concurrent fetches ends last is chance, and the loaded text must not be
 CREATE OR REPLACE TEMP TABLE staged AS
 SELECT *, []::VARCHAR[] AS boilerplate_removed FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
-QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC, run_id DESC) = 1;
+QUALIFY row_number() OVER (
+    PARTITION BY article_id ORDER BY run_id DESC, fetched_url = url DESC, fetched_url, fetched_at DESC
+) = 1;
 
 -- name: stage_signature_columns
 -- lake files written before extraction workers signed texts have no signature: the loader signs those
@@ -56,11 +61,15 @@ WHERE NOT EXISTS (
 );
 
 -- name: insert_seen_from_articles
+-- from every lake row, not the staged one per article: two pages of one article (the page and its mobile
+-- variant) load as one article, and neither URL is to be fetched again; a URL's row is its latest fetch
 INSERT INTO core.urls_seen
 SELECT DISTINCT ON (u.url) u.url, s.outlet_id, s.article_id, 'article', s.fetched_at, s.run_id
-FROM staged s, unnest([s.url, s.fetched_url, s.discovered_url]) AS u(url)
+FROM read_parquet(?, union_by_name = true, hive_partitioning = false) s,
+    unnest([s.url, s.fetched_url, s.discovered_url]) AS u(url)
 WHERE u.url IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM core.urls_seen x WHERE x.url = u.url);
+  AND NOT EXISTS (SELECT 1 FROM core.urls_seen x WHERE x.url = u.url)
+ORDER BY u.url, s.fetched_at DESC, s.run_id DESC;
 
 -- name: insert_failures
 INSERT INTO core.failures

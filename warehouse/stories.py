@@ -266,11 +266,14 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection) -> list[Pair]:
     a_ids = candidates["a"].take(pa.array(keep)).to_pylist()
     b_ids = candidates["b"].take(pa.array(keep)).to_pylist()
     names: dict[int, dedupe.MatchKind] = {dedupe.RESEMBLES: "resembles", dedupe.CONTAINED: "contained"}
-    return [
+    pairs = [
         Pair(a, b, float(jaccard[i]), float(containment[i]), names[int(kinds[i])],
              a if counts[left_at[i]] <= counts[right_at[i]] else b)
         for a, b, i in zip(a_ids, b_ids, keep, strict=True)
     ]  # fmt: skip
+    # in a fixed order, not the join's (which varies with DuckDB's threads): ties among pairs are broken by
+    # it, and two loads of one lake must store the same matched article and reason
+    return sorted(pairs, key=lambda p: (p.a, p.b))
 
 
 @dataclass(frozen=True)
@@ -459,6 +462,8 @@ def _names_match(credit: str, member: Member) -> bool:
 
 def choose_original(members: list[Member]) -> tuple[str, str]:
     """Pick a story's original, (article_id, reason): attribution first, then the earliest trusted time."""
+    # members come in a query's order: sorted, the reason kept among several is the same on every load
+    members = sorted(members, key=lambda m: m.article_id)
     by_url = {m.url: m for m in members}
     votes: Counter[str] = Counter()
     reasons: dict[str, str] = {}
