@@ -83,3 +83,19 @@ def test_batches_cover_every_link_once_with_a_half_first_batch() -> None:
         # the first batch is half a batch, so the two runner threads' batches end at different times
         assert sizes[0] == max(1, size // 2)
         assert all(0 < s <= size for s in sizes[1:]) and all(s == size for s in sizes[1:-1])
+
+
+def test_the_forkserver_stops_with_an_idle_pool_and_a_later_batch_starts_it_again() -> None:
+    from multiprocessing import forkserver
+
+    batch.prestart_pool()
+    with batch.leased_pool(1) as pool:
+        assert pool.submit(os.getpid).result() != os.getpid()
+    server = forkserver._forkserver._forkserver_pid
+    assert server is not None and os.path.exists(f"/proc/{server}")
+    batch.stop_pool_if_idle()
+    # its preloaded modules are not held through the load that follows
+    assert _is_zombie_or_gone(server)
+    with batch.leased_pool(1) as pool:
+        assert pool.submit(os.getpid).result() != os.getpid()
+    batch.stop_pool_if_idle()
