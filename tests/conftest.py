@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
+    from flows.siteserver import SiteServer
     from tests.test_http import FaultServer
 
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -23,6 +25,14 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 SITES = Path(__file__).parent / "sites"
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+@dataclass
+class ServedWeb:
+    """A web of outlets served on loopback (flows.siteserver) and its rendered outlets file."""
+
+    server: "SiteServer"
+    outlets: Path
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ import re
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,8 +18,8 @@ import httpx
 import pytest
 import yaml
 
-from flows.siteserver import SiteServer, serve_sites
-from tests.conftest import BIN, REPO, SITES, prefect_env, render_outlets, running
+from flows.siteserver import serve_sites
+from tests.conftest import BIN, REPO, SITES, ServedWeb, prefect_env, render_outlets, running
 
 pytestmark = pytest.mark.server
 
@@ -100,17 +99,11 @@ class Api:
                 self.call("DELETE", f"/deployments/{found['id']}")
 
 
-@dataclass
-class Web:
-    server: SiteServer
-    outlets: Path
-
-
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedWeb]:
     with serve_sites(SITES) as server:
         target = tmp_path_factory.mktemp("deploy-web") / "outlets.yaml"
-        yield Web(server, render_outlets(SITES / "outlets.yaml", server.base_url, target))
+        yield ServedWeb(server, render_outlets(SITES / "outlets.yaml", server.base_url, target))
 
 
 def expected_urls(base_url: str, start: date, end: date) -> set[str]:
@@ -148,7 +141,9 @@ def assert_window(warehouse: Path, base_url: str, start: date, end: date) -> Non
     assert all(start <= published.astimezone(UTC).date() <= end for _, published in rows)
 
 
-def test_serve_schedules_ingest_and_runs_ui_backfills(web: Web, prefect_server: str, tmp_path: Path) -> None:
+def test_serve_schedules_ingest_and_runs_ui_backfills(
+    web: ServedWeb, prefect_server: str, tmp_path: Path
+) -> None:
     api = Api(prefect_server)
     api.delete_deployments(INGEST, BACKFILL)
     warehouse = tmp_path / "warehouse"
@@ -223,7 +218,7 @@ def test_serve_schedules_ingest_and_runs_ui_backfills(web: Web, prefect_server: 
 
 
 def test_prefect_yaml_deploys_to_a_process_pool_and_a_worker_runs_backfills(
-    web: Web, prefect_server: str, tmp_path: Path
+    web: ServedWeb, prefect_server: str, tmp_path: Path
 ) -> None:
     api = Api(prefect_server)
     api.delete_deployments(INGEST, BACKFILL)
@@ -295,7 +290,7 @@ def test_prefect_yaml_deploys_to_a_process_pool_and_a_worker_runs_backfills(
 
 
 def test_cli_backfill_of_a_week_shows_progress_and_loads_the_window(
-    web: Web, prefect_server: str, tmp_path: Path
+    web: ServedWeb, prefect_server: str, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "warehouse"
     env = prefect_env(prefect_server, tmp_path / "home")

@@ -11,15 +11,14 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from bench.synweb import generate_web, render_outlets
-from flows.siteserver import SiteServer, serve_sites
-from tests.conftest import REPO
+from flows.siteserver import serve_sites
+from tests.conftest import REPO, ServedWeb
 
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 
@@ -65,25 +64,19 @@ print(json.dumps(out))
 """
 
 
-@dataclass
-class Web:
-    server: SiteServer
-    outlets: Path
-
-
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedWeb]:
     root = tmp_path_factory.mktemp("prefetchweb")
     generate_web(root, n_stories=24, runs=1, seed=5)
     with serve_sites(root / "sites") as server:
-        yield Web(server, render_outlets(root, server.base_url))
+        yield ServedWeb(server, render_outlets(root, server.base_url))
 
 
 def _source_requests(requests: list[str]) -> Counter[str]:
     return Counter(path for path in requests if not path.endswith(".html") and path != "/robots.txt")
 
 
-def test_a_prefetch_is_taken_only_for_its_own_question(web: Web, tmp_path: Path) -> None:
+def test_a_prefetch_is_taken_only_for_its_own_question(web: ServedWeb, tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", CHECKS, str(web.outlets), str(tmp_path / "wh")],
         capture_output=True,
@@ -103,7 +96,7 @@ def test_a_prefetch_is_taken_only_for_its_own_question(web: Web, tmp_path: Path)
     assert out["started_with_threads"] is False
 
 
-def test_ingest_reads_each_feed_and_sitemap_once(web: Web, prefect_server: str, tmp_path: Path) -> None:
+def test_ingest_reads_each_feed_and_sitemap_once(web: ServedWeb, prefect_server: str, tmp_path: Path) -> None:
     warehouse = tmp_path / "wh"
     env = {**os.environ, "PREFECT_API_URL": prefect_server, "COPYDESK_EXTRACT_WORKERS": "2"}
     sources: list[Counter[str]] = []
