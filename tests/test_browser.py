@@ -17,13 +17,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import prefect_env, prefect_server_process, running
+from tests.conftest import ServedWeb, prefect_env, prefect_server_process, running
 from tests.test_deploy import (
     BACKFILL,
     BIN,
     INGEST,
     Api,
-    Web,
     assert_window,
 )
 
@@ -68,17 +67,17 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedWeb]:
     from flows.siteserver import serve_sites
     from tests.conftest import SITES, render_outlets
 
     with serve_sites(SITES) as server:
         target = tmp_path_factory.mktemp("browser-web") / "outlets.yaml"
-        yield Web(server, render_outlets(SITES / "outlets.yaml", server.base_url, target))
+        yield ServedWeb(server, render_outlets(SITES / "outlets.yaml", server.base_url, target))
 
 
 def test_custom_run_from_the_ui_backfills_the_window(
-    chromium: Path, ui_server: str, web: Web, tmp_path: Path
+    chromium: Path, ui_server: str, web: ServedWeb, tmp_path: Path
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
