@@ -9,6 +9,7 @@ else (no prefetch, another question, a prefetch that failed) and the task discov
 """
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -112,13 +113,16 @@ def prefetch_discovery(config: OutletsConfig, settings: Settings, warehouse: Pat
 def _discover_in_child(send: Connection, config: OutletsConfig, settings: Settings, warehouse: Path) -> None:
     # the parent's imports are the start's critical path; this has ~1 s of slack behind them
     os.nice(10)
+    reply: tuple[PreviousStates, Discovered] | str
     try:
         previous = previous_states(warehouse, config)
-        send.send((previous, discover_all(config, settings, None, previous)))
+        reply = (previous, discover_all(config, settings, None, previous))
     except Exception as exc:  # noqa: BLE001 - the flow's task discovers by itself instead
-        send.send(exc)
-    finally:
-        send.close()
+        reply = f"{type(exc).__name__}: {exc}"
+    # a parent that asked another question has stopped listening
+    with contextlib.suppress(OSError):
+        send.send(reply)
+    send.close()
 
 
 def take_prefetched(
@@ -144,10 +148,10 @@ def take_prefetched(
     try:
         reply = prefetch.answer.recv()
     except (EOFError, OSError):
-        reply = RuntimeError("the discovery process ended without an answer")
+        reply = "the discovery process ended without an answer"
     _stop(prefetch)
-    if isinstance(reply, Exception):
-        log.warning("discovery started ahead failed (%s: %s); discovering again", type(reply).__name__, reply)
+    if isinstance(reply, str):
+        log.warning("discovery started ahead failed (%s); discovering again", reply)
         return None
     used, found = reply
     return found if used == previous else None

@@ -93,6 +93,7 @@ def test_a_prefetch_is_taken_only_for_its_own_question(web: ServedWeb, tmp_path:
     assert out["other_source_state"] is None
     assert out["failed_child"] is None
     assert "discovery started ahead failed (RuntimeError: feeds unreachable)" in done.stderr
+    assert "Traceback" not in done.stderr
     assert out["started_with_threads"] is False
 
 
