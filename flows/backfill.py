@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from prefect import flow
 
 from flows.ingest import run_links, task_runner_for
+from tasks.batch import forkserver_kept
 from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from tasks.settings import Settings, get_settings
 from tasks.steps import (
@@ -158,12 +159,13 @@ def backfill(
     days = links_by_day(links, start, end)
     _tell("window", days=len(days), links=sum(len(v) for v in days.values()), warc=len(warc_paths or []))
     reports = []
-    for day, day_links in days.items():
-        print(f"{day}: {len(day_links)} links")
-        reports.append(backfill_day(day, day_links, config, settings))
-        _tell("day", day=day, links=len(day_links), report=reports[-1])
-    if warc_paths:
-        reports.append(backfill_warc(warc_paths, start, end, config, settings))
-        _tell("warc", report=reports[-1])
+    with forkserver_kept():
+        for day, day_links in days.items():
+            print(f"{day}: {len(day_links)} links")
+            reports.append(backfill_day(day, day_links, config, settings))
+            _tell("day", day=day, links=len(day_links), report=reports[-1])
+        if warc_paths:
+            reports.append(backfill_warc(warc_paths, start, end, config, settings))
+            _tell("warc", report=reports[-1])
     print(f"{start}..{end}: {sum(r.articles_new for r in reports)} new articles")
     return reports

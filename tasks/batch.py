@@ -36,6 +36,7 @@ _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _leases = 0
 _generation = 0
+_forkserver_holds = 0
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,24 @@ def stop_pool_if_idle() -> None:
         if _pool is not None and _leases == 0:
             _pool.shutdown(wait=True)
             _pool = None
-            _stop_forkserver()
+            if not _forkserver_holds:
+                _stop_forkserver()
+
+
+@contextmanager
+def forkserver_kept() -> Iterator[None]:
+    """Keep the forkserver between the runs inside the block (a backfill's days: each day's first batch would
+    otherwise wait ~1 s for a new one's imports); it stops at the end of the block if no pool is running."""
+    global _forkserver_holds
+    with _pool_lock:
+        _forkserver_holds += 1
+    try:
+        yield
+    finally:
+        with _pool_lock:
+            _forkserver_holds -= 1
+            if not _forkserver_holds and _pool is None:
+                _stop_forkserver()
 
 
 def _stop_forkserver() -> None:

@@ -99,3 +99,13 @@ def test_the_forkserver_stops_with_an_idle_pool_and_a_later_batch_starts_it_agai
     with batch.leased_pool(1) as pool:
         assert pool.submit(os.getpid).result() != os.getpid()
     batch.stop_pool_if_idle()
+    # a backfill keeps it between its days' runs, and stops it after the last
+    servers = []
+    with batch.forkserver_kept():
+        for _ in range(2):
+            with batch.leased_pool(1) as pool:
+                assert pool.submit(os.getpid).result() != os.getpid()
+            servers.append(forkserver._forkserver._forkserver_pid)
+            batch.stop_pool_if_idle()
+            assert servers[-1] is not None and not _is_zombie_or_gone(servers[-1])
+    assert servers[0] == servers[1] and _is_zombie_or_gone(servers[0])
