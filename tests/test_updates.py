@@ -56,18 +56,37 @@ def test_updated_article_is_refetched_and_versioned(prefect_backend: None, tmp_p
         third = ingest(outlets=str(outlets), warehouse=str(warehouse), outlet_ids=["valley"])
         fetched_third = [r for r in list(server.requests)[seen:] if r.endswith(".html")]
 
-    url = f"{server.base_url}/{PAGE}"
-    assert fetched_second == [f"/{PAGE}"], "only the changed article is fetched again"
-    assert (second.articles_new, second.articles_updated) == (0, 1)
-    assert fetched_third == [] and (third.articles_new, third.articles_updated) == (0, 0)
+        url = f"{server.base_url}/{PAGE}"
+        assert fetched_second == [f"/{PAGE}"], "only the changed article is fetched again"
+        assert (second.articles_new, second.articles_updated) == (0, 1)
+        assert fetched_third == [] and (third.articles_new, third.articles_updated) == (0, 0)
+        (text,) = _query(warehouse, f"SELECT text FROM articles WHERE url = '{url}'")[0]
+        assert text.startswith(ADDED), "articles shows the latest text"
+        versions = _versions(warehouse, url)
+        assert len(versions) == 2 and versions[0][1] != versions[1][1]
+        assert ADDED not in versions[0][0] and ADDED in versions[1][0]
+        (count,) = _query(warehouse, "SELECT count(*) FROM articles")[0]
+        assert count == first.articles_new
+        # each text is stored once: the current in core.articles, the replaced one in core.article_versions
+        assert _query(warehouse, "SELECT count(*) FROM core.article_versions")[0][0] == 1
+
+        # the outlet takes the update back: the first text is current again, with its first fetch's time
+        page.write_text(html, encoding="utf-8")
+        later = datetime.now(UTC).isoformat()
+        sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(now, later), encoding="utf-8")
+        index.write_text(index.read_text(encoding="utf-8").replace(now, later), encoding="utf-8")
+        fourth = ingest(outlets=str(outlets), warehouse=str(warehouse), outlet_ids=["valley"])
+
+    assert (fourth.articles_new, fourth.articles_updated) == (0, 1)
     (text,) = _query(warehouse, f"SELECT text FROM articles WHERE url = '{url}'")[0]
-    assert text.startswith(ADDED), "articles shows the latest text"
-    versions = _query(
+    assert not text.startswith(ADDED) and FIRST_PARAGRAPH.removeprefix("<p>")[:40] in text
+    assert _versions(warehouse, url) == versions, "the same two texts, each with its first fetch's time"
+    assert _query(warehouse, "SELECT count(*) FROM core.article_versions")[0][0] == 1
+
+
+def _versions(warehouse: Path, url: str) -> list[tuple]:
+    return _query(
         warehouse,
-        f"""SELECT v.text, v.content_hash FROM article_versions v JOIN articles a USING (article_id)
-            WHERE a.url = '{url}' ORDER BY v.fetched_at""",
+        f"""SELECT v.text, v.content_hash, v.fetched_at, v.run_id FROM article_versions v
+            JOIN articles a USING (article_id) WHERE a.url = '{url}' ORDER BY v.fetched_at""",
     )
-    assert len(versions) == 2 and versions[0][1] != versions[1][1]
-    assert ADDED not in versions[0][0] and ADDED in versions[1][0]
-    (count,) = _query(warehouse, "SELECT count(*) FROM articles")[0]
-    assert count == first.articles_new

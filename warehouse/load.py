@@ -113,9 +113,10 @@ def _load_files(
             new_ids, new_texts = inserted["article_id"].to_pylist(), inserted["text"].to_pylist()
             signed = _signatures_of(con, inserted["article_id"])
             report.articles_new = len(new_ids)
+            con.execute(SQL["keep_superseded_versions"])
             report.articles_updated = con.execute(SQL["update_changed_articles"]).fetchone()[0]
+            con.execute(SQL["drop_current_versions"])
             con.execute(SQL["touch_unchanged_articles"])
-            con.execute(SQL["insert_versions"])
             con.execute(SQL["insert_seen_from_articles"], [article_files])
         failure_files = [str(local) for _, local in pending["failures"]]
         if failure_files:

@@ -26,7 +26,7 @@ SELECT s.* EXCLUDE (
         run_id, signature_algo, minhash, shingle_count, sentence_keys, signed_text_md5, block_hashes,
         block_hash_algo
     ),
-    s.run_id AS first_run_id, s.run_id
+    s.run_id AS first_run_id, s.run_id, s.fetched_at AS content_fetched_at, s.run_id AS content_run_id
 FROM staged s
 WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id)
 RETURNING article_id, coalesce(text, '') AS text;
@@ -37,28 +37,38 @@ SELECT s.signature_algo, s.minhash, s.shingle_count, s.sentence_keys, s.signed_t
 FROM new_articles n LEFT JOIN staged s USING (article_id)
 ORDER BY n.position;
 
+-- name: keep_superseded_versions
+-- a re-fetched article whose text changed: its current text moves to core.article_versions (before
+-- update_changed_articles replaces it), unless that version is there already
+INSERT INTO core.article_versions
+SELECT a.article_id, a.content_hash, a.title, a.text, a.content_fetched_at, a.content_run_id
+FROM core.articles a
+JOIN staged s ON a.article_id = s.article_id AND a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at
+WHERE a.content_hash IS NOT NULL
+ON CONFLICT DO NOTHING;
+
 -- name: update_changed_articles
--- a re-fetched article whose text changed: the latest text wins, the old one stays in article_versions
+-- the latest text wins; a text the article had before keeps the time it was first fetched
 UPDATE core.articles AS a SET
     title = s.title, authors = s.authors, text = s.text, boilerplate_removed = s.boilerplate_removed, word_count = s.word_count,
     modified_at = coalesce(s.modified_at, a.modified_at), content_hash = s.content_hash,
-    fetched_at = s.fetched_at, run_id = s.run_id, date_candidates = s.date_candidates
+    fetched_at = s.fetched_at, run_id = s.run_id, date_candidates = s.date_candidates,
+    content_fetched_at = coalesce(v.fetched_at, s.fetched_at), content_run_id = coalesce(v.run_id, s.run_id)
 FROM staged s
+LEFT JOIN core.article_versions v ON v.article_id = s.article_id AND v.content_hash = s.content_hash
 WHERE a.article_id = s.article_id AND a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at;
+
+-- name: drop_current_versions
+-- a text that came back (A, then B, then A again) is current again: core.articles holds it now
+DELETE FROM core.article_versions v
+USING core.articles a, staged s
+WHERE v.article_id = s.article_id AND a.article_id = s.article_id AND v.content_hash = a.content_hash;
 
 -- name: touch_unchanged_articles
 -- a re-fetch that found the same text only moves the last-fetched time (so the same lastmod is not re-fetched)
 UPDATE core.articles AS a SET fetched_at = s.fetched_at, run_id = s.run_id
 FROM staged s
 WHERE a.article_id = s.article_id AND a.content_hash = s.content_hash AND s.fetched_at > a.fetched_at;
-
--- name: insert_versions
-INSERT INTO core.article_versions
-SELECT DISTINCT ON (article_id, content_hash) article_id, content_hash, title, text, fetched_at, run_id
-FROM staged s
-WHERE NOT EXISTS (
-    SELECT 1 FROM core.article_versions v WHERE v.article_id = s.article_id AND v.content_hash = s.content_hash
-);
 
 -- name: insert_seen_from_articles
 -- from every lake row, not the staged one per article: two pages of one article (the page and its mobile

@@ -32,10 +32,16 @@ CREATE TABLE IF NOT EXISTS core.articles (
     content_hash VARCHAR,
     fetched_at TIMESTAMPTZ,
     first_run_id VARCHAR,
-    run_id VARCHAR
+    run_id VARCHAR,
+    content_fetched_at TIMESTAMPTZ,          -- first fetch of the current text (fetched_at: the latest)
+    content_run_id VARCHAR                   -- the run of that fetch
 );
+-- warehouses made before the current text's first fetch was kept here (migrated by store.migrate)
+ALTER TABLE core.articles ADD COLUMN IF NOT EXISTS content_fetched_at TIMESTAMPTZ;
+ALTER TABLE core.articles ADD COLUMN IF NOT EXISTS content_run_id VARCHAR;
 
--- every distinct text an article had; articles shows the latest
+-- the texts an article had before its current one (core.articles holds that, once: a text is not stored
+-- twice); the article_versions view shows both
 CREATE TABLE IF NOT EXISTS core.article_versions (
     article_id VARCHAR NOT NULL,
     content_hash VARCHAR NOT NULL,

@@ -14,7 +14,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -67,6 +67,8 @@ def load_lock(warehouse: Path, timeout_s: float, holder: str = "") -> Iterator[f
     started = time.monotonic()
     with open(lock_file, "a+") as handle:
         announced = False
+        # short waits first: most holders are a moment's schema set-up (ensure_published), not a whole load
+        pause = 0.01
         while True:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -80,7 +82,8 @@ def load_lock(warehouse: Path, timeout_s: float, holder: str = "") -> Iterator[f
                     announced = True
                 if waited > timeout_s:
                     raise LoadLockTimeout(f"waited {waited:.0f}s for the load lock of {warehouse}") from None
-                time.sleep(0.2)
+                time.sleep(pause)
+                pause = min(pause * 2, 0.2)
         waited = time.monotonic() - started
         handle.seek(0)
         handle.truncate()
@@ -110,8 +113,34 @@ def open_loader(warehouse: Path, memory_limit: str = DEFAULT_LOAD_MEMORY) -> duc
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET temp_directory = '{spill.as_posix()}'")
     con.execute(read_sql("schema.sql"))
+    migrate(con)
     con.execute(read_sql("views.sql"))
     return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the migrations (migrations.sql) this warehouse has not had, each in its own transaction with its
+    record in core.meta; returns the names applied."""
+    recorded = con.execute("SELECT key FROM core.meta WHERE key LIKE 'migration:%'").fetchall()
+    done = {key for (key,) in recorded}
+    applied = []
+    for name, statements in named_queries("migrations.sql").items():
+        if f"migration:{name}" in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(statements)
+            con.execute("INSERT INTO core.meta VALUES (?, ?)", [f"migration:{name}", _now_iso()])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def publish(warehouse: Path) -> Path:

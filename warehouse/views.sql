@@ -35,7 +35,10 @@ LEFT JOIN core.story_originals o ON o.story_id = m.story_id;
 
 CREATE OR REPLACE VIEW article_versions AS
 SELECT article_id, content_hash, title, text, fetched_at, run_id
-FROM core.article_versions;
+FROM core.article_versions
+UNION ALL
+SELECT article_id, content_hash, title, text, content_fetched_at AS fetched_at, content_run_id AS run_id
+FROM core.articles;
 
 CREATE OR REPLACE VIEW stories AS
 SELECT

@@ -1,0 +1,15 @@
+-- one-time changes to warehouses made by an earlier copydesk, applied in order by store.migrate when the
+-- loader opens one; each is recorded in core.meta as "migration:<name>" in the transaction that applies it.
+-- (schema.sql adds tables and columns; these move data.)
+
+-- name: current_text_stored_once
+-- core.article_versions held every text an article had, the current one too, which core.articles holds as
+-- well: the current text's first fetch moves to core.articles, and its second copy goes
+UPDATE core.articles AS a SET content_fetched_at = v.fetched_at, content_run_id = v.run_id
+FROM core.article_versions v
+WHERE v.article_id = a.article_id AND v.content_hash = a.content_hash AND a.content_fetched_at IS NULL;
+UPDATE core.articles SET content_fetched_at = fetched_at, content_run_id = run_id
+WHERE content_fetched_at IS NULL;
+DELETE FROM core.article_versions v
+USING core.articles a
+WHERE v.article_id = a.article_id AND v.content_hash = a.content_hash;
