@@ -91,13 +91,15 @@ def ingest(
     """Fetch new articles from the outlets, fold copies into stories, load the warehouse."""
     settings = get_settings(outlets=outlets, warehouse=warehouse)
     config = _check_outlets(settings.outlets, outlet)
-    from tasks.batch import prestart_pool, shutdown_pool
-
     if settings.task_runner == "threads":
         from tasks.discovery import prefetch_discovery
 
-        # the flow's discover task takes this if nothing changed in between (tasks/discovery.py)
+        # the flow's discover task takes this if nothing changed in between (tasks/discovery.py); forked
+        # before the extraction modules are imported here, so that it has the other core to itself meanwhile
         prefetch_discovery(config, settings, settings.warehouse)
+    from tasks.batch import prestart_pool, shutdown_pool
+
+    if settings.task_runner == "threads":
         prestart_pool(main_module="flows.cli")
     with _flow_imports():
         from flows.ingest import ingest as ingest_flow

@@ -10,6 +10,7 @@ import asyncio
 import multiprocessing
 import os
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from multiprocessing import forkserver
 from pathlib import Path
 
+from tasks.aio import run_sync
 from tasks.boilerplate import BOILERPLATE_ALGO, RunBoilerplateGuess, strip_boilerplate, text_block_hashes
 from tasks.extract import ExtractionError, extract_article
 from tasks.http import Fetcher
@@ -29,6 +31,14 @@ from warehouse import lake
 
 CHUNK = 8
 POOL_IDLE_S = 2.0
+# a worker of `python -m flows.cli` re-runs its program's main module as __mp_main__ (multiprocessing's spawn
+# preparation), and runpy warns that the module is imported already: the forkserver preloaded it, so that
+# a worker need not import it itself. The second module object is harmless (the module defines the commands
+# and runs nothing on import); the warning, printed by every worker, is not. The forkserver imports this
+# module, so its workers inherit the filter.
+warnings.filterwarnings(
+    "ignore", message=r"'[\w.]+' found in sys\.modules after import of package", category=RuntimeWarning
+)
 # what the forkserver imports once for every worker it forks: the module of the function workers run, which
 # imports trafilatura, lxml and the language model (prestart_pool adds the calling program's main module)
 _preload = ["tasks.batch"]
@@ -37,6 +47,7 @@ _pool_lock = threading.Lock()
 _leases = 0
 _generation = 0
 _forkserver_holds = 0
+_forkserver_stopping: threading.Thread | None = None
 
 
 @dataclass(frozen=True)
@@ -150,11 +161,21 @@ def forkserver_kept() -> Iterator[None]:
 
 
 def _stop_forkserver() -> None:
+    """Ask the forkserver to exit, and reap it in a daemon thread: its interpreter takes ~0.15 s to finish,
+    which the load that follows need not wait for (the forkserver's own lock makes a later start wait)."""
+    global _forkserver_stopping
     # multiprocessing has no public call for this; ForkServer._stop is the one its own tests use (3.8 on).
     # Without it the forkserver lives until the process ends; the workers have exited by now
     stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
     if stop is not None:
-        stop()
+        _forkserver_stopping = threading.Thread(target=stop, name="copydesk-forkserver-stop", daemon=True)
+        _forkserver_stopping.start()
+
+
+def wait_for_forkserver_stop(timeout_s: float = 10.0) -> None:
+    """Block until the last forkserver asked to stop has exited (tests)."""
+    if _forkserver_stopping is not None:
+        _forkserver_stopping.join(timeout_s)
 
 
 def shutdown_pool() -> None:
@@ -340,7 +361,7 @@ def process_batch(
         else leased_pool(settings.extract_workers)
     )
     with lease as leased:
-        pages, failures, extracted = asyncio.run(
+        pages, failures, extracted = run_sync(
             fetch_and_extract(
                 links, settings, config.allow_private_addresses, outlets, leased, boilerplate_of
             )

@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from tasks.aio import run_sync
 from tasks.discover import discover_outlet
 from tasks.http import Fetcher
 from tasks.models import Failure, Link, OutletsConfig, RunWindow
@@ -75,7 +76,7 @@ def discover_all(
     config: OutletsConfig, settings: Settings, window: RunWindow | None, previous: PreviousStates | None
 ) -> Discovered:
     """Read every outlet's feeds and sitemaps, concurrently; `previous` makes the requests conditional."""
-    return asyncio.run(_discover_all(config, settings, window, previous))
+    return run_sync(_discover_all(config, settings, window, previous))
 
 
 @dataclass(frozen=True)

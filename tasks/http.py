@@ -30,6 +30,7 @@ import httpx
 import yarl
 from protego import Protego
 
+from tasks.aio import run_sync
 from tasks.botwall import ERROR_BODY_SNIFF_BYTES, is_wall_response
 from tasks.models import Failure, Link, Page
 from tasks.settings import Settings
@@ -800,4 +801,4 @@ def fetch_pages_sync(
         async with Fetcher(settings, allow_private_addresses=allow_private_addresses) as fetcher:
             return await fetcher.fetch_pages(links)
 
-    return asyncio.run(run())
+    return run_sync(run())

@@ -94,6 +94,7 @@ def test_the_forkserver_stops_with_an_idle_pool_and_a_later_batch_starts_it_agai
     server = forkserver._forkserver._forkserver_pid
     assert server is not None and os.path.exists(f"/proc/{server}")
     batch.stop_pool_if_idle()
+    batch.wait_for_forkserver_stop()
     # its preloaded modules are not held through the load that follows
     assert _is_zombie_or_gone(server)
     with batch.leased_pool(1) as pool:
@@ -108,4 +109,5 @@ def test_the_forkserver_stops_with_an_idle_pool_and_a_later_batch_starts_it_agai
             servers.append(forkserver._forkserver._forkserver_pid)
             batch.stop_pool_if_idle()
             assert servers[-1] is not None and not _is_zombie_or_gone(servers[-1])
+    batch.wait_for_forkserver_stop()
     assert servers[0] == servers[1] and _is_zombie_or_gone(servers[0])

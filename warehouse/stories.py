@@ -8,6 +8,7 @@ then gets its original re-chosen from the evidence (see choose_original).
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import duckdb
@@ -453,10 +454,15 @@ class Member:
 WEAK_DATE_SOURCES = {"sitemap", "lastmod", "htmldate", "http", None}
 
 
+@lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    # a story's ranking compares each credit with every member's names: a few distinct strings, many times
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
 def _names_match(credit: str, member: Member) -> bool:
-    credit_key = "".join(ch for ch in credit.casefold() if ch.isalnum())
-    names = [member.outlet_id, member.site_name or ""]
-    keys = ["".join(ch for ch in n.casefold() if ch.isalnum()) for n in names]
+    credit_key = _name_key(credit)
+    keys = (_name_key(member.outlet_id), _name_key(member.site_name or ""))
     return any(k and (k in credit_key or credit_key in k) for k in keys)
 
 
