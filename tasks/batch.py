@@ -22,7 +22,6 @@ from pathlib import Path
 
 from tasks.aio import run_sync
 from tasks.boilerplate import BOILERPLATE_ALGO, RunBoilerplateGuess, strip_boilerplate, text_block_hashes
-from tasks.extract import ExtractionError, extract_article
 from tasks.http import Fetcher
 from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
 from tasks.settings import Settings
@@ -41,7 +40,7 @@ warnings.filterwarnings(
 )
 # what the forkserver imports once for every worker it forks: the module of the function workers run, which
 # imports trafilatura, lxml and the language model (prestart_pool adds the calling program's main module)
-_preload = ["tasks.batch"]
+_preload = ["tasks.batch", "tasks.extract"]
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _leases = 0
@@ -204,6 +203,9 @@ def extract_pages(
     Each text is signed less the blocks `boilerplate_of` its outlet (what the last load learned, see
     store.learned_boilerplate): the loader strips those too, so its text is the one signed.
     """
+    # imported here: the ingest process, which only fetches and writes, has no use for trafilatura (~0.1 s)
+    from tasks.extract import ExtractionError, extract_article
+
     results: list[Article | Failure] = []
     for page in pages:
         outlet = outlets.get(page.link.outlet_id)

@@ -11,11 +11,11 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks import batch as batch_mod
 from tasks.discovery import discover_all, previous_states, take_prefetched
-from tasks.extract import canonical_url
 from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from tasks.outlets import load_outlets
 from tasks.settings import Settings
 from tasks.sources import SourceState
+from tasks.urls import canonical_url
 from warehouse import lake, load, store
 
 log = logging.getLogger("copydesk")

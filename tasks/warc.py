@@ -22,11 +22,11 @@ from prefect import task
 from warcio.archiveiterator import ArchiveIterator
 
 from tasks.batch import CHUNK, Extracted, extract_pages, extraction_pool
-from tasks.extract import canonical_url
 from tasks.http import decode_html
 from tasks.models import Article, Failure, Link, OutletsConfig, Page, RunWindow
 from tasks.settings import Settings
 from tasks.steps import STEP
+from tasks.urls import canonical_url
 from warehouse import lake, store
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
