@@ -5,6 +5,7 @@ import gc
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -79,6 +80,25 @@ def _check_outlets(path: Path, outlet_ids: list[str] | None = None) -> OutletsCo
         raise typer.Exit(2) from None
 
 
+# how long the forkserver's start waits for the discovery child: the child needs ~0.6 s of a core, the
+# forkserver's imports ~1 s, and the flow wants the child's links (~2 s after the start) before it needs a
+# worker (~0.4 s later); started together, the forkserver took the core the child (at nice 10) needed
+DISCOVERY_HEAD_START_S = 1.5
+
+
+def _prestart_pool_after_discovery() -> None:
+    """Start the extraction workers' forkserver once the discovery child has answered (or at once without
+    one), from a thread: the command's own imports go on meanwhile."""
+    from tasks.batch import prestart_pool
+    from tasks.discovery import wait_for_prefetch
+
+    def start() -> None:
+        wait_for_prefetch(DISCOVERY_HEAD_START_S)
+        prestart_pool(main_module="flows.cli")
+
+    threading.Thread(target=start, name="copydesk-pool-start", daemon=True).start()
+
+
 @app.command()
 def ingest(
     outlets: OutletsOpt = None,
@@ -94,13 +114,11 @@ def ingest(
     if settings.task_runner == "threads":
         from tasks.discovery import prefetch_discovery
 
-        # the flow's discover task takes this if nothing changed in between (tasks/discovery.py); forked
-        # before the extraction modules are imported here, so that it has the other core to itself meanwhile
+        # the flow's discover task takes this if nothing changed in between (tasks/discovery.py)
         prefetch_discovery(config, settings, settings.warehouse)
-    from tasks.batch import prestart_pool, shutdown_pool
+        _prestart_pool_after_discovery()
+    from tasks.batch import shutdown_pool
 
-    if settings.task_runner == "threads":
-        prestart_pool(main_module="flows.cli")
     with _flow_imports():
         from flows.ingest import ingest as ingest_flow
 

@@ -126,6 +126,20 @@ def _discover_in_child(send: Connection, config: OutletsConfig, settings: Settin
     send.close()
 
 
+def wait_for_prefetch(timeout_s: float) -> bool:
+    """Wait until the discovery started ahead has its answer ready (without taking it) or timeout_s has
+    passed; False if none was started, or it had no answer in time."""
+    with _prefetch_lock:
+        prefetch = _prefetch
+    if prefetch is None:
+        return False
+    try:
+        return bool(multiprocessing.connection.wait([prefetch.answer], timeout_s))
+    except (OSError, ValueError):
+        # taken (and closed) by the flow meanwhile
+        return False
+
+
 def take_prefetched(
     config: OutletsConfig,
     settings: Settings,
