@@ -6,6 +6,7 @@ trafilatura for them.
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # only names that never select content: a dropped content parameter would merge two articles
@@ -40,6 +41,8 @@ def _strip_amp_path(path: str) -> str:
     return path
 
 
+# a page asks for its URLs' canonical forms ~4 times (ids, its own URL, its canonical link, the feed's)
+@lru_cache(maxsize=16384)
 def canonical_url(url: str) -> str:
     """The URL with tracking parameters, fragment, default port and AMP variant removed, query sorted."""
     url = url.strip()

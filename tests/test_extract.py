@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from lxml import etree
 from trafilatura import metadata as tmeta
@@ -681,3 +682,11 @@ def test_regex_cues_hold_for_every_match(pattern: Any, cues: Any, line: str) -> 
     assert pattern.search(line)
     assert has_cues(line, cues)
     assert not has_cues("A plain sentence about the harbour.", cues)
+
+
+def test_parsed_pages_get_their_element_classes_from_a_lookup_in_c() -> None:
+    # lxml.html's own lookup (a Python method per element handed to Python) gives a form its FormElement class
+    # and costs ~5 % of a worker's CPU; tasks.extract sets a lookup in C on the parser trafilatura uses
+    tree = _parse_html("<html><body><form><input name='q'><label>Q</label></form><p>text</p></body></html>")
+    assert tree is not None
+    assert {type(e) for e in tree.iter() if isinstance(e.tag, str)} == {lxml.html.HtmlElement}
