@@ -17,7 +17,11 @@ Steps, all in one process tree on this machine:
    server applied (the same bytes) and `trafilatura.bare_extraction(page)` (default settings) runs over all
    of them in this process, one after another: the single-process baseline;
 5. ingest runs again over the unchanged outlets (every URL already seen): the incremental rerun; then once
-   more without PREFECT_API_URL, which shows the ephemeral-mode (temporary local server) cold start.
+   more without PREFECT_API_URL, which shows the ephemeral-mode (temporary local server) cold start;
+6. with --pairs N (default 3), steps 2-4 run N times in all, a cold ingest then the bare side each time, and
+   the ratio reported is the median of the N pairs' ratios. This machine's speed drifts by up to ~20 %
+   within minutes (the same run's CPU seconds move with it), so one pair's ratio depends on which side
+   ran in a fast moment; every pair is listed.
 
 pages/s = HTML article pages fetched / seconds. Results go to stdout and bench/results/throughput.md.
 """
@@ -31,6 +35,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -227,6 +232,23 @@ class RssSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def run_pair(sites: Path, template: Path, workdir: Path, n: int, pages: list[Path]) -> tuple[float, float]:
+    """(ingest seconds, bare seconds) of one more pair: a cold ingest with its own servers, then the bare side
+    over the same pages (with this pair's base URL in them, as its server sent them)."""
+    warehouse = workdir / f"wh-pair{n}"
+    shutil.rmtree(warehouse, ignore_errors=True)
+    with PrefectServer(workdir / f"prefect-home-pair{n}") as server, \
+            SiteProcess(sites, workdir / f"requests-pair{n}.log") as site:  # fmt: skip
+        outlets = workdir / f"outlets-pair{n}.yaml"
+        outlets.write_text(template.read_text(encoding="utf-8").replace("{{BASE}}", site.base_url), "utf-8")
+        ingest_s, _ = run_ingest(outlets, warehouse, workdir / "ingest.log", server.api)
+        base_url = site.base_url
+    shutil.rmtree(warehouse, ignore_errors=True)
+    bare_s, _ = run_bare(pages, base_url)
+    print(f"  ingest {ingest_s:.1f} s, bare {bare_s:.1f} s: {bare_s / ingest_s:.2f}x", flush=True)
+    return ingest_s, bare_s
 
 
 def compile_product() -> None:
@@ -453,8 +475,11 @@ def _bare_lines(f: dict[str, object], pages: int) -> list[str]:
     if math.isnan(float(f["ratio"])):  # type: ignore[arg-type]
         return ["bare side not measured (--no-bare): no ratio", ""]
     one, two = float(f["scale_one"]), float(f["scale_two"])  # type: ignore[arg-type]
+    pairs = f.get("pairs") or [(float(f["ingest_s"]), float(f["bare_s"]))]  # type: ignore[arg-type]
+    listed = "; ".join(f"{i:.1f} s vs {b:.1f} s: {b / i:.2f}x" for i, b in pairs)  # type: ignore[misc]
     return [
-        f"ratio (ingest pages/s / bare pages/s): **{f['ratio']:.2f}x**",
+        f"ratio (ingest pages/s / bare pages/s): **{f['ratio']:.2f}x**, the median of {len(pairs)} "
+        f"interleaved pairs (cold ingest, then bare, each; the table shows the first): {listed}",
         "",
         f"what two CPUs give here: bare trafilatura on the first {min(SCALING_PAGES, pages)} pages, "
         f"one process {one:.0f} pages/s, two processes at once {two:.0f} pages/s in all "
@@ -477,6 +502,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ephemeral", action="store_true", help="skip the ephemeral-mode rerun")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare trafilatura side")
     parser.add_argument("--profile", action="store_true", help="also profile a cold ingest with py-spy")
+    parser.add_argument(
+        "--pairs", type=int, default=3, help="cold ingest + bare pairs, interleaved; the ratio: their median"
+    )
     args = parser.parse_args(argv)
 
     tmp = None if args.workdir else tempfile.TemporaryDirectory(prefix="copydesk-throughput-")
@@ -549,7 +577,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bare trafilatura over {len(pages)} pages ...", flush=True)
             figures["bare_s"], figures["bare_cpu_s"] = run_bare(pages, base_url)
             figures["bare_pps"] = len(pages) / float(figures["bare_s"])  # type: ignore[arg-type]
-            figures["ratio"] = float(figures["ingest_pps"]) / float(figures["bare_pps"])  # type: ignore[arg-type]
+            pairs = [(float(figures["ingest_s"]), float(figures["bare_s"]))]  # type: ignore[arg-type]
+            for n in range(2, args.pairs + 1):
+                print(f"pair {n}: cold ingest, then bare trafilatura ...", flush=True)
+                pairs.append(run_pair(sites, template, workdir, n, pages))
+            figures["pairs"] = pairs
+            figures["ratio"] = statistics.median(bare / ingest for ingest, bare in pairs)
             print("bare trafilatura in one, then two processes ...", flush=True)
             figures["scale_one"], figures["scale_two"] = bare_scaling(pages, base_url)
         else:
