@@ -38,8 +38,9 @@ POOL_IDLE_S = 2.0
 warnings.filterwarnings(
     "ignore", message=r"'[\w.]+' found in sys\.modules after import of package", category=RuntimeWarning
 )
-# what the forkserver imports once for every worker it forks: the module of the function workers run, which
-# imports trafilatura, lxml and the language model (prestart_pool adds the calling program's main module)
+# what the forkserver imports once for every worker it forks: the module of the function workers run and the
+# extraction module it imports there (trafilatura, lxml, the language model); prestart_pool adds the calling
+# program's main module
 _preload = ["tasks.batch", "tasks.extract"]
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()

@@ -1,7 +1,7 @@
 """A run's discovery over all its outlets, run by the flow's discover task or started ahead by the CLI.
 
 `copydesk ingest` spends its first ~2 s importing Prefect and creating the flow run on one core, while
-discovery (reading every feed and sitemap: ~0.7 s of a core for 8,000 links) could use the other. The CLI
+discovery (reading every feed and sitemap: ~0.6 s of a core for 8,000 links) could use the other. The CLI
 therefore starts the run's discovery in a child process before it imports the flow (`prefetch_discovery`),
 and the flow's discover task takes that result (`take_prefetched`) only when it asked the same question: the
 same outlets, settings, warehouse, no window, and the feed and sitemap state the task itself read. Anything
