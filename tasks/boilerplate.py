@@ -47,6 +47,8 @@ MIN_PAGES: int = 3
 MIN_BYTES_BEFORE_CUT: int = 200
 
 _DIGITS = re.compile(r"\d+")
+# the same runs in an ASCII text, a third faster: \d looks each character up in Unicode's table
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 # headings after which aggregators and outlets list other stories (folded; a trailing colon is ignored);
 # inline cues such as "Read more" or "Also read" are left out: they sit in the middle of articles.
 RELATED_HEADINGS: frozenset[str] = frozenset(
@@ -76,7 +78,8 @@ def split_blocks(text: str) -> list[str]:
 
 def block_hash(block: str) -> int:
     """Signed 64-bit hash of the folded, digit-masked block; lowest bit 1 when the block is long."""
-    folded = _DIGITS.sub("0", fold_for_matching(block))
+    folded = fold_for_matching(block)
+    folded = (_ASCII_DIGITS if folded.isascii() else _DIGITS).sub("0", folded)
     value = int.from_bytes(
         hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "little", signed=True
     )

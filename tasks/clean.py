@@ -109,6 +109,18 @@ CREDIT_DATE_RE = re.compile(
     r"^(?P<src>[A-Za-z][A-Za-z&.'\- ]{0,40}?)?\s*(?P<d>0?[1-9]|[12]\d|3[01])[-./](?P<m>0?[1-9]|1[0-2])"
     r"[-./](?P<y>(?:19|20)\d{2})$"
 )
+
+
+def match_credit_date(line: str) -> re.Match[str] | None:
+    """CREDIT_DATE_RE.match(line), refusing first, in a few string operations, a line that does not end in a
+    year: the pattern's optional source name makes the regex try a date after each of its up to 41 lengths,
+    on every line asked (~4 us a line: 2 % of an extraction worker's time)."""
+    end = line[:-1] if line.endswith("\n") else line  # "$" matches before a last newline too
+    if end[-4:-2] not in ("19", "20") or not end[-2:].isdecimal():  # \d is a Unicode decimal digit
+        return None
+    return CREDIT_DATE_RE.match(line)
+
+
 # "(NHKニュースより)", "（共同通信より）", "(출처: 연합뉴스)"
 PAREN_FROM_RE = re.compile(r"^[(（〈<\[［【]\s*(?P<src>[^()（）]{1,40}?)\s*より\s*[)）〉>\]］】]$")
 SOURCE_LABEL_RE = re.compile(
@@ -178,7 +190,7 @@ def credit_of_line(line: str) -> str | None:
     line = line.strip()
     if not line or len(line) > MAX_CREDIT_LINE:
         return None
-    match = CREDIT_DATE_RE.match(line)
+    match = match_credit_date(line)
     if match:
         return _tidy_name(match["src"]) if match["src"] else None
     for pattern in (PAREN_FROM_RE, SOURCE_LABEL_RE):
@@ -193,7 +205,7 @@ def _is_credit_line(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > MAX_CREDIT_LINE:
         return False
-    match = CREDIT_DATE_RE.match(line)
+    match = match_credit_date(line)
     if match:
         # a bare date line is a dateline, not a credit: leave it alone
         return bool(match["src"])
@@ -376,6 +388,15 @@ _PUNCT_MAP = str.maketrans(
 )
 
 
+# the characters _PUNCT_MAP maps: str.translate looks every character of a text up in its dict, while this
+# regex finds the few that are there in C (a non-ASCII text's key 2x faster, a short line's 3x)
+_PUNCT_RE = re.compile("[" + re.escape("".join(map(chr, _PUNCT_MAP))) + "]")
+
+
+def _unify_punctuation(match: re.Match[str]) -> str:
+    return _PUNCT_MAP[ord(match.group())]
+
+
 def normalise_for_matching(text: str) -> str:
     """NFKC, casefold, unified quotes/dashes, collapsed whitespace: a key for comparing texts, not storage."""
     if text.isascii():
@@ -384,4 +405,4 @@ def normalise_for_matching(text: str) -> str:
     # NFKC folds half-width forms (､ ｡ ｶ) and full-width ASCII (，Ａ１) to one width
     text = unicodedata.normalize("NFKC", text)
     # str.split() splits at exactly the characters the regex \s matches in str patterns
-    return " ".join(text.translate(_PUNCT_MAP).casefold().split())
+    return " ".join(_PUNCT_RE.sub(_unify_punctuation, text).casefold().split())

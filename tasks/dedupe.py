@@ -165,6 +165,11 @@ _PROBE_BINS = _PROBE_BINS.reshape(NUM_PERM, _PROBES)
 _POLY = np.uint64(0x100000001B3)
 
 
+def _has_cjk(text: str) -> bool:
+    # an ASCII text is known to be one without a scan
+    return not text.isascii() and _HAS_CJK.search(text) is not None
+
+
 def _unify_punctuation(match: re.Match[str]) -> str:
     # str.translate walks every character through a dict; a regex finds the few that need it 10x faster
     return _PUNCTUATION[match.group()]
@@ -173,6 +178,11 @@ def _unify_punctuation(match: re.Match[str]) -> str:
 def _fold_characters(text: str) -> str:
     """The per-character passes of folding (NFKC, casefold, invisibles, punctuation): newlines stay."""
     # folding is ~90 % of signing time: skip each pass that has nothing to do (see the bench)
+    if text.isascii():
+        # NFKC leaves ASCII as it is, casefold is lower, no invisible is ASCII, and the backtick is the one
+        # ASCII mark _PUNCTUATION respells (str.isascii reads a flag, no scan: most texts go this way)
+        folded = text.lower()
+        return folded.replace("`", _PUNCTUATION["`"]) if "`" in folded else folded
     folded = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
     folded = _INVISIBLE.sub("", folded.casefold())
     return _PUNCTUATION_RE.sub(_unify_punctuation, folded)
@@ -182,7 +192,7 @@ def fold_for_matching(text: str) -> str:
     """NFKC, casefold, one spelling per punctuation mark, collapsed whitespace, no spaces beside CJK."""
     folded = " ".join(_fold_characters(text).split())
     # the look-around pass costs more than the rest of folding; most texts have nothing for it to do
-    return _SPACE_NEAR_CJK.sub("", folded) if _HAS_CJK.search(folded) else folded
+    return _SPACE_NEAR_CJK.sub("", folded) if _has_cjk(folded) else folded
 
 
 def fold_lines(text: str) -> list[str]:
@@ -194,7 +204,7 @@ def fold_lines(text: str) -> list[str]:
     """
     characters = _fold_characters(text)
     lines = [" ".join(line.split()) for line in characters.split("\n")]
-    if _HAS_CJK.search(characters):
+    if _has_cjk(characters):
         return [_SPACE_NEAR_CJK.sub("", line) for line in lines]
     return lines
 
@@ -203,7 +213,7 @@ def join_folded_lines(folded_lines: list[str]) -> str:
     """fold_for_matching of the text whose lines these are (folded by fold_lines)."""
     joined = " ".join(line for line in folded_lines if line)
     # spaces between lines are the only ones left beside CJK characters
-    return _SPACE_NEAR_CJK.sub("", joined) if _HAS_CJK.search(joined) else joined
+    return _SPACE_NEAR_CJK.sub("", joined) if _has_cjk(joined) else joined
 
 
 def _shingles_of_folded(folded: str) -> np.ndarray:

@@ -446,6 +446,21 @@ def _awkward_texts() -> list[str]:
     return texts + salted + ["", "\n", "one line", "中文\n\n한국어 문장"]
 
 
+def test_ascii_texts_fold_as_the_passes_for_any_text_fold_them() -> None:
+    # _fold_characters answers ASCII text without its passes; what those passes give is the definition
+    def reference(text: str) -> str:
+        folded = dedupe._INVISIBLE.sub("", unicodedata.normalize("NFKC", text).casefold())
+        return dedupe._PUNCTUATION_RE.sub(lambda m: dedupe._PUNCTUATION[m.group()], folded)
+
+    rng = np.random.default_rng(7)
+    alphabet = np.array([*map(chr, range(128)), "`", "`"])
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet, size=int(rng.integers(0, 40))))
+        assert dedupe._fold_characters(text) == reference(text), repr(text)
+        assert fold_for_matching(text) == " ".join(reference(text).split()), repr(text)
+        assert dedupe.fold_lines(text) == [" ".join(line.split()) for line in reference(text).split("\n")]
+
+
 def test_folding_lines_once_gives_what_folding_each_line_gives() -> None:
     for text in _awkward_texts():
         lines = text.split("\n")

@@ -1,6 +1,10 @@
 """Extraction: golden pages (key sentences in, boilerplate out, fields) and the rules behind them."""
 
 import json
+import math
+import random
+import re
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -11,6 +15,8 @@ from lxml import etree
 from trafilatura import metadata as tmeta
 
 from tasks.clean import (
+    _PUNCT_MAP,
+    CREDIT_DATE_RE,
     FIRST_PUBLISHED_CUES,
     FIRST_PUBLISHED_RE,
     REPUBLISHED_CUES,
@@ -20,6 +26,7 @@ from tasks.clean import (
     drop_leading_title,
     drop_link_boxes,
     has_cues,
+    match_credit_date,
     normalise_for_matching,
     strip_credit_lines,
 )
@@ -45,6 +52,7 @@ from tasks.extract import (
     detect_language,
     extract_article,
     extract_text,
+    find_credit_line,
     may_name_author,
     parse_date,
     pick_authors,
@@ -498,6 +506,62 @@ def test_count_words_cjk_aware() -> None:
     assert count_words("the quick brown fox") == 4
     assert count_words("除雪車を増強") == 3
     assert count_words("한국과 일본 정상은") == 3
+
+
+def _random_strings(seed: int, alphabet: str, count: int = 4000, longest: int = 40) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest))) for _ in range(count)]
+
+
+ASCII = "".join(map(chr, range(128)))
+# ASCII, Latin, Han, kana, hangul, full- and half-width forms, an Arabic-Indic digit, marks the maps respell
+MIXED = ASCII + "éßİ日本語カナ한국어，。、ｶＡ１𠀋_٣“”‘’«»—–…`\u200b"
+
+
+def test_count_words_counts_what_the_word_regex_finds() -> None:
+    # the definition: runs of \w once every Han and kana character stands apart; two of those make a word
+    han_or_kana = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+
+    def reference(text: str) -> int:
+        runs = re.findall(r"\w+", han_or_kana.sub(" ", text))
+        return len(runs) + math.ceil(len(han_or_kana.findall(text)) / 2)
+
+    for text in _random_strings(1, MIXED) + _random_strings(2, ASCII):
+        assert count_words(text) == reference(text), repr(text)
+
+
+def test_match_credit_date_is_the_credit_regex() -> None:
+    # lines that end in every way the quick refusal looks at: a year, a year and a newline, other digits
+    rng = random.Random(3)
+    lines = [
+        rng.choice(["", "NHK", "Kyodo News ", "A.B ", " ", "(c) "])
+        + "".join(rng.choice("0123456789٣-./ ") for _ in range(rng.randint(4, 12)))
+        + rng.choice(["", "\n", " ", "x", "\n\n", "2025", "1999\n"])
+        for _ in range(20000)
+    ]
+    for line in lines + _random_strings(4, MIXED) + ["NHK18-06-2025", "NHK18-06-2025\n", "18.6.1999"]:
+        expected = CREDIT_DATE_RE.match(line)
+        found = match_credit_date(line)
+        assert (found and found.groupdict()) == (expected and expected.groupdict()), repr(line)
+
+
+def test_normalise_for_matching_is_nfkc_casefold_and_the_punctuation_map() -> None:
+    def reference(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        return " ".join(text.translate(_PUNCT_MAP).casefold().split())
+
+    for text in _random_strings(5, MIXED) + _random_strings(6, ASCII):
+        assert normalise_for_matching(text) == reference(text), repr(text)
+
+
+def test_find_credit_line_finds_a_credit_among_dates_and_years() -> None:
+    page = (
+        "<html><body><p>Filed 12/2019 and updated in 2020-21.</p><div><p>Text of the story, long enough that its block is no credit line.</p>"
+        "<span>NHK18-06-2025</span></div></body></html>"
+    )
+    assert find_credit_line(lxml.html.document_fromstring(page)) == "NHK18-06-2025"
+    no_credit = page.replace("<span>NHK18-06-2025</span>", "<span>18-06-2025</span>")
+    assert find_credit_line(lxml.html.document_fromstring(no_credit)) is None
 
 
 @pytest.mark.parametrize(
