@@ -401,15 +401,20 @@ def _marker_strength(element: HtmlElement) -> str | None:
     return None
 
 
+def with_itemprop(tree: HtmlElement, *names: str) -> list[HtmlElement]:
+    """The document's elements whose itemprop is one of names, in document order."""
+    return [value.getparent() for value in ITEMPROP_XPATH(tree) if value in names]
+
+
 def _text_len(element: HtmlElement) -> int:
     return len(_text_of(element).split()) if element is not None else 0
 
 
 # compiled once: tree.xpath(string) compiles its expression on every call
-ARTICLE_BODY_XPATH = etree.XPath('//*[@itemprop="articleBody"]')
-DATE_ITEMPROP_XPATH = etree.XPath(
-    '//*[@itemprop="datePublished" or @itemprop="dateModified"][@datetime or @content]'
-)
+# every itemprop value of the document, each with its element (getparent): selecting these and testing
+# them in Python is 3x faster than libxml2 testing a predicate on each element (//*[@itemprop="..."]: ~40 us
+# a page)
+ITEMPROP_XPATH = etree.XPath("//@itemprop")
 ARTICLE_TIME_XPATH = etree.XPath("//article//time[@datetime]")
 TIME_XPATH = etree.XPath("//time[@datetime]")
 PARAGRAPH_TEXT_XPATH = etree.XPath(".//p//text()")
@@ -442,7 +447,7 @@ def _headline_nodes(tree: HtmlElement, titles: Iterable[str]) -> list[HtmlElemen
             if len(element) <= 2 and normalise_for_matching(_text_of(element)) in keys:
                 found.append(element)
                 break
-    found.extend(ARTICLE_BODY_XPATH(tree))
+    found.extend(with_itemprop(tree, "articleBody"))
     return found
 
 
@@ -693,7 +698,12 @@ def _credit_date(line: str, zone: tzinfo) -> datetime | None:
 def _time_elements(tree: HtmlElement) -> Iterator[tuple[str, str]]:
     """(role, datetime attribute) of the article's <time> elements, explicit itemprops first."""
     seen_published = False
-    for element in DATE_ITEMPROP_XPATH(tree):
+    dated = (
+        e
+        for e in with_itemprop(tree, "datePublished", "dateModified")
+        if e.get("datetime") is not None or e.get("content") is not None
+    )
+    for element in dated:
         role = "modified" if element.get("itemprop") == "dateModified" else "published"
         seen_published |= role == "published"
         yield role, element.get("datetime") or element.get("content") or ""
@@ -1389,7 +1399,7 @@ def _reject_non_article(
     article_evidence = (
         bool(page.article_ld)
         or (page.first("og:type") or "").lower() == "article"
-        or bool(page.first("article:published_time") or ARTICLE_BODY_XPATH(tree))
+        or bool(page.first("article:published_time") or with_itemprop(tree, "articleBody"))
     )
     anchors, linked_chars = _anchor_texts(tree)
     share = _link_line_share(raw_text, anchors)

@@ -58,6 +58,7 @@ from tasks.extract import (
     pick_authors,
     resolve_dates,
     split_authors,
+    with_itemprop,
 )
 from tasks.models import Link
 
@@ -554,9 +555,25 @@ def test_normalise_for_matching_is_nfkc_casefold_and_the_punctuation_map() -> No
         assert normalise_for_matching(text) == reference(text), repr(text)
 
 
+def test_with_itemprop_selects_what_the_predicate_xpaths_select() -> None:
+    page = lxml.html.document_fromstring(
+        '<html><body><div itemprop="articleBody"><time itemprop="datePublished" datetime="">x</time>'
+        '<meta itemprop="dateModified" content="2020-01-02"><span itemprop="datePublished">no date</span>'
+        '<p itemprop="articleBody extra">not exactly</p><section itemprop="articleBody">b</section></div>'
+        "</body></html>"
+    )
+    for node in (page, page.find(".//section")):  # "//" looks from the document root, wherever it is asked
+        body = etree.XPath('//*[@itemprop="articleBody"]')(node)
+        assert [e.tag for e in body] == ["div", "section"]
+        assert with_itemprop(node, "articleBody") == body
+    dated = etree.XPath('//*[@itemprop="datePublished" or @itemprop="dateModified"][@datetime or @content]')
+    assert with_itemprop(page, "datePublished", "dateModified")[:2] == dated(page)
+
+
 def test_find_credit_line_finds_a_credit_among_dates_and_years() -> None:
     page = (
-        "<html><body><p>Filed 12/2019 and updated in 2020-21.</p><div><p>Text of the story, long enough that its block is no credit line.</p>"
+        "<html><body><p>Filed 12/2019 and updated in 2020-21.</p>"
+        "<div><p>Text of the story, long enough that its block is no credit line.</p>"
         "<span>NHK18-06-2025</span></div></body></html>"
     )
     assert find_credit_line(lxml.html.document_fromstring(page)) == "NHK18-06-2025"
