@@ -402,11 +402,6 @@ def _marker_strength(element: HtmlElement) -> str | None:
     return None
 
 
-def with_itemprop(tree: HtmlElement, *names: str) -> list[HtmlElement]:
-    """The document's elements whose itemprop is one of names, in document order."""
-    return [value.getparent() for value in ITEMPROP_XPATH(tree) if value in names]
-
-
 def _text_len(element: HtmlElement) -> int:
     return len(_text_of(element).split()) if element is not None else 0
 
@@ -420,6 +415,11 @@ ARTICLE_TIME_XPATH = etree.XPath("//article//time[@datetime]")
 TIME_XPATH = etree.XPath("//time[@datetime]")
 PARAGRAPH_TEXT_XPATH = etree.XPath(".//p//text()")
 UNCLEAN_XPATH = etree.XPath(SANITIZED_XPATH)
+
+
+def with_itemprop(tree: HtmlElement, *names: str) -> list[HtmlElement]:
+    """The document's elements whose itemprop is one of names, in document order."""
+    return [value.getparent() for value in ITEMPROP_XPATH(tree) if value in names]
 
 
 def _text_of(element: HtmlElement) -> str:
@@ -1424,7 +1424,7 @@ def _reject_non_article(
     share = _link_line_share(raw_text, anchors)
     if share >= LINK_LINE_SHARE_ALWAYS or (share >= LINK_LINE_SHARE_INDEX and not article_evidence):
         raise ExtractionError("not_article", f"{share:.0%} of the text is link text")
-    # the page-wide measures below decide only for a page without article evidence (few article pages)
+    # the page-wide measures below decide only where the page shows no article evidence (most articles do)
     if not article_evidence and word_count < SHORT_TEXT_WORDS:
         body = tree.find(".//body")
         body_chars = len(" ".join(_text_of(body if body is not None else tree).split())) or 1
