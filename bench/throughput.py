@@ -198,9 +198,7 @@ def process_table() -> ProcessTable:
     return table
 
 
-def tree_usage(
-    pid: int, table: dict[int, tuple[int, int, float]] | None = None
-) -> tuple[int, dict[int, float]]:
+def tree_usage(pid: int, table: ProcessTable | None = None) -> tuple[int, dict[int, float]]:
     """(resident bytes, {pid: CPU seconds so far}) of a process and all its descendants."""
     table = process_table() if table is None else table
     if pid not in table:
