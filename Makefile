@@ -30,7 +30,7 @@ bench: dev
 	$(BIN)/python -m bench
 
 lint: dev
-	$(BIN)/ruff check flows tasks warehouse tests bench
+	$(BIN)/ruff check copydesk flows tasks warehouse deploy tests bench
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

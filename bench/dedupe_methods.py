@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.results_file import write_file
-from tasks import dedupe
-from tasks.dedupe import (
+from copydesk.tasks import dedupe
+from copydesk.tasks.dedupe import (
     BANDS,
     EMPTY_BAND_KEY,
     NUM_PERM,

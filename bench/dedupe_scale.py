@@ -44,10 +44,10 @@ import numpy as np
 import pyarrow as pa
 
 from bench.dedupe_methods import FUNCTION_WORDS, TextMaker, boilerplated, edited, truncated
-from tasks import dedupe
-from tasks.signing import TextSignature, signature_table, text_signatures
-from warehouse import stories
-from warehouse.store import loader_path, open_loader
+from copydesk.tasks import dedupe
+from copydesk.tasks.signing import TextSignature, signature_table, text_signatures
+from copydesk.warehouse import stories
+from copydesk.warehouse.store import loader_path, open_loader
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "dedupe_scale.md"

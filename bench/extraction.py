@@ -20,7 +20,7 @@ from pathlib import Path
 import trafilatura
 
 from bench.results_file import write_block
-from tasks.extract import ExtractionError, extract_article
+from copydesk.tasks.extract import ExtractionError, extract_article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_AEB = REPO_ROOT.parent / "shared" / "bench" / "aeb-dev"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 
-from flows.siteserver import site_response
+from copydesk.flows.siteserver import site_response
 
 MAX_HEAD_BYTES = 64 * 1024
 

@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.results_file import write_file
-from tasks.http import fetch_pages_sync
-from tasks.models import Link
-from tasks.settings import Settings
+from copydesk.tasks.http import fetch_pages_sync
+from copydesk.tasks.models import Link
+from copydesk.tasks.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "politeness.md"
 PAGE = (

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from bench.results_file import write_file
-from warehouse import store
+from copydesk.warehouse import store
 
 RESULTS = Path(__file__).resolve().parent / "results" / "readers.md"
 

@@ -546,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(warehouse, ignore_errors=True)
         log = workdir / "ingest.log"
         log.write_text("", encoding="utf-8")
-        from tasks.settings import Settings
+        from copydesk.tasks.settings import Settings
 
         figures: dict[str, object] = {
             "stories": args.stories,

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from prefect import flow
 
-from flows.ingest import run_links, task_runner_for
-from tasks.batch import forkserver_kept
-from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
-from tasks.settings import Settings, get_settings
-from tasks.steps import (
+from copydesk.flows.ingest import run_links, task_runner_for
+from copydesk.tasks.batch import forkserver_kept
+from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
+from copydesk.tasks.settings import Settings, get_settings
+from copydesk.tasks.steps import (
     discover_task,
     load_task,
     new_run_id,
@@ -26,7 +26,7 @@ from tasks.steps import (
     report_task,
     write_run_record,
 )
-from tasks.warc import warc_task
+from copydesk.tasks.warc import warc_task
 
 # who wants to hear about a backfill's progress in this process (the CLI's progress bars); not a parameter,
 # so deployments and the UI never see it

@@ -23,10 +23,10 @@ import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from tasks.models import OutletsConfig  # noqa: E402
-from tasks.outlets import OutletsFileError, load_outlets  # noqa: E402
-from tasks.settings import get_settings  # noqa: E402
-from warehouse.store import LoadLockTimeout  # noqa: E402
+from copydesk.tasks.models import OutletsConfig  # noqa: E402
+from copydesk.tasks.outlets import OutletsFileError, load_outlets  # noqa: E402
+from copydesk.tasks.settings import get_settings  # noqa: E402
+from copydesk.warehouse.store import LoadLockTimeout  # noqa: E402
 
 app = typer.Typer(
     help="copydesk: a news ETL that folds syndicated copies into stories, queryable with SQL.",
@@ -35,6 +35,24 @@ app = typer.Typer(
 )
 console = Console()
 err = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from copydesk import __version__
+
+        console.print(f"copydesk {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit"),
+    ] = False,
+) -> None:
+    """copydesk: a news ETL that folds syndicated copies into stories, queryable with SQL."""
 
 WarehouseOpt = Annotated[
     Path | None,
@@ -89,12 +107,12 @@ DISCOVERY_HEAD_START_S = 1.5
 def _prestart_pool_after_discovery() -> None:
     """Start the extraction workers' forkserver once the discovery child has answered (or at once without
     one), from a thread: the command's own imports go on meanwhile."""
-    from tasks.batch import prestart_pool
-    from tasks.discovery import wait_for_prefetch
+    from copydesk.tasks.batch import prestart_pool
+    from copydesk.tasks.discovery import wait_for_prefetch
 
     def start() -> None:
         wait_for_prefetch(DISCOVERY_HEAD_START_S)
-        prestart_pool(main_module="flows.cli")
+        prestart_pool(main_module="copydesk.flows.cli")
 
     threading.Thread(target=start, name="copydesk-pool-start", daemon=True).start()
 
@@ -112,15 +130,15 @@ def ingest(
     settings = get_settings(outlets=outlets, warehouse=warehouse)
     config = _check_outlets(settings.outlets, outlet)
     if settings.task_runner == "threads":
-        from tasks.discovery import prefetch_discovery
+        from copydesk.tasks.discovery import prefetch_discovery
 
         # the flow's discover task takes this if nothing changed in between (tasks/discovery.py)
         prefetch_discovery(config, settings, settings.warehouse)
         _prestart_pool_after_discovery()
-    from tasks.batch import shutdown_pool
+    from copydesk.tasks.batch import shutdown_pool
 
     with _flow_imports():
-        from flows.ingest import ingest as ingest_flow
+        from copydesk.flows.ingest import ingest as ingest_flow
 
     try:
         report = ingest_flow(
@@ -165,7 +183,7 @@ def sql(
     max_width: Annotated[int, typer.Option(help="Truncate table cells to this many characters")] = 80,
 ) -> None:
     """Run a query on the warehouse (read-only; never waits for, or blocks, a load)."""
-    from warehouse.store import connect_reader
+    from copydesk.warehouse.store import connect_reader
 
     settings = get_settings(warehouse=warehouse)
     con = connect_reader(settings.warehouse)
@@ -215,8 +233,8 @@ def extract(
     format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.text,  # noqa: A002
 ) -> None:
     """Run copydesk's own extraction (the pipeline's function) on saved HTML files."""
-    from tasks.extract import ExtractionError, extract_article
-    from tasks.http import decode_html
+    from copydesk.tasks.extract import ExtractionError, extract_article
+    from copydesk.tasks.http import decode_html
 
     failed = 0
     for path in files:
@@ -248,7 +266,7 @@ def demo(
     ] = Path("data/demo"),
 ) -> None:
     """Serve the bundled demo outlets on 127.0.0.1, ingest them twice, and show what landed."""
-    from flows.demo import run_demo
+    from copydesk.flows.demo import run_demo
 
     run_demo(warehouse, console)
 
@@ -271,9 +289,9 @@ def backfill(
     from rich import progress as bars
 
     with _flow_imports():
-        from flows.backfill import WindowError, backfill_progress, check_window
-        from flows.backfill import backfill as backfill_flow
-    from tasks.batch import shutdown_pool
+        from copydesk.flows.backfill import WindowError, backfill_progress, check_window
+        from copydesk.flows.backfill import backfill as backfill_flow
+    from copydesk.tasks.batch import shutdown_pool
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)
     _check_outlets(settings.outlets, outlet)
@@ -337,7 +355,7 @@ def serve(
 ) -> None:
     """Serve the ingest (scheduled) and backfill deployments from this process until interrupted."""
     with _flow_imports():
-        from flows.serve import serve_deployments
+        from copydesk.flows.serve import serve_deployments
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)
     _check_outlets(settings.outlets)
@@ -345,7 +363,7 @@ def serve(
 
 
 def main() -> None:
-    """Entry point for `python -m flows.cli`."""
+    """Entry point of the `copydesk` script and `python -m copydesk`."""
     app()
 
 

@@ -1,13 +1,15 @@
 """`copydesk demo`: the bundled demo outlets served on loopback, one real ingest, and what landed."""
 
+from importlib.resources import files
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
 
-DEMO_ROOT = Path(__file__).resolve().parent.parent / "deploy" / "demo"
+# package data: the same folder in a checkout (deploy/demo) and in an installed copydesk
+DEMO_ROOT = Path(str(files("copydesk.deploy") / "demo"))
 
 STORIES_PER_OUTLET = """
 SELECT outlet_id, count(*) AS articles, count(DISTINCT story_id) AS stories,
@@ -30,13 +32,13 @@ def render_outlets(template: Path, base_url: str, target: Path) -> Path:
 
 def run_demo(warehouse: Path, console: Console) -> None:
     """Serve the demo sites, ingest them into warehouse, print stories per outlet and the biggest stories."""
-    from flows.ingest import ingest
-    from tasks.batch import shutdown_pool
-    from warehouse.store import connect_reader
+    from copydesk.flows.ingest import ingest
+    from copydesk.tasks.batch import shutdown_pool
+    from copydesk.warehouse.store import connect_reader
 
     sites = DEMO_ROOT / "sites"
     if not sites.is_dir():
-        raise SystemExit(f"demo sites not found at {sites}: run from a copydesk checkout")
+        raise SystemExit(f"demo sites not found at {sites}: the copydesk install is incomplete")
     with serve_sites(sites) as server:
         outlets = render_outlets(DEMO_ROOT / "outlets.yaml", server.base_url, warehouse / "demo-outlets.yaml")
         console.print(f"serving the demo outlets at {server.base_url}; ingesting into {warehouse}/ ...")

@@ -10,10 +10,10 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import Field
 
-from tasks.batch import stop_pool_if_idle
-from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
-from tasks.settings import Settings, get_settings
-from tasks.steps import (
+from copydesk.tasks.batch import stop_pool_if_idle
+from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
+from copydesk.tasks.settings import Settings, get_settings
+from copydesk.tasks.steps import (
     LinkBatch,
     commit_source_states,
     discover_task,
@@ -25,7 +25,7 @@ from tasks.steps import (
     select_new_task,
     write_run_record,
 )
-from warehouse.store import learned_boilerplate
+from copydesk.warehouse.store import learned_boilerplate
 
 
 def task_runner_for(settings: Settings) -> TaskRunner:

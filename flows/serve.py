@@ -8,8 +8,8 @@ from prefect.client.orchestration import get_client
 from prefect.exceptions import ObjectNotFound
 from prefect.schedules import Cron
 
-from flows.backfill import backfill
-from flows.ingest import ingest
+from copydesk.flows.backfill import backfill
+from copydesk.flows.ingest import ingest
 
 log = logging.getLogger("copydesk")
 

@@ -20,13 +20,18 @@ from datetime import UTC, datetime
 from multiprocessing import forkserver
 from pathlib import Path
 
-from tasks.aio import run_sync
-from tasks.boilerplate import BOILERPLATE_ALGO, RunBoilerplateGuess, strip_boilerplate, text_block_hashes
-from tasks.http import Fetcher
-from tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
-from tasks.settings import Settings
-from tasks.signing import SignatureKey, TextSignature, signature_key, text_signatures
-from warehouse import lake
+from copydesk.tasks.aio import run_sync
+from copydesk.tasks.boilerplate import (
+    BOILERPLATE_ALGO,
+    RunBoilerplateGuess,
+    strip_boilerplate,
+    text_block_hashes,
+)
+from copydesk.tasks.http import Fetcher
+from copydesk.tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
+from copydesk.tasks.settings import Settings
+from copydesk.tasks.signing import SignatureKey, TextSignature, signature_key, text_signatures
+from copydesk.warehouse import lake
 
 CHUNK = 8
 POOL_IDLE_S = 2.0
@@ -41,7 +46,7 @@ warnings.filterwarnings(
 # what the forkserver imports once for every worker it forks: the module of the function workers run and the
 # extraction module it imports there (trafilatura, lxml, the language model); prestart_pool adds the calling
 # program's main module
-_preload = ["tasks.batch", "tasks.extract"]
+_preload = ["copydesk.tasks.batch", "copydesk.tasks.extract"]
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _leases = 0
@@ -205,7 +210,7 @@ def extract_pages(
     store.learned_boilerplate): the loader strips those too, so its text is the one signed.
     """
     # imported here: the ingest process, which only fetches and writes, has no use for trafilatura (~0.1 s)
-    from tasks.extract import ExtractionError, extract_article
+    from copydesk.tasks.extract import ExtractionError, extract_article
 
     results: list[Article | Failure] = []
     for page in pages:

@@ -33,7 +33,7 @@ import math
 import re
 from collections.abc import Callable
 
-from tasks.dedupe import fold_for_matching
+from copydesk.tasks.dedupe import fold_for_matching
 
 # bump when block folding, hashing or the length classes change: stored counts are then stale
 BOILERPLATE_ALGO: str = "blk-nfkc-d0-l300-v1"

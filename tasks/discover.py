@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 import charset_normalizer
 from lxml import etree
 
-from tasks.models import Failure, Link, LinkVia, Outlet, RunWindow
+from copydesk.tasks.models import Failure, Link, LinkVia, Outlet, RunWindow
 
 log = logging.getLogger(__name__)
 

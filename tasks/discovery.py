@@ -19,13 +19,13 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from tasks.aio import run_sync
-from tasks.discover import discover_outlet
-from tasks.http import Fetcher
-from tasks.models import Failure, Link, OutletsConfig, RunWindow
-from tasks.settings import Settings
-from tasks.sources import ConditionalGetter, SourceState
-from warehouse import store
+from copydesk.tasks.aio import run_sync
+from copydesk.tasks.discover import discover_outlet
+from copydesk.tasks.http import Fetcher
+from copydesk.tasks.models import Failure, Link, OutletsConfig, RunWindow
+from copydesk.tasks.settings import Settings
+from copydesk.tasks.sources import ConditionalGetter, SourceState
+from copydesk.warehouse import store
 
 log = logging.getLogger("copydesk")
 

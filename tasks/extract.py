@@ -92,8 +92,8 @@ from trafilatura.external import SANITIZED_XPATH  # trafilatura is pinned (pypro
 from trafilatura.settings import Document, Extractor
 from trafilatura.utils import load_html
 
-from tasks.botwall import INTERSTITIAL_RE, has_challenge_marker
-from tasks.clean import (
+from copydesk.tasks.botwall import INTERSTITIAL_RE, has_challenge_marker
+from copydesk.tasks.clean import (
     CREDIT_HEAD_LINES,
     CREDIT_TAIL_LINES,
     END_HEADING_RE,
@@ -108,8 +108,8 @@ from tasks.clean import (
     normalise_for_matching,
     strip_credit_lines,
 )
-from tasks.models import Article, DateCandidate, Link
-from tasks.urls import article_id_for, canonical_url
+from copydesk.tasks.models import Article, DateCandidate, Link
+from copydesk.tasks.urls import article_id_for, canonical_url
 
 Access = Literal["free", "paywalled", "teaser"]
 

@@ -30,10 +30,10 @@ import httpx
 import yarl
 from protego import Protego
 
-from tasks.aio import run_sync
-from tasks.botwall import ERROR_BODY_SNIFF_BYTES, is_wall_response
-from tasks.models import Failure, Link, Page
-from tasks.settings import Settings
+from copydesk.tasks.aio import run_sync
+from copydesk.tasks.botwall import ERROR_BODY_SNIFF_BYTES, is_wall_response
+from copydesk.tasks.models import Failure, Link, Page
+from copydesk.tasks.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from tasks.models import OutletsConfig
+from copydesk.tasks.models import OutletsConfig
 
 
 class OutletsFileError(ValueError):

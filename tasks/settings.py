@@ -2,10 +2,16 @@
 
 import os
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def bundled_outlets_file() -> Path:
+    """The outlets file shipped with copydesk: deploy/outlets.yaml, package data when installed."""
+    return Path(str(files("copydesk.deploy") / "outlets.yaml"))
 
 
 class Settings(BaseSettings):
@@ -17,7 +23,7 @@ class Settings(BaseSettings):
     warehouse: Path = Path("data")
     # the Parquet lake: a local path or any fsspec URL (s3://bucket/prefix, ...); default <warehouse>/lake
     lake: str | None = None
-    outlets: Path = Path("deploy/outlets.yaml")
+    outlets: Path = Field(default_factory=bundled_outlets_file)
     user_agent: str = "copydesk/0.1 (+https://github.com/copydesk/copydesk; news research crawler)"
     # http politeness and limits
     per_host_concurrency: int = Field(default=4, ge=1)

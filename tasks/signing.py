@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from tasks import boilerplate, dedupe
-from tasks.models import Article
+from copydesk.tasks import boilerplate, dedupe
+from copydesk.tasks.models import Article
 
 # which lake row a signature belongs to: (article_id, fetched_url). Two pages of one article fetched in one
 # run (the page and its mobile variant) are two rows with two texts, each of which carries its own signature

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tasks.discover import DocumentGetter, DocumentResponse
+from copydesk.tasks.discover import DocumentGetter, DocumentResponse
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,14 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from tasks import batch as batch_mod
-from tasks.discovery import discover_all, previous_states, take_prefetched
-from tasks.models import Link, LoadReport, OutletsConfig, RunWindow
-from tasks.outlets import load_outlets
-from tasks.settings import Settings
-from tasks.sources import SourceState
-from tasks.urls import canonical_url
-from warehouse import lake, load, store
+from copydesk.tasks import batch as batch_mod
+from copydesk.tasks.discovery import discover_all, previous_states, take_prefetched
+from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
+from copydesk.tasks.outlets import load_outlets
+from copydesk.tasks.settings import Settings
+from copydesk.tasks.sources import SourceState
+from copydesk.tasks.urls import canonical_url
+from copydesk.warehouse import lake, load, store
 
 log = logging.getLogger("copydesk")
 

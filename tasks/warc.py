@@ -21,13 +21,13 @@ from dateutil.parser import isoparse
 from prefect import task
 from warcio.archiveiterator import ArchiveIterator
 
-from tasks.batch import CHUNK, Extracted, extract_pages, extraction_pool
-from tasks.http import decode_html
-from tasks.models import Article, Failure, Link, OutletsConfig, Page, RunWindow
-from tasks.settings import Settings
-from tasks.steps import STEP
-from tasks.urls import canonical_url
-from warehouse import lake, store
+from copydesk.tasks.batch import CHUNK, Extracted, extract_pages, extraction_pool
+from copydesk.tasks.http import decode_html
+from copydesk.tasks.models import Article, Failure, Link, OutletsConfig, Page, RunWindow
+from copydesk.tasks.settings import Settings
+from copydesk.tasks.steps import STEP
+from copydesk.tasks.urls import canonical_url
+from copydesk.warehouse import lake, store
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

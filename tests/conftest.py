@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from flows.siteserver import SiteServer
+    from copydesk.flows.siteserver import SiteServer
     from tests.test_http import FaultServer
 
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -42,7 +42,7 @@ def prefect_backend() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
-    from tasks.batch import shutdown_pool
+    from copydesk.tasks.batch import shutdown_pool
 
     shutdown_pool()
 

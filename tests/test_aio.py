@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tasks.aio import run_sync
+from copydesk.tasks.aio import run_sync
 
 
 class ReprCounter:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.boilerplate import (
+from copydesk.tasks.boilerplate import (
     LONG_BLOCK_BYTES,
     RunBoilerplateGuess,
     block_hash,
@@ -17,7 +17,7 @@ from tasks.boilerplate import (
     strip_boilerplate,
     text_block_hashes,
 )
-from tasks.dedupe import estimate_similarity, is_same_story, sentence_keys, signatures
+from copydesk.tasks.dedupe import estimate_similarity, is_same_story, sentence_keys, signatures
 
 TEXTS = Path(__file__).parent / "dedupe_texts"
 STORIES = ["en_harbour_strike", "en_council_budget", "en_library_fire", "en_hospital_waits", "en_tram_line"]

@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from flows.cli import _flow_imports
+from copydesk.flows.cli import _flow_imports
 
 
 def test_flow_imports_turn_the_gc_back_on_and_freeze_what_was_imported() -> None:

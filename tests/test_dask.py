@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
 from tests.conftest import SITES, assert_same_warehouse, render_outlets
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,7 +33,7 @@ def cluster() -> Iterator[str]:
 def test_the_setting_selects_the_dask_task_runner() -> None:
     env = {**os.environ, "COPYDESK_TASK_RUNNER": "dask", "COPYDESK_DASK_ADDRESS": "tcp://127.0.0.1:8786"}
     out = subprocess.run(
-        [sys.executable, "-c", f"from flows.ingest import ingest; print({SHOW_RUNNER})"],
+        [sys.executable, "-c", f"from copydesk.flows.ingest import ingest; print({SHOW_RUNNER})"],
         cwd=REPO, env=env, capture_output=True, text=True, check=True, timeout=120,
     ).stdout  # fmt: skip
     assert out.split() == ["DaskTaskRunner", "tcp://127.0.0.1:8786"]
@@ -44,8 +44,8 @@ def test_ingest_on_dask_loads_the_same_warehouse(
 ) -> None:
     from distributed import Client, get_task_stream
 
-    from flows.ingest import ingest, task_runner_for
-    from tasks.settings import get_settings
+    from copydesk.flows.ingest import ingest, task_runner_for
+    from copydesk.tasks.settings import get_settings
 
     # small batches, so the fixture web makes enough tasks for both workers (both runs alike)
     monkeypatch.setenv("COPYDESK_BATCH_SIZE", "6")

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tasks import dedupe
-from tasks.boilerplate import cut_related_section
-from tasks.dedupe import (
+from copydesk.tasks import dedupe
+from copydesk.tasks.boilerplate import cut_related_section
+from copydesk.tasks.dedupe import (
     BANDS,
     EMPTY_BAND_KEY,
     NUM_PERM,
@@ -185,7 +185,7 @@ def test_copy_arriving_in_a_later_run_matches_the_stored_signature() -> None:
     stored = signature_to_bytes(sigs[0])
     code = (
         "import json, sys\n"
-        "from tasks.dedupe import signatures, signature_to_bytes\n"
+        "from copydesk.tasks.dedupe import signatures, signature_to_bytes\n"
         "sigs, counts = signatures([sys.stdin.read()])\n"
         "print(json.dumps([signature_to_bytes(sigs[0]).hex(), int(counts[0])]))\n"
     )
@@ -221,7 +221,7 @@ def test_signatures_band_and_sentence_keys_are_identical_in_another_process() ->
     }
     code = (
         "import json, sys\n"
-        "from tasks.dedupe import band_keys, sentence_keys, signature_to_bytes, signatures\n"
+        "from copydesk.tasks.dedupe import band_keys, sentence_keys, signature_to_bytes, signatures\n"
         "texts = json.loads(sys.stdin.read())\n"
         "sigs, counts = signatures(texts)\n"
         "print(json.dumps({'sigs': [signature_to_bytes(r).hex() for r in sigs], 'counts': counts.tolist(),\n"

@@ -18,7 +18,7 @@ import httpx
 import pytest
 import yaml
 
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
 from tests.conftest import BIN, REPO, SITES, ServedWeb, prefect_env, render_outlets, running
 
 pytestmark = pytest.mark.server
@@ -282,7 +282,7 @@ def test_prefect_yaml_deploys_to_a_process_pool_and_a_worker_runs_backfills(
     # `copydesk serve` on the same server takes the two names over from the work pool
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.serve import release_worker_deployments
+    from copydesk.flows.serve import release_worker_deployments
 
     with temporary_settings(updates={PREFECT_API_URL: prefect_server}):
         assert release_worker_deployments() == [INGEST, BACKFILL]

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.siteserver import SiteServer, serve_sites
-from tasks import discover
-from tasks.discover import (
+from copydesk.flows.siteserver import SiteServer, serve_sites
+from copydesk.tasks import discover
+from copydesk.tasks.discover import (
     DiscoveryError,
     SitemapParse,
     child_sitemap_in_window,
@@ -24,7 +24,7 @@ from tasks.discover import (
     parse_feed,
     parse_sitemap,
 )
-from tasks.models import Failure, Link, Outlet, RunWindow
+from copydesk.tasks.models import Failure, Link, Outlet, RunWindow
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0,

@@ -17,16 +17,16 @@ import duckdb
 import pytest
 
 from bench.synweb import generate_web, render_outlets
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
 from tests.conftest import REPO, ServedWeb
 
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 
 CHECKS = r"""
 import json, sys, threading
-from tasks import discovery
-from tasks.outlets import load_outlets
-from tasks.settings import get_settings
+from copydesk.tasks import discovery
+from copydesk.tasks.outlets import load_outlets
+from copydesk.tasks.settings import get_settings
 
 outlets, warehouse = sys.argv[1], sys.argv[2]
 settings = get_settings(outlets=outlets, warehouse=warehouse)
@@ -106,7 +106,7 @@ def test_ingest_reads_each_feed_and_sitemap_once(web: ServedWeb, prefect_server:
     env = {**os.environ, "PREFECT_API_URL": prefect_server, "COPYDESK_EXTRACT_WORKERS": "2"}
     sources: list[Counter[str]] = []
     # the console script, then `python -m` (the bench's way), whose workers re-run the main module
-    for command in ([COPYDESK], [sys.executable, "-m", "flows.cli"]):
+    for command in ([COPYDESK], [sys.executable, "-m", "copydesk"]):
         web.server.requests.clear()
         done = subprocess.run(
             [*command, "ingest", "--outlets", str(web.outlets), "--warehouse", str(warehouse)],

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from trafilatura import metadata as tmeta
 
-from tasks.clean import (
+from copydesk.tasks.clean import (
     _PUNCT_MAP,
     CREDIT_DATE_RE,
     FIRST_PUBLISHED_CUES,
@@ -30,7 +30,7 @@ from tasks.clean import (
     normalise_for_matching,
     strip_credit_lines,
 )
-from tasks.extract import (
+from copydesk.tasks.extract import (
     DATE_ONLY,
     EXACT,
     NAIVE,
@@ -60,7 +60,7 @@ from tasks.extract import (
     split_authors,
     with_itemprop,
 )
-from tasks.models import Link
+from copydesk.tasks.models import Link
 
 GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_NAMES = sorted(p.name.removesuffix(".expected.json") for p in GOLDEN.glob("*.expected.json"))

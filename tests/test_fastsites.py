@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 
 from bench.fastsites import serve_fast_sites
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
 
 SITES = Path(__file__).parent / "sites"
 

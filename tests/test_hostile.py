@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
 from tests.conftest import render_outlets
 
 GOOD_BODY = " ".join(
@@ -140,7 +140,7 @@ def build_hostile_site(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_run(prefect_backend: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, object]:
-    from flows.ingest import ingest
+    from copydesk.flows.ingest import ingest
 
     root = tmp_path_factory.mktemp("hostile")
     build_hostile_site(root)

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from flows.siteserver import serve_sites
-from tasks.http import (
+from copydesk.flows.siteserver import serve_sites
+from copydesk.tasks.http import (
     Fetcher,
     FetchError,
     PermanentError,
@@ -28,8 +28,8 @@ from tasks.http import (
     is_forbidden_address,
     parse_retry_after,
 )
-from tasks.models import Failure, Link, Page
-from tasks.settings import Settings
+from copydesk.tasks.models import Failure, Link, Page
+from copydesk.tasks.settings import Settings
 
 # ① and 髙 exist only in cp932, 똠 only in cp949: decoding with the narrower codec would fail
 JAPANESE = "日本語のニュース記事です。東京都は本日、新しい政策を発表しました。①髙"

@@ -18,9 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from flows.siteserver import SiteServer, serve_sites
-from tasks import dedupe
-from tasks.signing import sign_texts
+from copydesk.flows.siteserver import SiteServer, serve_sites
+from copydesk.tasks import dedupe
+from copydesk.tasks.signing import sign_texts
 from tests.conftest import SITES, render_outlets
 
 EXPECTED = yaml.safe_load((SITES / "expected.yaml").read_text(encoding="utf-8"))
@@ -75,7 +75,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(prefect_backend: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from flows.ingest import ingest
+    from copydesk.flows.ingest import ingest
 
     root = tmp_path_factory.mktemp("e2e")
     with serve_sites(SITES) as server:

@@ -13,8 +13,9 @@ import fsspec
 import httpx
 import pytest
 
-from flows.siteserver import serve_sites
-from tasks.models import Failure
+from copydesk.flows.siteserver import serve_sites
+from copydesk.tasks.models import Failure
+from copydesk.warehouse import lake, load
 from tests.conftest import (
     BIN,
     SITES,
@@ -24,7 +25,6 @@ from tests.conftest import (
     running,
     warehouse_rows,
 )
-from warehouse import lake, load
 
 BUCKET = "copydesk-lake"
 
@@ -67,7 +67,7 @@ def s3_lake(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[fsspe
 def test_ingest_with_the_lake_on_s3_loads_the_same_warehouse(
     prefect_backend: None, s3_lake: fsspec.AbstractFileSystem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.ingest import ingest
+    from copydesk.flows.ingest import ingest
 
     with serve_sites(SITES) as server:
         outlets = render_outlets(SITES / "outlets.yaml", server.base_url, tmp_path / "outlets.yaml")

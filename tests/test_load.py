@@ -6,13 +6,13 @@ from pathlib import Path
 
 import duckdb
 
-from tasks import dedupe
-from tasks.batch import sign_articles
-from tasks.boilerplate import RunBoilerplateGuess, strip_boilerplate, text_block_hashes
-from tasks.models import Article, Failure
-from tasks.signing import SIGNATURE_COLUMNS, sign_texts, signature_key, text_signatures
+from copydesk.tasks import dedupe
+from copydesk.tasks.batch import sign_articles
+from copydesk.tasks.boilerplate import RunBoilerplateGuess, strip_boilerplate, text_block_hashes
+from copydesk.tasks.models import Article, Failure
+from copydesk.tasks.signing import SIGNATURE_COLUMNS, sign_texts, signature_key, text_signatures
+from copydesk.warehouse import lake, load, store
 from tests.test_stories import story_text
-from warehouse import lake, load, store
 
 
 def _failure(url: str) -> Failure:

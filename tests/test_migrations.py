@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse import store
+from copydesk.warehouse import store
 
 T1, T2, T3 = (datetime(2026, 11, day, 9, tzinfo=UTC) for day in (1, 2, 3))
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.outlets import OutletsFileError, load_outlets, parse_outlets
+from copydesk.tasks.outlets import OutletsFileError, load_outlets, parse_outlets
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,7 +84,7 @@ def test_shipped_outlets_files_are_valid() -> None:
 
 def run_ingest_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", "ingest", *args],
+        [sys.executable, "-m", "copydesk", "ingest", *args],
         capture_output=True,
         text=True,
         cwd=REPO,

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tasks import batch
+from copydesk.tasks import batch
 
 
 def _worker_pids(pool: object) -> set[int]:
@@ -36,7 +36,7 @@ def _is_zombie_or_gone(pid: int) -> bool:
 
 PRESTART_CHECK = """
 import os
-from tasks import batch
+from copydesk.tasks import batch
 
 def forkservers():
     found = []
@@ -69,7 +69,7 @@ def test_the_forkserver_starts_before_the_first_batch_and_workers_fork_from_it()
 
 
 def test_batches_cover_every_link_once_with_a_half_first_batch() -> None:
-    from flows.ingest import staggered_batches
+    from copydesk.flows.ingest import staggered_batches
 
     assert staggered_batches(0, 512) == []
     assert staggered_batches(300, 512) == [(0, 300)]

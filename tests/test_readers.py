@@ -12,9 +12,9 @@ import duckdb
 import pytest
 import yaml
 
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
+from copydesk.warehouse import load, store
 from tests.conftest import SITES, render_outlets
-from warehouse import load, store
 
 EXPECTED = yaml.safe_load((SITES / "expected.yaml").read_text(encoding="utf-8"))
 LATE_OUTLET = "daily8"
@@ -63,7 +63,7 @@ def _count(warehouse: Path) -> int:
 def test_readers_in_other_processes_and_a_load_never_block_each_other(
     prefect_backend: None, tmp_path: Path
 ) -> None:
-    from flows.ingest import ingest
+    from copydesk.flows.ingest import ingest
 
     warehouse = tmp_path / "wh"
     early = [o for o in EXPECTED["outlets"] if o != LATE_OUTLET]
@@ -128,7 +128,7 @@ def test_a_second_load_waits_for_the_first_and_says_so(
                 """
             import sys, time
             from pathlib import Path
-            from warehouse.store import load_lock
+            from copydesk.warehouse.store import load_lock
             with load_lock(Path(sys.argv[1]), 10, "holder-run"):
                 print("locked", flush=True)
                 time.sleep(2)

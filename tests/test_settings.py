@@ -5,7 +5,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from tasks.settings import get_settings
+from copydesk.tasks.settings import get_settings
 
 
 def test_one_instance_per_environment_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:

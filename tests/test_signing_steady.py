@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
 
 # bench/ is not an installed package, and `.venv/bin/pytest` leaves the repo root off sys.path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -15,7 +15,7 @@ from bench.synweb import generate_web, render_outlets  # noqa: E402
 
 
 def test_second_run_keeps_every_worker_signature(prefect_backend: None, tmp_path: Path) -> None:
-    from flows.ingest import ingest
+    from copydesk.flows.ingest import ingest
 
     web = generate_web(tmp_path / "web", n_stories=60, seed=11, languages=("en",))
     assert web.sites_run2 is not None

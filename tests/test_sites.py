@@ -16,8 +16,8 @@ import httpx
 import pytest
 import yaml
 
-from flows.siteserver import SiteServer, serve_sites
-from tasks.outlets import parse_outlets
+from copydesk.flows.siteserver import SiteServer, serve_sites
+from copydesk.tasks.outlets import parse_outlets
 
 SITES = Path(__file__).parent / "sites"
 EXPECTED = yaml.safe_load((SITES / "expected.yaml").read_text(encoding="utf-8"))

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.siteserver import serve_sites
-from tasks.http import Fetcher
-from tasks.sources import ConditionalGetter, SourceState, document_kind
+from copydesk.flows.siteserver import serve_sites
+from copydesk.tasks.http import Fetcher
+from copydesk.tasks.sources import ConditionalGetter, SourceState, document_kind
 from tests.conftest import SITES, render_outlets
 from tests.test_http import FaultServer, fast_settings
 
@@ -55,7 +55,7 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
 def test_unchanged_sources_are_not_reparsed_and_transient_failures_are_retried(
     prefect_backend: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.ingest import ingest
+    from copydesk.flows.ingest import ingest
 
     monkeypatch.setenv("COPYDESK_MAX_RETRIES", "0")
     sites = tmp_path / "sites"

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tasks.signing import TextSignature, signature_table, text_md5, text_signatures
-from warehouse import stories
-from warehouse.store import load_lock, open_loader
+from copydesk.tasks.signing import TextSignature, signature_table, text_md5, text_signatures
+from copydesk.warehouse import stories
+from copydesk.warehouse.store import load_lock, open_loader
 
 SYLLABLES = [
     "ka",
@@ -149,7 +149,7 @@ def test_a_copy_in_a_later_load_joins_and_the_credited_original_is_chosen(
 
 
 def test_signing_folds_once_and_signs_what_cut_signatures_and_sentence_keys_give() -> None:
-    from tasks import boilerplate, dedupe
+    from copydesk.tasks import boilerplate, dedupe
 
     texts = ["\n".join(story_text(i)) for i in range(5)] + [
         "\n".join(story_text(9) + ["", "Related Articles:", *story_text(10)]),  # cut before the related part

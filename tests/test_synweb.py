@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.siteserver import serve_sites
-from tasks.outlets import load_outlets
+from copydesk.flows.siteserver import serve_sites
+from copydesk.tasks.outlets import load_outlets
 
 # bench/ is not an installed package, and `.venv/bin/pytest` (unlike `python -m pytest`) leaves the repo
 # root off sys.path

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.siteserver import serve_sites
+from copydesk.flows.siteserver import serve_sites
 from tests.conftest import SITES, render_outlets
 
 PAGE = "valley/news/2025/06/18/farmers-market-vendors-sue-over-permit-fees.html"
@@ -23,7 +23,7 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
 
 
 def test_updated_article_is_refetched_and_versioned(prefect_backend: None, tmp_path: Path) -> None:
-    from flows.ingest import ingest
+    from copydesk.flows.ingest import ingest
 
     sites = tmp_path / "sites"
     shutil.copytree(SITES, sites)

@@ -16,10 +16,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from flows.siteserver import serve_sites
-from tasks.models import OutletsConfig, RunWindow
-from tasks.outlets import load_outlets
-from tasks.warc import outlet_matcher, read_warc_pages
+from copydesk.flows.siteserver import serve_sites
+from copydesk.tasks.models import OutletsConfig, RunWindow
+from copydesk.tasks.outlets import load_outlets
+from copydesk.tasks.warc import outlet_matcher, read_warc_pages
 
 WINDOW = (date(2025, 3, 9), date(2025, 3, 11))
 
@@ -202,7 +202,7 @@ def outlets_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def window() -> RunWindow:
-    from flows.backfill import window_of
+    from copydesk.flows.backfill import window_of
 
     return window_of(*WINDOW)
 
@@ -240,7 +240,7 @@ def test_read_warc_pages_keeps_outlet_html_crawled_from_the_window_start(
 def test_backfill_loads_the_windows_warc_articles_once(
     prefect_backend: None, outlets_web: Path, tmp_path: Path
 ) -> None:
-    from flows.backfill import backfill
+    from copydesk.flows.backfill import backfill
 
     warc = write_warc(tmp_path / "CC-NEWS-20250313000000-00001.warc.gz")
     warehouse = tmp_path / "warehouse"

@@ -20,9 +20,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
-from tasks.models import Article, Failure
-from tasks.settings import get_settings
-from tasks.signing import SIGNATURE_COLUMNS, SignatureKey, TextSignature, signature_key, signature_table
+from copydesk.tasks.models import Article, Failure
+from copydesk.tasks.settings import get_settings
+from copydesk.tasks.signing import (
+    SIGNATURE_COLUMNS,
+    SignatureKey,
+    TextSignature,
+    signature_key,
+    signature_table,
+)
 
 TS = pa.timestamp("us", tz="UTC")
 

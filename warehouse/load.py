@@ -9,9 +9,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks.models import LoadReport
-from warehouse import lake, stories
-from warehouse.store import (
+from copydesk.tasks.models import LoadReport
+from copydesk.warehouse import lake, stories
+from copydesk.warehouse.store import (
     DEFAULT_LOAD_MEMORY,
     load_lock,
     named_queries,

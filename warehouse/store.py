@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from tasks import boilerplate
+from copydesk.tasks import boilerplate
 
 SQL_DIR = Path(__file__).parent
 PUBLISHED_NAME = "warehouse.duckdb"

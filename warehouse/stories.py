@@ -16,9 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tasks import boilerplate, dedupe
-from tasks.signing import sign_texts, text_md5
-from warehouse.store import named_queries
+from copydesk.tasks import boilerplate, dedupe
+from copydesk.tasks.signing import sign_texts, text_md5
+from copydesk.warehouse.store import named_queries
 
 # a key shared by more articles than this is template text (a slogan, a standard disclaimer), not evidence
 MAX_KEY_FANOUT = 40

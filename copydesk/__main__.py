@@ -1,0 +1,7 @@
+"""`python -m copydesk`: the `copydesk` command."""
+
+from copydesk.flows.cli import main
+
+# forkserver workers import the main module as __mp_main__: they must not run the command
+if __name__ == "__main__":
+    main()
