@@ -388,7 +388,7 @@ def warehouse_counts(warehouse: Path) -> dict[str, int]:
 
 LIBRARY_FRAMES = {
     ("bare_extraction", "trafilatura/core.py"): "trafilatura.bare_extraction (copydesk's calls)",
-    ("detect_language", "tasks/extract.py"): "language identification (CLD2)",
+    ("detect_language", "tasks/extract/language.py"): "language identification (CLD2)",
     ("send", "httpx/_client.py"): "httpx AsyncClient.send",
     ("execute", "duckdb"): "duckdb execute",
 }

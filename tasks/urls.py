@@ -1,6 +1,6 @@
 """URLs as copydesk identifies articles by them: the canonical form, and the article id made from it.
 
-Apart from extraction (tasks/extract.py) so that the processes that only fetch, select and load do not import
+Apart from extraction (tasks/extract/) so that the processes that only fetch, select and load do not import
 trafilatura for them.
 """
 

@@ -32,3 +32,20 @@ def test_text_format_and_exit_status_when_every_file_fails() -> None:
     assert ok.returncode == 0 and len(ok.stdout) > 100
     failed = _run(str(GOLDEN / "js_challenge.html"))
     assert failed.returncode == 1 and "blocked" in failed.stderr
+
+
+def test_hostile_json_ld_does_not_crash_the_command(tmp_path: Path) -> None:
+    body = "The harbour board chose the lower of two bids for the new ferry terminal on Tuesday. " * 4
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        "<html><head><title>Harbour board picks ferry bid</title>"
+        '<script type="application/ld+json">{"wordCount":' + "9" * 50_000 + "}</script>"
+        '<script type="application/ld+json">' + "[" * 200_000 + "]" * 200_000 + "</script>"
+        f"</head><body><article><h1>Harbour board picks ferry bid</h1><p>{body}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    done = _run(str(page), "--format", "json", "--url", "https://harbour.example/news/ferry-bid")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["title"] == "Harbour board picks ferry bid"
+    assert "lower of two bids" in record["text"]

@@ -1,0 +1,313 @@
+"""Dates: published_at and modified_at from every piece of evidence on and around the page.
+
+Every piece of evidence becomes a Candidate (source, value, precision, role). Values parse as ISO 8601,
+RFC 2822 or free text; a naive time is read in `outlet_timezone` when given, else UTC; a date without a time
+becomes 12:00 in that zone (noon keeps the calendar day for any reader between UTC-11 and UTC+11).
+Candidates before 1995-01-01 or after now + 1 day are rejected and not listed. published_at is the
+candidate of the best source in this order:
+
+    jsonld > meta > feed = news_sitemap > time > credit > url > sitemap = warc > htmldate
+
+(jsonld: NewsArticle/Article/BlogPosting/... datePublished, found in @graph and lists too; meta:
+article:published_time, pubdate, date, dc.date, sailthru.date, parsely-pub-date...; feed/news_sitemap/
+sitemap/warc: the Link's published_at by Link.via; time: <time datetime> in the article; credit: a
+"NHK18-06-2025"/"18-06-2025" DD-MM-YYYY credit line; url: /2025/06/18/-style paths; htmldate: trafilatura's
+date guess, the last resort, made and listed only when no other source gave a valid published date, since it
+reads the same JSON-LD, meta tags, <time> and URL). When that candidate lacks a time or a zone, a more precise
+candidate (time with zone > naive time > date only) of any other source within 36 hours of it refines it, and
+published_at_source names the candidate used. modified_at takes the same order over role "modified"
+(jsonld, meta, feed, time, http Last-Modified, sitemap lastmod) and is dropped when earlier than published_at.
+"""
+
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as dateutil_parser
+from lxml import etree
+from lxml.html import HtmlElement
+
+from copydesk.tasks.clean import CREDIT_HEAD_LINES, CREDIT_TAIL_LINES, match_credit_date
+from copydesk.tasks.extract.meta import PageMeta
+from copydesk.tasks.extract.tree import attr_words, with_itemprop
+from copydesk.tasks.models import Link
+
+PRIORITY = {
+    "jsonld": 0,
+    "meta": 1,
+    "feed": 2,
+    "news_sitemap": 2,
+    "time": 3,
+    "credit": 4,
+    "url": 5,
+    "http": 5,
+    "sitemap": 6,
+    "warc": 6,
+    "htmldate": 7,
+}
+EXACT, NAIVE, DATE_ONLY = 0, 1, 2
+MIN_DATE = datetime(1995, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+REFINE_WINDOW = timedelta(hours=36)
+DATE_ONLY_HOUR = 12
+
+META_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "article:published", "datepublished",
+    "og:published_time", "published_time", "publish-date", "publish_date", "publishdate", "pubdate",
+    "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
+    "dcterms.created", "dc.date.created", "date", "article.published", "cxenseparse:recs:publishtime",
+    "originalpublicationdate",
+)  # fmt: skip
+META_MODIFIED = (
+    "article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time", "modified_time",
+    "article:modified", "dcterms.modified", "dc.date.modified", "lastmod", "last-modified", "article.updated",
+)  # fmt: skip
+URL_DATE_RE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+    r"|/(?P<y2>20\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+)
+# zone abbreviations news pages print; ambiguous ones (IST, CST in China) are left out
+TZ_ABBREVIATIONS = {
+    name: hours * 3600
+    for name, hours in {
+        "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
+        "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8,
+        "HST": -10, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+    }.items()
+}  # fmt: skip
+_DATE_ONLY_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_HAS_TIME_RE = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
+ARTICLE_TIME_XPATH = etree.XPath("//article//time[@datetime]")
+TIME_XPATH = etree.XPath("//time[@datetime]")
+
+
+def fixed_offset(value: datetime) -> datetime:
+    """The same instant with a plain fixed-offset tzinfo (no dateutil or zoneinfo objects downstream)."""
+    offset = value.utcoffset()
+    return value if offset is None else value.replace(tzinfo=timezone(offset))
+
+
+def zone_named(name: str | None) -> tzinfo:
+    """The IANA zone of that name; UTC when there is none or it is unknown."""
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A date with its source, precision (EXACT, NAIVE, DATE_ONLY) and role; becomes a DateCandidate."""
+
+    source: str
+    value: datetime
+    precision: int
+    role: str
+
+    @property
+    def priority(self) -> int:
+        """Rank of the source in PRIORITY; lower wins."""
+        return PRIORITY.get(self.source, 9)
+
+
+def parse_date(raw: str, zone: tzinfo = UTC) -> tuple[datetime, int] | None:
+    """Parse a date string to an aware datetime and its precision (EXACT, NAIVE or DATE_ONLY)."""
+    text = " ".join(str(raw).split())
+    if not text or len(text) > 64:
+        return None
+    match = _DATE_ONLY_RE.match(text)
+    if match:
+        try:
+            day = datetime(int(match[1]), int(match[2]), int(match[3]), DATE_ONLY_HOUR)
+        except ValueError:
+            return None
+        return day.replace(tzinfo=zone), DATE_ONLY
+    if re.fullmatch(r"\d{10}(?:\d{3})?", text):
+        # epoch seconds or milliseconds
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        return datetime.fromtimestamp(seconds, UTC), EXACT
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _parse_free(text)
+    if parsed is None:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            parsed = None
+    if parsed is None:
+        return None
+    if not _HAS_TIME_RE.search(text):
+        return parsed.replace(hour=DATE_ONLY_HOUR, minute=0, second=0, microsecond=0, tzinfo=zone), DATE_ONLY
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return parsed.replace(tzinfo=zone), NAIVE
+    return parsed, EXACT
+
+
+def _parse_free(text: str) -> datetime | None:
+    try:
+        with warnings.catch_warnings():
+            # an unknown zone name leaves the time naive, which the caller reads in the outlet's zone
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            # parsing against two defaults shows whether the text named a day and a month, or only a year
+            first = dateutil_parser.parse(text, default=datetime(2000, 1, 1), tzinfos=TZ_ABBREVIATIONS)
+            second = dateutil_parser.parse(text, default=datetime(2000, 2, 2), tzinfos=TZ_ABBREVIATIONS)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return first if (first.month, first.day) == (second.month, second.day) else None
+
+
+def _url_date(url: str, zone: tzinfo) -> datetime | None:
+    match = URL_DATE_RE.search(urlsplit(url).path)
+    if not match:
+        return None
+    y, m, d = (match["y"], match["m"], match["d"]) if match["y"] else (match["y2"], match["m2"], match["d2"])
+    try:
+        return datetime(int(y), int(m), int(d), DATE_ONLY_HOUR, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _credit_date(line: str, zone: tzinfo) -> datetime | None:
+    match = match_credit_date(line.strip())
+    if not match:
+        return None
+    try:
+        return datetime(int(match["y"]), int(match["m"]), int(match["d"]), DATE_ONLY_HOUR, tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _time_elements(tree: HtmlElement) -> Iterator[tuple[str, str]]:
+    """(role, datetime attribute) of the article's <time> elements, explicit itemprops first."""
+    seen_published = False
+    dated = (
+        e
+        for e in with_itemprop(tree, "datePublished", "dateModified")
+        if e.get("datetime") is not None or e.get("content") is not None
+    )
+    for element in dated:
+        role = "modified" if element.get("itemprop") == "dateModified" else "published"
+        seen_published |= role == "published"
+        yield role, element.get("datetime") or element.get("content") or ""
+    if seen_published:
+        return
+    times = ARTICLE_TIME_XPATH(tree) or TIME_XPATH(tree)
+    for element in times[:3]:
+        parent = element.getparent()
+        words = " ".join(attr_words(element) + (attr_words(parent) if parent is not None else []))
+        role = "modified" if re.search(r"updat|modif|edit", words) else "published"
+        yield role, element.get("datetime") or ""
+        if role == "published":
+            return
+
+
+def resolve_dates(candidates: list[Candidate]) -> tuple[Candidate | None, Candidate | None]:
+    """Pick (published, modified) from valid candidates by source priority, refined by precision."""
+    published = _pick([c for c in candidates if c.role == "published"])
+    modified = _pick([c for c in candidates if c.role == "modified"])
+    if published and modified and modified.value < published.value - timedelta(minutes=1):
+        modified = None
+    return published, modified
+
+
+def _pick(candidates: list[Candidate]) -> Candidate | None:
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda c: c.priority)
+    if best.precision != EXACT:
+        finer = [
+            c
+            for c in candidates
+            if c.precision < best.precision and abs(c.value - best.value) <= REFINE_WINDOW
+        ]
+        if finer:
+            best = min(finer, key=lambda c: (c.precision, c.priority))
+    return best
+
+
+def collect_dates(
+    page: PageMeta,
+    pruned: HtmlElement,
+    raw_text: str,
+    credit_line: str | None,
+    urls: list[str],
+    link: Link | None,
+    http_last_modified: datetime | None,
+    zone: tzinfo,
+) -> list[Candidate]:
+    """Every date candidate of the page and its link, before the validity filter."""
+    found: list[Candidate] = []
+
+    def add(source: str, raw: Any, role: str = "published") -> None:
+        if isinstance(raw, list):
+            raw = next((r for r in raw if r), None)
+        if isinstance(raw, dict):
+            raw = raw.get("@value")
+        if raw is None:
+            return
+        if isinstance(raw, datetime):
+            value = raw if raw.tzinfo else raw.replace(tzinfo=zone)
+            parsed: tuple[datetime, int] | None = (value, EXACT if raw.tzinfo else NAIVE)
+        else:
+            parsed = parse_date(str(raw), zone)
+        if parsed:
+            found.append(Candidate(source, parsed[0], parsed[1], role))
+
+    for obj in (page.article_ld, page.page_ld if page.article_ld is None else None):
+        if obj:
+            add("jsonld", obj.get("datePublished") or obj.get("dateCreated"))
+            add("jsonld", obj.get("dateModified"), "modified")
+    for key in META_PUBLISHED:
+        if key in page.meta:
+            add("meta", page.first(key))
+            break
+    for key in META_MODIFIED:
+        if key in page.meta:
+            add("meta", page.first(key), "modified")
+            break
+    if link is not None:
+        if link.published_at:
+            add(link.via, link.published_at)
+        if link.modified_at:
+            add(link.via, link.modified_at, "modified")
+    for role, raw in _time_elements(pruned):
+        add("time", raw, role)
+    lines = [line.strip() for line in raw_text.split("\n") if line.strip()]
+    for line in lines[:CREDIT_HEAD_LINES] + lines[-CREDIT_TAIL_LINES:]:
+        value = _credit_date(line, zone)
+        if value:
+            found.append(Candidate("credit", value, DATE_ONLY, "published"))
+            break
+    else:
+        value = _credit_date(credit_line, zone) if credit_line else None
+        if value:
+            found.append(Candidate("credit", value, DATE_ONLY, "published"))
+    for url in urls:
+        value = _url_date(url, zone)
+        if value:
+            found.append(Candidate("url", value, DATE_ONLY, "published"))
+            break
+    if http_last_modified is not None:
+        add("http", http_last_modified, "modified")
+    return found
+
+
+def htmldate_candidate(value: str | None, zone: tzinfo) -> Candidate | None:
+    """trafilatura's (htmldate's) date guess as a candidate, the last resort."""
+    parsed = parse_date(value, zone) if value else None
+    return Candidate("htmldate", parsed[0], parsed[1], "published") if parsed else None
+
+
+def is_plausible(candidate: Candidate, now: datetime) -> bool:
+    """Not before MIN_DATE and not after now + FUTURE_SLACK."""
+    return MIN_DATE <= candidate.value <= now + FUTURE_SLACK

@@ -1,0 +1,210 @@
+"""Page furniture, pruned from the HTML tree before trafilatura reads it.
+
+Elements whose class/id names related stories, recommendations, newsletters, share/social bars, promos,
+comments, Outbrain/Taboola, app downloads, and <aside>, go; never an ancestor of the headline or of
+itemprop=articleBody, nor an element holding over 70% of the page's words (50% for the weak markers share,
+social, promo, ads, aside). Blocks led by a "Related Articles"/"Comments"/"Download the App" heading after
+the headline go too. Figures: bench/results/extraction.md.
+"""
+
+from collections.abc import Iterable
+from copy import deepcopy
+from functools import lru_cache
+
+from lxml.html import HtmlElement
+
+from copydesk.tasks.clean import END_HEADING_RE, normalise_for_matching
+from copydesk.tasks.extract.tree import attr_value, text_of, value_words, with_itemprop
+
+# class/id words that name page furniture; "strong" ones never name an article body
+STRONG_MARKERS = frozenset(
+    {
+        "related", "relatedarticles", "relatedstories", "recommended", "recommendation", "recommendations",
+        "recommend", "outbrain", "taboola", "comments", "comment", "disqus", "appdownload", "trending",
+        "mostread", "mostpopular", "morestories", "readmore", "newsletter", "newsletters", "signup",
+        "breadcrumb", "breadcrumbs",
+    }
+)  # fmt: skip
+WEAK_MARKERS = frozenset(
+    {
+        "share", "sharing", "sharebar", "sharetools", "social", "socials", "promo", "promos", "advert",
+        "advertisement", "ad", "ads", "sidebar", "subscribe", "popular",
+    }
+)  # fmt: skip
+MARKER_PAIRS = (
+    ("app", "download"),
+    ("download", "app"),
+    ("most", "read"),
+    ("most", "popular"),
+    ("more", "stories"),
+)
+ALWAYS_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")
+PROTECTED_TAGS = frozenset({"html", "body", "main"})
+# a marked element holding this share of the page's words is more likely the body with an odd class name
+# ("story has-comments"); strong markers get more room because related blocks with full stories are long
+WEAK_SHARE_LIMIT = 0.5
+STRONG_SHARE_LIMIT = 0.7
+SECTION_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "header", "section")
+# blocks after a section heading that still go with it: short ones or link lists
+SECTION_SIBLING_WORDS = 40
+SECTION_HEADING_CHILDREN = 3
+SECTION_HEADING_MAX_CHARS = 50
+SECTION_SIBLING_LINKS = 0.5
+
+
+@lru_cache(maxsize=8192)
+def _attr_marker(value: str) -> str | None:
+    """'strong', 'weak' or None for the words of a class/id value (cached: templates repeat their classes)."""
+    words = value_words(value)
+    if any(w in STRONG_MARKERS for w in words):
+        return "strong"
+    pairs = set(zip(words, words[1:], strict=False))
+    if any(p in pairs for p in MARKER_PAIRS):
+        return "strong"
+    if any(w in WEAK_MARKERS for w in words):
+        return "weak"
+    return None
+
+
+def _marker_strength(element: HtmlElement) -> str | None:
+    """'strong', 'weak' or None for how surely the element's class/id/tag names page furniture."""
+    value = attr_value(element)
+    if value != " ":
+        strength = _attr_marker(value)
+        if strength:
+            return strength
+    if element.tag == "aside" or (element.get("role") or "").lower() == "complementary":
+        return "weak"
+    return None
+
+
+def _text_len(element: HtmlElement) -> int:
+    return len(text_of(element).split()) if element is not None else 0
+
+
+def headline_nodes(tree: HtmlElement, titles: Iterable[str]) -> list[HtmlElement]:
+    """The element carrying the page title (an h1, else any block whose text is the title) and articleBody."""
+    keys = [k for k in (normalise_for_matching(t) for t in titles if t) if len(k) >= 8]
+    found: list[HtmlElement] = []
+    for h1 in tree.iter("h1"):
+        text = normalise_for_matching(text_of(h1))
+        if len(text) >= 8 and any(text in k or k in text for k in keys):
+            found.append(h1)
+    if not found and keys:
+        # templates that style a div as the headline
+        body = tree.find(".//body")
+        for element in (body if body is not None else tree).iter(
+            "h2", "div", "p", "span", "strong", "header"
+        ):
+            if len(element) <= 2 and normalise_for_matching(text_of(element)) in keys:
+                found.append(element)
+                break
+    found.extend(with_itemprop(tree, "articleBody"))
+    return found
+
+
+def _leads(parent: HtmlElement, child: HtmlElement) -> bool:
+    """True when nothing with text comes before `child` inside `parent`."""
+    if (parent.text or "").strip():
+        return False
+    for sibling in child.itersiblings(preceding=True):
+        if text_of(sibling).strip() or (sibling.tail or "").strip():
+            return False
+    return True
+
+
+def _link_density(element: HtmlElement) -> float:
+    total = len(text_of(element).strip())
+    if not total:
+        return 1.0
+    linked = sum(len(text_of(a).strip()) for a in element.iter("a"))
+    return linked / total
+
+
+def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
+    """Remove "Related Articles"/"Comments"/"Download the App" sections that follow the headline, in place.
+
+    A section is the largest block that starts with such a heading, plus the link lists or short blocks that
+    follow it; trafilatura often drops the heading itself, and the text-level cut then has nothing to cut at.
+    """
+    if not headline:
+        return 0
+    order: dict[HtmlElement, int] = {}
+    start = 0
+    protected = {a for node in headline for a in node.iterancestors()} | set(headline)
+    removed = 0
+    # the cheap tests first; a section's removal changes nothing that comes after it in document order
+    for element in list(tree.iter(*SECTION_HEADING_TAGS)):
+        if len(element) > SECTION_HEADING_CHILDREN:
+            continue
+        text = " ".join(text_of(element).split())
+        if not text or len(text) > SECTION_HEADING_MAX_CHARS or not END_HEADING_RE.match(text):
+            continue
+        if not order:  # document order, taken before anything is removed
+            order = {e: i for i, e in enumerate(tree.iter())}
+            start = (
+                max(order.get(node, 0) for node in headline if node.tag == "h1")
+                if any(node.tag == "h1" for node in headline)
+                else min(order.get(node, 0) for node in headline)
+            )
+        if order.get(element, 0) <= start or element in protected:
+            continue
+        if not any(a.tag == "body" for a in element.iterancestors()):
+            continue  # already removed with an ancestor
+        block = element
+        parent = block.getparent()
+        while (
+            parent is not None
+            and parent.tag not in PROTECTED_TAGS
+            and parent not in protected
+            and _leads(parent, block)
+        ):
+            block, parent = parent, parent.getparent()
+        if parent is None:
+            continue
+        doomed = [block]
+        for sibling in block.itersiblings():
+            if not isinstance(sibling.tag, str):
+                continue
+            if _text_len(sibling) > SECTION_SIBLING_WORDS and _link_density(sibling) < SECTION_SIBLING_LINKS:
+                break
+            doomed.append(sibling)
+        for element_ in doomed:
+            element_.drop_tree()
+            removed += 1
+    return removed
+
+
+def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> tuple[HtmlElement, int]:
+    """A copy of the tree without scripts and furniture blocks; returns it and how many blocks went."""
+    tree = deepcopy(tree)
+    for element in list(tree.iter(*ALWAYS_DROP_TAGS)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    headline = headline_nodes(tree, titles)
+    protected: set[HtmlElement] = set()
+    for node in headline:
+        protected.update(node.iterancestors())
+        protected.add(node)
+    body = tree.find(".//body")
+    total = -1  # the page's words, counted before the first removal and only if some element is marked
+    removed = 0
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.tag in PROTECTED_TAGS or element in protected:
+            continue
+        if element.getparent() is None:
+            continue
+        strength = _marker_strength(element)
+        if strength is None:
+            continue
+        limit = STRONG_SHARE_LIMIT if strength == "strong" and protected else WEAK_SHARE_LIMIT
+        if total < 0:
+            total = _text_len(body if body is not None else tree)
+        if _text_len(element) > limit * total:
+            continue
+        # an ancestor already went: the loop still yields its detached descendants
+        if any(a.tag == "body" for a in element.iterancestors()) or body is None:
+            element.drop_tree()
+            removed += 1
+    removed += cut_headed_sections(tree, headline)
+    return tree, removed

@@ -1,0 +1,163 @@
+"""Dates room: parsing, candidates from the page and its link, and the choice of published_at."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from copydesk.tasks.extract import extract_article, parse_date, resolve_dates
+from copydesk.tasks.extract.dates import DATE_ONLY, EXACT, NAIVE, Candidate
+from copydesk.tasks.models import Link
+from tests.test_extract_article import NOW, load_golden
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "precision"),
+    [
+        ("2025-06-18T09:30:00+09:00", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+        ("2025-06-18T00:30:00Z", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+        ("Wed, 18 Jun 2025 00:30:00 GMT", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+        ("2025-06-18 09:30", datetime(2025, 6, 18, 9, 30, tzinfo=UTC), NAIVE),
+        ("2025-06-18", datetime(2025, 6, 18, 12, 0, tzinfo=UTC), DATE_ONLY),
+        ("June 18, 2025", datetime(2025, 6, 18, 12, 0, tzinfo=UTC), DATE_ONLY),
+        ("1750206600", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
+        ("18 Jun 2025 10:00 CEST", datetime(2025, 6, 18, 8, 0, tzinfo=UTC), EXACT),
+        ("Wednesday, June 18, 2025 at 9:30 PM EDT", datetime(2025, 6, 19, 1, 30, tzinfo=UTC), EXACT),
+    ],
+    ids=["iso-offset", "iso-z", "rfc2822", "naive", "date-only-noon", "words", "epoch", "cest", "edt"],
+)
+def test_parse_date(raw: str, value: datetime, precision: int) -> None:
+    parsed = parse_date(raw)
+    assert parsed is not None
+    assert parsed == (value, precision)
+
+
+def test_naive_time_takes_outlet_zone() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    parsed = parse_date("2025-06-18 21:30", tokyo)
+    assert parsed == (datetime(2025, 6, 18, 12, 30, tzinfo=UTC), NAIVE)
+
+
+def test_parse_date_rejects_garbage() -> None:
+    assert parse_date("yesterday-ish") is None
+    assert parse_date("2025") is None  # a year alone is no publication date
+    assert parse_date("") is None
+
+
+def _candidate(source: str, value: datetime, precision: int = EXACT, role: str = "published") -> Candidate:
+    return Candidate(source, value, precision, role)
+
+
+def test_priority_jsonld_over_meta_over_feed() -> None:
+    day = datetime(2025, 6, 18, 3, 0, tzinfo=UTC)
+    published, _ = resolve_dates(
+        [
+            _candidate("feed", day + timedelta(hours=2)),
+            _candidate("meta", day + timedelta(hours=1)),
+            _candidate("jsonld", day),
+            _candidate("htmldate", day, DATE_ONLY),
+        ]
+    )
+    assert published is not None and published.source == "jsonld"
+
+
+def test_date_only_refined_by_precise_lower_priority() -> None:
+    day = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
+    published, _ = resolve_dates(
+        [_candidate("jsonld", day, DATE_ONLY), _candidate("time", day.replace(hour=7))]
+    )
+    assert published is not None
+    assert (published.source, published.value) == ("time", day.replace(hour=7))
+
+
+def test_precise_candidate_far_away_does_not_override() -> None:
+    day = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
+    published, _ = resolve_dates(
+        [_candidate("credit", day, DATE_ONLY), _candidate("sitemap", day + timedelta(days=5))]
+    )
+    assert published is not None and published.source == "credit"
+
+
+def test_modified_before_published_is_dropped() -> None:
+    day = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
+    published, modified = resolve_dates(
+        [_candidate("meta", day), _candidate("http", day - timedelta(days=2), role="modified")]
+    )
+    assert published is not None and modified is None
+
+
+def test_future_and_ancient_dates_are_not_candidates() -> None:
+    html = """<html><head><title>Old pier reopens</title>
+    <meta property="article:published_time" content="2099-01-01T00:00:00Z">
+    <meta name="dc.date" content="1990-01-01"></head><body><article><h1>Old pier reopens</h1>
+    <p>The old pier reopened to walkers on Saturday after a two-year repair of its iron legs and deck
+    boards.</p><p>Anglers will be allowed back at the far end from next month, the council said.</p>
+    </article></body></html>"""
+    article = extract_article(html, "https://paper.example/2025/06/14/pier", now=NOW)
+    assert article.published_at_source == "url"
+    assert all(
+        datetime(1995, 1, 1, tzinfo=UTC) <= c.value <= NOW + timedelta(days=1)
+        for c in article.date_candidates
+    )
+
+
+def test_feed_date_used_when_page_has_none() -> None:
+    html, _ = load_golden("url_date_only")
+    link = Link(
+        url="https://eastbrookpost.example/fete",
+        outlet_id="eastbrook",
+        via="news_sitemap",
+        found_in="https://eastbrookpost.example/news-sitemap.xml",
+        published_at=datetime(2025, 6, 14, 18, 30, tzinfo=UTC),
+    )
+    article = extract_article(html, "https://eastbrookpost.example/fete", link=link, now=NOW)
+    assert article.published_at == datetime(2025, 6, 14, 18, 30, tzinfo=UTC)
+    assert article.published_at_source == "news_sitemap"
+
+
+def test_url_date_refined_by_precise_sitemap_time() -> None:
+    html, expected = load_golden("url_date_only")
+    link = Link(
+        url=expected["url"],
+        outlet_id="eastbrook",
+        via="sitemap",
+        found_in="https://eastbrookpost.example/sitemap.xml",
+        published_at=datetime(2025, 6, 14, 9, 15, tzinfo=UTC),
+    )
+    article = extract_article(html, expected["url"], link=link, now=NOW)
+    # the URL says the day, the sitemap the time of that day
+    assert article.published_at == datetime(2025, 6, 14, 9, 15, tzinfo=UTC)
+    assert article.published_at_source == "sitemap"
+
+
+def test_http_last_modified_is_modified_evidence() -> None:
+    html, expected = load_golden("url_date_only")
+    stamp = datetime(2025, 6, 15, 8, 0, tzinfo=UTC)
+    article = extract_article(html, expected["url"], http_last_modified=stamp, now=NOW)
+    assert article.modified_at == stamp
+    assert any(c.source == "http" and c.role == "modified" for c in article.date_candidates)
+
+
+_DATED_BY_TEXT_ONLY = """<html><head><title>Harbour lights return</title></head><body><article>
+<h1>Harbour lights return</h1><p class="byline">Published 12 June 2025</p>
+<p>The strings of lights along the harbour wall were switched back on on Thursday evening after the council
+replaced the old cabling that had failed in the winter storms.</p>
+<p>Traders on the quay said the evening trade had suffered without them and welcomed the return.</p>
+</article></body></html>"""
+
+
+def test_htmldate_guess_only_when_nothing_else_dates_the_page() -> None:
+    undated_url = "https://paper.example/news/harbour-lights"
+    alone = extract_article(_DATED_BY_TEXT_ONLY, undated_url, now=NOW)
+    assert [c.source for c in alone.date_candidates] == ["htmldate"]
+    assert alone.published_at_source == "htmldate"
+    assert alone.published_at is not None and alone.published_at.date().isoformat() == "2025-06-12"
+
+    # with a date from the URL, trafilatura's guess (which reads the URL too) is neither made nor listed
+    dated = extract_article(_DATED_BY_TEXT_ONLY, "https://paper.example/2025/06/12/harbour-lights", now=NOW)
+    assert [c.source for c in dated.date_candidates] == ["url"]
+
+    # a future-dated meta tag is no date: the guess is still made
+    future = _DATED_BY_TEXT_ONLY.replace(
+        "</head>", '<meta property="article:published_time" content="2099-01-01T00:00:00Z"></head>'
+    )
+    assert extract_article(future, undated_url, now=NOW).published_at_source == "htmldate"

@@ -1,0 +1,55 @@
+"""Furniture room: related/share/comment blocks pruned from a copy of the tree, the article kept."""
+
+from copydesk.tasks.extract.furniture import prune_furniture
+from copydesk.tasks.extract.tree import parse_html, text_of
+
+STORY = "The harbour board chose the lower of two bids for the new ferry terminal on Tuesday. " * 6
+OTHER = "A different story about the town's summer fair and its record crowds on the quay. " * 2
+
+
+def _prune(html: str) -> tuple[str, int]:
+    tree = parse_html(html)
+    assert tree is not None
+    pruned, removed = prune_furniture(tree, ["Harbour board picks ferry bid"])
+    assert text_of(tree) != text_of(pruned) or removed == 0  # the caller's tree is left as it was
+    return " ".join(text_of(pruned).split()), removed
+
+
+def test_marked_blocks_go_and_the_story_stays() -> None:
+    html = (
+        "<html><body><article><h1>Harbour board picks ferry bid</h1>"
+        f"<div class='share-bar'><a href='#'>Share on Facebook</a></div><p>{STORY}</p>"
+        f"<div class='relatedStories'><a href='/x'>{OTHER}</a></div></article>"
+        "<aside><p>Most read today</p></aside><script>var x = 1;</script></body></html>"
+    )
+    text, removed = _prune(html)
+    assert "lower of two bids" in text
+    assert "Share on Facebook" not in text and "summer fair" not in text and "Most read today" not in text
+    assert "var x" not in text
+    assert removed >= 3
+
+
+def test_a_marked_ancestor_of_the_headline_is_kept() -> None:
+    html = (
+        "<html><body><div class='story has-comments'><h1>Harbour board picks ferry bid</h1>"
+        f"<p>{STORY}</p></div></body></html>"
+    )
+    text, _ = _prune(html)
+    assert "lower of two bids" in text
+
+
+def test_a_marked_block_holding_most_of_the_words_is_kept() -> None:
+    html = f"<html><body><div class='promo-wrapper'><p>{STORY}</p></div><p>Short footer.</p></body></html>"
+    text, _ = _prune(html)
+    assert "lower of two bids" in text
+
+
+def test_a_related_section_after_the_headline_goes_with_its_links() -> None:
+    html = (
+        "<html><body><article><h1>Harbour board picks ferry bid</h1>"
+        f"<p>{STORY}</p><h2>Related Articles</h2><ul><li><a href='/a'>{OTHER}</a></li></ul></article>"
+        "</body></html>"
+    )
+    text, _ = _prune(html)
+    assert "lower of two bids" in text
+    assert "Related Articles" not in text and "summer fair" not in text

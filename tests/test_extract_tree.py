@@ -1,0 +1,41 @@
+"""Tree room: the one parse of the page and the element tests the rooms share."""
+
+import lxml.html
+from lxml import etree
+
+from copydesk.tasks.extract import extract_article
+from copydesk.tasks.extract.tree import parse_html, with_itemprop
+from tests.test_extract_article import NOW
+
+
+def test_fragment_without_html_element_parses() -> None:
+    html = (
+        "<p>"
+        + "The bridge reopened to traffic on Sunday after six weeks of repairs to its deck. " * 3
+        + "</p>"
+    )
+    article = extract_article(html, "https://paper.example/2025/06/15/bridge", now=NOW)
+    assert "The bridge reopened to traffic" in article.text
+
+
+def test_with_itemprop_selects_what_the_predicate_xpaths_select() -> None:
+    page = lxml.html.document_fromstring(
+        '<html><body><div itemprop="articleBody"><time itemprop="datePublished" datetime="">x</time>'
+        '<meta itemprop="dateModified" content="2020-01-02"><span itemprop="datePublished">no date</span>'
+        '<p itemprop="articleBody extra">not exactly</p><section itemprop="articleBody">b</section></div>'
+        "</body></html>"
+    )
+    for node in (page, page.find(".//section")):  # "//" looks from the document root, wherever it is asked
+        body = etree.XPath('//*[@itemprop="articleBody"]')(node)
+        assert [e.tag for e in body] == ["div", "section"]
+        assert with_itemprop(node, "articleBody") == body
+    dated = etree.XPath('//*[@itemprop="datePublished" or @itemprop="dateModified"][@datetime or @content]')
+    assert with_itemprop(page, "datePublished", "dateModified")[:2] == dated(page)
+
+
+def test_parsed_pages_get_their_element_classes_from_a_lookup_in_c() -> None:
+    # lxml.html's own lookup (a Python method per element handed to Python) gives a form its FormElement class
+    # and costs ~5 % of a worker's CPU; tasks.extract sets a lookup in C on the parser trafilatura uses
+    tree = parse_html("<html><body><form><input name='q'><label>Q</label></form><p>text</p></body></html>")
+    assert tree is not None
+    assert {type(e) for e in tree.iter() if isinstance(e.tag, str)} == {lxml.html.HtmlElement}
