@@ -551,13 +551,17 @@ def _absolute(raw: str | None, base: str) -> str | None:
     raw = raw.strip().replace(" ", "%20")
     if not raw:
         return None
+    web = raw[:8].lower().startswith(("http://", "https://"))
     try:
         # most sitemap and feed URLs are absolute already; urljoin is the expensive half
-        parts = urlsplit(raw if raw[:8].lower().startswith(("http://", "https://")) else urljoin(base, raw))
+        parts = urlsplit(raw if web else urljoin(base, raw))
     except ValueError:
+        # an http(s) URL urllib cannot take apart (a broken IPv6 literal) is kept, for url_problem to count
+        return raw if web else None
+    if parts.scheme.lower() not in ("http", "https"):
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
+    if not parts.hostname:
+        return raw if web else None
     # fragments never reach the server: two links differing only there are the same document
     return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
 

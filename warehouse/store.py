@@ -20,10 +20,11 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -58,6 +59,8 @@ _CORRUPT = re.compile(
     r"not a valid DuckDB database|Could not read enough bytes|Corrupt database|checksum|Serialization", re.I
 )
 _TEMP_NAME = re.compile(r"\.[^/]+\.tmp-(?P<pid>[0-9]{1,10})")
+# a DuckDB file is a header of three 4 KiB blocks, then its data blocks
+_HEADER_BYTES = 3 * 4096
 
 
 def published_path(warehouse: Path) -> Path:
@@ -241,6 +244,10 @@ def _file_problem(path: Path, *, deep: bool, read_only: bool) -> str | None:
         return str(exc).splitlines()[0]
     try:
         con.execute("SELECT count(*) FROM core.meta").fetchall()
+        # (a loader's blocks may still be in its write-ahead log; a published snapshot has none)
+        short = _truncated(con, path) if read_only else None
+        if short:
+            return short
         if deep:
             tables = con.execute(
                 "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary"
@@ -255,6 +262,14 @@ def _file_problem(path: Path, *, deep: bool, read_only: bool) -> str | None:
     return None
 
 
+def _truncated(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """'truncated: ...' when the file is shorter than the blocks its header counts: DuckDB opens such a file
+    and fails only on the first read of a missing block."""
+    block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+    want, have = _HEADER_BYTES + block_size * blocks, path.stat().st_size
+    return f"truncated: {have} of {want} bytes" if have < want else None
+
+
 def _set_aside(path: Path, said: list[str]) -> None:
     """Move a damaged file (and its write-ahead log) under state/broken/, kept for whoever wants to look."""
     aside = path.parent / "broken" if path.parent.name == "state" else path.parent / "state" / "broken"
@@ -267,12 +282,13 @@ def _set_aside(path: Path, said: list[str]) -> None:
             said.append(f"moved the unreadable {part.name} to {target}")
 
 
-def heal(warehouse: Path, *, deep: bool = False) -> list[str]:
+def heal(warehouse: Path, *, deep: bool = False, suspect: str | None = None) -> list[str]:
     """Bring the warehouse's files back to a usable state (caller holds the load lock); returns what was done.
 
     Temp files of dead processes go; a damaged loader file is set aside and restored from the published
     snapshot when that one is sound (else the next load rebuilds it from the lake); a missing or damaged
-    snapshot is published again from the loader. With deep, every table of both files is read in full.
+    snapshot is published again from the loader. With deep, every table of both files is read in full;
+    suspect: a reader's error from the snapshot, which makes it published again whatever the checks say.
     """
     said: list[str] = []
     for path in stale_temp_files(warehouse):
@@ -290,7 +306,7 @@ def heal(warehouse: Path, *, deep: bool = False) -> list[str]:
         said.append(f"state/loader.duckdb is unreadable ({loader_problem})")
         _set_aside(loader, said)
         loader_problem = "missing"
-    target_problem = _file_problem(target, deep=deep, read_only=True)
+    target_problem = _file_problem(target, deep=deep, read_only=True) or suspect
     if loader_problem == "missing" and target.exists():
         if target_problem is None:
             loader.parent.mkdir(parents=True, exist_ok=True)
@@ -320,10 +336,10 @@ def heal(warehouse: Path, *, deep: bool = False) -> list[str]:
     return said
 
 
-def _heal_now(warehouse: Path, holder: str) -> list[str]:
+def _heal_now(warehouse: Path, holder: str, suspect: str | None = None) -> list[str]:
     try:
         with load_lock(warehouse, timeout_s=HEAL_WAIT_S, holder=holder):
-            said = heal(warehouse)
+            said = heal(warehouse, suspect=suspect)
     except LoadLockTimeout as exc:
         raise WarehouseUnreadable(
             f"the warehouse needs repair and a load has held its lock for {HEAL_WAIT_S:.0f}s ({exc}); "
@@ -391,10 +407,15 @@ def connect_reader(warehouse: Path, allow_dirs: Sequence[Path] = ()) -> duckdb.D
     never blocks or is blocked by a load. A broken snapshot is healed first (see heal)."""
     target = ensure_published(warehouse)
     try:
-        return _open_guarded(target, allow_dirs)
+        con = _open_guarded(target, allow_dirs)
+        problem = _truncated(con, target)
+        if problem is None:
+            return con
+        con.close()
     except duckdb.Error as exc:
-        log.warning("cannot open %s (%s); healing it", target, str(exc).splitlines()[0])
-    _heal_now(warehouse, "reader")
+        problem = str(exc).splitlines()[0]
+    log.warning("cannot read %s (%s); healing it", target, problem)
+    _heal_now(warehouse, "reader", suspect=problem)
     try:
         return _open_guarded(target, allow_dirs)
     except duckdb.Error as exc:
@@ -406,38 +427,52 @@ def connect_reader(warehouse: Path, allow_dirs: Sequence[Path] = ()) -> duckdb.D
 
 SQL = named_queries("store.sql")
 
+T = TypeVar("T")
+
+
+def _read(warehouse: Path, query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """query(a reader connection); a snapshot found damaged midway (a block that fails its checksum) is
+    healed and the query asked once more."""
+    for attempt in (1, 2):
+        con = connect_reader(warehouse)
+        try:
+            return query(con)
+        except duckdb.Error as exc:
+            if attempt == 2 or not _CORRUPT.search(str(exc)):
+                raise
+            problem = str(exc).splitlines()[0]
+        finally:
+            con.close()
+        log.warning("reading %s failed (%s); healing it", published_path(warehouse), problem)
+        _heal_now(warehouse, "reader", suspect=problem)
+    raise AssertionError("unreachable")
+
 
 def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
     """Which of these URLs the last published load already holds: url -> when its article was last fetched
     (None for a URL that failed for good)."""
     if not urls:
         return {}
-    con = connect_reader(warehouse)
-    try:
+
+    def query(con: duckdb.DuckDBPyConnection) -> dict[str, datetime | None]:
         con.register("candidate_urls", pa.table({"url": pa.array(urls, pa.string())}))
         return dict(con.execute(SQL["seen_urls"]).fetchall())
-    finally:
-        con.close()
+
+    return _read(warehouse, query)
 
 
 def source_states(warehouse: Path, outlet_ids: list[str]) -> list[tuple]:
     """Rows of core.source_state for these outlets, as the last published load holds them."""
-    con = connect_reader(warehouse)
-    try:
-        return con.execute(SQL["source_states"], [outlet_ids]).fetchall()
-    finally:
-        con.close()
+    return _read(warehouse, lambda con: con.execute(SQL["source_states"], [outlet_ids]).fetchall())
 
 
 def retryable_failures(
     warehouse: Path, outlet_ids: list[str], max_attempts: int
 ) -> list[tuple[str, str, int]]:
     """(url, outlet_id, attempts) of pages that failed transiently and were not loaded since."""
-    con = connect_reader(warehouse)
-    try:
-        return con.execute(SQL["retryable_failures"], [outlet_ids, max_attempts]).fetchall()
-    finally:
-        con.close()
+    return _read(
+        warehouse, lambda con: con.execute(SQL["retryable_failures"], [outlet_ids, max_attempts]).fetchall()
+    )
 
 
 def learned_boilerplate(warehouse: Path, outlet_ids: list[str]) -> dict[str, set[int]]:
@@ -445,11 +480,8 @@ def learned_boilerplate(warehouse: Path, outlet_ids: list[str]) -> dict[str, set
     strip would remove from a new page of that outlet, if this load learns nothing new)."""
     if not outlet_ids or not published_path(warehouse).exists():
         return {}
-    con = connect_reader(warehouse)
-    try:
-        rows = con.execute(SQL["learnable_outlet_blocks"], [outlet_ids, boilerplate.MIN_PAGES]).fetchall()
-    finally:
-        con.close()
+    params = [outlet_ids, boilerplate.MIN_PAGES]
+    rows = _read(warehouse, lambda con: con.execute(SQL["learnable_outlet_blocks"], params).fetchall())
     counts: dict[str, dict[int, int]] = {}
     seen: dict[str, int] = {}
     for outlet_id, block_hash, pages, pages_seen in rows:
