@@ -186,7 +186,8 @@ def _codec_for(label: str | None) -> str | None:
     label = CHARSET_LABELS.get(label, label)
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+    # ValueError: a label with a NUL in it (a header or a WARC record says anything)
+    except (LookupError, ValueError):
         return None
     if name in REFUSED_CODECS:
         return None

@@ -85,16 +85,20 @@ class _Entries:
         self.invalid = 0
         self.first_invalid: str | None = None
 
+    def full(self) -> bool:
+        """True once the cap is reached: every later entry is counted and skipped unread."""
+        if self.kept >= MAX_LINKS_PER_DOCUMENT:
+            self.over_cap += 1
+            return True
+        return False
+
     def admit(self, url: str) -> bool:
-        """True when an entry with this URL is kept."""
+        """True when an entry with this URL is kept (the caller asked full() first)."""
         problem = url_problem(url)
         if problem is not None:
             self.invalid += 1
             if self.first_invalid is None:
                 self.first_invalid = f"{url[:200]!r}: {problem}"
-            return False
-        if self.kept >= MAX_LINKS_PER_DOCUMENT:
-            self.over_cap += 1
             return False
         self.kept += 1
         return True
@@ -274,7 +278,10 @@ def _query_int(query: dict[str, str], names: tuple[str, ...]) -> int | None:
 
 def sitemap_name_period(url: str) -> tuple[datetime, datetime] | None:
     """The [start, end) UTC period a sitemap URL names: sitemap-2025-06-18.xml, /2025/06/, ?yyyy=2025."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None  # a broken IPv6 literal: no name to read a date from
     # the host is left out: ports and IP addresses look like years
     path = parts.path
     periods: list[tuple[datetime, datetime]] = []
@@ -628,6 +635,8 @@ def _rss_links(
 ) -> list[Link]:
     links = []
     for item in items:
+        if entries.full():
+            continue
         url = _rss_item_url(item, feed_url)
         if url is None or not entries.admit(url):
             continue
@@ -666,6 +675,8 @@ def _atom_links(
 ) -> list[Link]:
     links = []
     for entry in items:
+        if entries.full():
+            continue
         url = _atom_entry_url(entry, feed_url)
         if url is None or not entries.admit(url):
             continue
@@ -718,6 +729,8 @@ def _text_sitemap(text: str, sitemap_url: str, outlet_id: str) -> SitemapParse:
     links = []
     for line in text.splitlines():
         line = line.strip()
+        if not line or entries.full():
+            continue
         url = _absolute(line, sitemap_url) if line.startswith(("http://", "https://")) else None
         if url and entries.admit(url):
             links.append(_make_link(url, outlet_id, "sitemap", sitemap_url, None, None, None, None))
@@ -735,6 +748,8 @@ def parse_sitemap(body: bytes, sitemap_url: str, outlet_id: str) -> SitemapParse
     if name == "sitemapindex":
         children = []
         for entry in _children(root, "sitemap"):
+            if entries.full():
+                continue
             loc = _first(entry, "loc")
             url = _absolute(_text(loc), _base(loc, sitemap_url)) if loc is not None else None
             if url and entries.admit(url):
@@ -743,6 +758,8 @@ def parse_sitemap(body: bytes, sitemap_url: str, outlet_id: str) -> SitemapParse
     if name == "urlset":
         links = []
         for entry in _children(root, "url"):
+            if entries.full():
+                continue
             loc = _first(entry, "loc")
             url = _absolute(_text(loc), _base(loc, sitemap_url)) if loc is not None else None
             if url is None or not entries.admit(url):
