@@ -140,9 +140,9 @@ class Canaries:
 # the outlets
 
 
-def article(title: str, published: str = f"{DAY}T09:00:00+00:00") -> str:
-    """A plain news article page of ours."""
-    body = " ".join(
+def article(title: str, published: str = f"{DAY}T09:00:00+00:00", body: str | None = None) -> str:
+    """A plain news article page of ours (six paragraphs about its title unless a body is given)."""
+    body = body or " ".join(
         f"Paragraph {i} of the report on {title.lower()} explains what changes, who decided it, when it "
         "starts and what residents of the harbour district were told at the council meeting on Tuesday."
         for i in range(6)
@@ -451,6 +451,11 @@ class Case:
     counts_rows: bool = True
 
 
+def refused_outlets_file(name: str, what: str, text: str) -> Case:
+    """A case of an outlets file the command must refuse with exit 2 before any run."""
+    return Case(name, what, steps=(ingest(expect_exit=2),), outlets_text=text, counts_rows=False)
+
+
 SQL_ATTACKS = (
     "attach '{wh}/state/loader.duckdb' as l (READ_WRITE); delete from l.core.articles",
     "copy (select 1) to '{wh}/warehouse.duckdb'",
@@ -554,20 +559,8 @@ CASES: tuple[Case, ...] = (
             Step("sql", ("select count(*) from articles",)),
         ),
     ),
-    Case(
-        "deep-yaml",
-        "an outlets file nested 20,000 deep",
-        steps=(ingest(expect_exit=2),),
-        outlets_text=DEEP_YAML,
-        counts_rows=False,
-    ),
-    Case(
-        "newline-id",
-        'an outlet id "good\\n"',
-        steps=(ingest(expect_exit=2),),
-        outlets_text=NEWLINE_ID,
-        counts_rows=False,
-    ),
+    refused_outlets_file("deep-yaml", "an outlets file nested 20,000 deep", DEEP_YAML),
+    refused_outlets_file("newline-id", 'an outlet id "good\\n"', NEWLINE_ID),
     Case(
         "warehouse-is-a-file",
         "--warehouse naming a file",
@@ -602,20 +595,16 @@ class CaseResult:
         return not self.problems
 
 
+# every case's commands: one extraction worker, and no retries or backoff for the hostile outlet's failures
+RUN_SETTINGS = {"COPYDESK_EXTRACT_WORKERS": "1", "COPYDESK_MAX_RETRIES": "0", "COPYDESK_BACKOFF_BASE_S": "0"}
+
+
 def command_env(api_url: str, home: Path, extra: dict[str, str]) -> dict[str, str]:
     """The environment of a copydesk command: the bench's Prefect server, no settings of the caller's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "COPYDESK_"))}
     home.mkdir(parents=True, exist_ok=True)
-    return {
-        **env,
-        "PREFECT_API_URL": api_url,
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "COPYDESK_EXTRACT_WORKERS": "1",
-        "COPYDESK_MAX_RETRIES": "0",
-        "COPYDESK_BACKOFF_BASE_S": "0",
-        **extra,
-    }
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "COPYDESK_"))}
+    prefect = {"PREFECT_API_URL": api_url, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    return inherited | prefect | RUN_SETTINGS | extra
 
 
 def run_command(cmd: list[str], env: dict[str, str], log: Path) -> tuple[int, str, float, int]:

@@ -27,12 +27,13 @@ from copydesk.tasks.discover import (
     sitemap_name_period,
 )
 from copydesk.tasks.http import Fetcher, FetchError, PermanentError, Response
-from copydesk.tasks.models import Article, Failure, Link, Outlet, RunWindow
+from copydesk.tasks.models import Failure, Link, Outlet, RunWindow
 from copydesk.tasks.outlets import OutletsFileError, parse_outlets
 from copydesk.tasks.steps import select_new_links
 from copydesk.tasks.urls import canonical_url, url_problem
 from copydesk.warehouse import lake, load, store
 from tests.test_http import fast_settings, write_site
+from tests.test_load import _article, _failure
 from tests.test_stories import story_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -175,15 +176,7 @@ def _copydesk(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _failure_row(n: int) -> Failure:
-    return Failure(
-        url=f"https://a.example/{n}",
-        outlet_id="a",
-        stage="fetch",
-        kind="http_error",
-        error="HTTP 404",
-        http_status=404,
-        at=datetime.now(UTC),
-    )
+    return _failure(f"https://a.example/{n}")
 
 
 @pytest.fixture
@@ -340,25 +333,11 @@ def test_a_file_given_as_the_warehouse_exits_2(tmp_path: Path) -> None:
 # runs
 
 
-def _article(n: int, run: str) -> Article:
-    url = f"https://wire.example/{run}/{n}"
-    text = "\n".join(story_text(500 + n + (100 if run == "r2" else 0)))
-    return Article(
-        article_id=f"{run}-{n:013d}",
-        url=url,
-        fetched_url=url,
-        outlet_id="wire",
-        text=text,
-        word_count=len(text.split()),
-        content_hash=f"{run}{n}",
-        fetched_at=datetime.now(UTC),
-    )
-
-
 def test_each_run_of_a_multi_run_load_keeps_its_own_counts(tmp_path: Path) -> None:
     warehouse = tmp_path / "wh"
-    for run, n in (("r1", 2), ("r2", 3)):
-        arts = [_article(i, run) for i in range(n)]
+    for run, numbers in (("r1", range(2)), ("r2", range(2, 5))):
+        arts = [_article(i, "\n".join(story_text(500 + i))) for i in numbers]
+        n = len(arts)
         lake.write_file(warehouse, "articles", run, "a.parquet", lake.article_rows(arts, {}, run))
         row = {
             "run_id": run,
