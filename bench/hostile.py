@@ -603,7 +603,8 @@ def command_env(api_url: str, home: Path, extra: dict[str, str]) -> dict[str, st
     """The environment of a copydesk command: the bench's Prefect server, no settings of the caller's."""
     home.mkdir(parents=True, exist_ok=True)
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "COPYDESK_"))}
-    prefect = {"PREFECT_API_URL": api_url, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    prefect = {"PREFECT_API_URL": api_url, "PREFECT_HOME": str(home)}
+    prefect["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     return inherited | prefect | RUN_SETTINGS | extra
 
 
