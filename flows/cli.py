@@ -459,6 +459,7 @@ def serve(
         from copydesk.flows.serve import serve_deployments
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)
+    _check_warehouse(settings.warehouse)
     _check_outlets(settings.outlets)
     serve_deployments(settings.outlets, settings.warehouse, cron, timezone)
 
