@@ -173,11 +173,6 @@ def gunzip_layers(data: bytes, budget: InflateBudget) -> bytes:
     return data
 
 
-def gunzip_bounded(data: bytes, limit: int) -> bytes:
-    """Gunzip data (every nested layer), refusing to produce more than limit bytes in all."""
-    return gunzip_layers(data, InflateBudget(limit))
-
-
 def _codec_for(label: str | None) -> str | None:
     """The Python codec a charset label should be decoded with, or None for unknown or unsafe labels."""
     if not label:

@@ -30,6 +30,7 @@ from copydesk.tasks.urls import url_problem
 log = logging.getLogger(__name__)
 
 MAX_DESCRIPTION_CHARS = 2000
+# longer than any headline: bounds what one item of a hostile feed makes us keep
 MAX_TITLE_CHARS = 1000
 # a document handed over still gzipped gets the room a fetched body gets (Settings.max_body_bytes' default)
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024

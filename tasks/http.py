@@ -62,7 +62,6 @@ MAX_CRAWL_DELAY_S = 60.0
 ROBOTS_MAX_BYTES = 500 * 1024
 # longest header line we accept (aiohttp's default, 8 KiB, refuses some real sites' cookies and CSPs)
 MAX_HEADER_BYTES = 64 * 1024
-
 HTML_MARKERS = re.compile(rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p)[\s>/]", re.IGNORECASE)
 # what a page's text almost never holds and a binary body decoded as text is full of: control characters
 # other than tab, newline, form feed and carriage return, and U+FFFD (bytes the decoder could not map)

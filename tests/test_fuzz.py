@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from copydesk.tasks.decode import InflateError, decode_html, decode_xml, gunzip_bounded
+from copydesk.tasks.decode import InflateBudget, InflateError, decode_html, decode_xml, gunzip_layers
 from copydesk.tasks.discover import (
     DiscoveryError,
     child_sitemap_in_window,
@@ -122,7 +122,7 @@ def test_decoders_always_give_text(body: bytes) -> None:
     assert isinstance(decode_xml(body), str)
     assert isinstance(decode_html(body, "text/html; charset=" + body[:8].decode("latin-1"))[0], str)
     with suppress(InflateError):
-        gunzip_bounded(body, 2**20)
+        gunzip_layers(body, InflateBudget(2**20))
 
 
 @FUZZ
