@@ -456,15 +456,12 @@ def refused_outlets_file(name: str, what: str, text: str) -> Case:
     return Case(name, what, steps=(ingest(expect_exit=2),), outlets_text=text, counts_rows=False)
 
 
+# the destructive ones, each a command of its own (tests/test_hostile_inputs.py tries every kind in-process)
 SQL_ATTACKS = (
     "attach '{wh}/state/loader.duckdb' as l (READ_WRITE); delete from l.core.articles",
     "copy (select 1) to '{wh}/warehouse.duckdb'",
     "copy (select 1 as x) to '{wh}/lake/articles/run=evil/evil.parquet' (format parquet)",
-    "install httpfs",
-    "load httpfs",
-    "export database '{wh}/export'",
-    "select * from read_text('/etc/hostname')",
-    "set enable_external_access = true",
+    "install httpfs; load httpfs",
 )
 
 CASES: tuple[Case, ...] = (
@@ -472,7 +469,6 @@ CASES: tuple[Case, ...] = (
         "xxe-doctype-after-pi",
         "DOCTYPE after a processing instruction naming a FIFO (file:) and a DTD on the server (http:)",
         build_xxe_doctype_after_pi,
-        steps=(ingest(), ingest()),
     ),
     Case(
         "xxe-entities-xinclude",
@@ -521,8 +517,8 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "sql-attacks",
-        "copydesk sql: ATTACH loader READ_WRITE + DELETE, COPY over the snapshot and into the lake, "
-        "INSTALL/LOAD, EXPORT, reading /etc, SET",
+        "copydesk sql: ATTACH loader READ_WRITE + DELETE, COPY over the snapshot, COPY into the lake, "
+        "INSTALL + LOAD",
         steps=(
             ingest(),
             *(Step("sql", (q,), expect_exit=1, says="refused") for q in SQL_ATTACKS),
