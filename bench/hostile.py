@@ -759,7 +759,7 @@ def main(argv: list[str] | None = None) -> int:
             print(table(results[-1:]).splitlines()[-1], flush=True)
     text = table(results)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    text += f"\n\nLoad average of the machine when the cases ended (1, 5, 15 min): {load} on {os.cpu_count()} CPUs."
+    text += f"\n\nLoad average when the cases ended (1, 5, 15 min): {load} on {os.cpu_count()} CPUs."
     print(text)
     if not args.no_write:
         write_file(
