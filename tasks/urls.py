@@ -32,11 +32,17 @@ _BAD_HOST = re.compile(r"[^\w.\-\[\]:%]", re.ASCII)
 
 def url_problem(url: str) -> str | None:
     """Why an absolute URL cannot be fetched or named (None when it can): not http(s), too long, control
-    characters or spaces, a port that is not a number up to 65535, a broken IPv6 literal, no host."""
+    characters or spaces, a lone surrogate, a port that is not a number up to 65535, a broken IPv6 literal,
+    no host."""
     if len(url) > MAX_URL_CHARS:
         return f"longer than {MAX_URL_CHARS} characters"
     if _UNSAFE.search(url):
         return "control characters or spaces"
+    if not url.isascii():
+        try:
+            url.encode("utf-8")
+        except UnicodeEncodeError:
+            return "a lone surrogate, which no URL can send"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - urllib checks the port only when asked for it
