@@ -58,6 +58,9 @@ HEAL_WAIT_S = 120.0
 _CORRUPT = re.compile(
     r"not a valid DuckDB database|Could not read enough bytes|Corrupt database|checksum|Serialization", re.I
 )
+# DuckDB's words for a file that is sound but open elsewhere: another process's lock, or a connection of this
+# process with other settings (DuckDB shares one instance per file and process)
+_IN_USE = re.compile(r"different configuration|Could not set lock|Conflicting lock", re.I)
 _TEMP_NAME = re.compile(r"\.[^/]+\.tmp-(?P<pid>[0-9]{1,10})")
 # a DuckDB file is a header of three 4 KiB blocks, then its data blocks
 _HEADER_BYTES = 3 * 4096
@@ -241,6 +244,8 @@ def _file_problem(path: Path, *, deep: bool, read_only: bool) -> str | None:
     try:
         con = duckdb.connect(str(path), read_only=read_only, config=READER_GUARD if read_only else {})
     except duckdb.Error as exc:
+        if read_only and _IN_USE.search(str(exc)):
+            return None  # a snapshot someone has open is sound; publishing replaces it by rename anyway
         return str(exc).splitlines()[0]
     try:
         con.execute("SELECT count(*) FROM core.meta").fetchall()
@@ -404,7 +409,9 @@ def _open_guarded(path: Path, allow_dirs: Sequence[Path]) -> duckdb.DuckDBPyConn
 def connect_reader(warehouse: Path, allow_dirs: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the last published state that cannot write, attach, copy into a file or load
     an extension (allow_dirs, checked by check_allowed_dirs: directories whose files it may read and write);
-    never blocks or is blocked by a load. A broken snapshot is healed first (see heal)."""
+    never blocks or is blocked by a load. A broken snapshot is healed first (see heal). In a process that
+    already holds the snapshot through a plain duckdb.connect, the connection shares that instance unguarded.
+    """
     target = ensure_published(warehouse)
     try:
         con = _open_guarded(target, allow_dirs)
@@ -413,6 +420,10 @@ def connect_reader(warehouse: Path, allow_dirs: Sequence[Path] = ()) -> duckdb.D
             return con
         con.close()
     except duckdb.Error as exc:
+        if _IN_USE.search(str(exc)) and not allow_dirs:
+            # this process (a notebook) has the snapshot open with DuckDB's default settings, and DuckDB shares
+            # that one instance: it is the caller's, so copydesk's own fixed queries read through it unguarded
+            return duckdb.connect(str(target), read_only=True)
         problem = str(exc).splitlines()[0]
     log.warning("cannot read %s (%s); healing it", target, problem)
     _heal_now(warehouse, "reader", suspect=problem)
