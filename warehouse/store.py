@@ -421,7 +421,7 @@ def connect_reader(warehouse: Path, allow_dirs: Sequence[Path] = ()) -> duckdb.D
         con.close()
     except duckdb.Error as exc:
         if _IN_USE.search(str(exc)) and not allow_dirs:
-            # this process (a notebook) has the snapshot open with DuckDB's default settings, and DuckDB shares
+            # this process (a notebook) holds the snapshot with DuckDB's default settings, and DuckDB shares
             # that one instance: it is the caller's, so copydesk's own fixed queries read through it unguarded
             return duckdb.connect(str(target), read_only=True)
         problem = str(exc).splitlines()[0]
