@@ -3,7 +3,8 @@
 Without names it runs the default set, DEFAULT below: throughput (the whole pipeline against bare trafilatura,
 peak memory, incremental rerun; ~3 minutes) and extraction (text quality on the article-extraction benchmark
 pages, when ../shared/bench/aeb-dev is there). The others are slower or answer one-off design questions and
-run when named: stories (dedupe quality, ~5 minutes), readers, dedupe_methods, politeness.
+run when named: stories (dedupe quality, ~5 minutes), readers, dedupe_methods, politeness, hostile (bad input
+end to end, ~5 minutes).
 `python -m bench --list` prints them. Each is also `python -m bench.<name> --help` for its own options.
 """
 
@@ -12,7 +13,7 @@ import inspect
 import sys
 
 DEFAULT = ("throughput", "extraction")
-OPTIONAL = ("stories", "readers", "dedupe_methods", "politeness")
+OPTIONAL = ("stories", "readers", "dedupe_methods", "politeness", "hostile")
 
 
 def run(name: str) -> int:

@@ -26,7 +26,7 @@ from rich.table import Table  # noqa: E402
 from copydesk.tasks.models import OutletsConfig  # noqa: E402
 from copydesk.tasks.outlets import OutletsFileError, load_outlets  # noqa: E402
 from copydesk.tasks.settings import get_settings  # noqa: E402
-from copydesk.warehouse.store import LoadLockTimeout  # noqa: E402
+from copydesk.warehouse.store import LoadLockTimeout, WarehouseUnreadable  # noqa: E402
 
 app = typer.Typer(
     help="copydesk: a news ETL that folds syndicated copies into stories, queryable with SQL.",
@@ -90,6 +90,14 @@ def _flow_imports() -> Iterator[None]:
         gc.enable()
 
 
+def _check_warehouse(path: Path) -> Path:
+    """The warehouse directory, or exit 2 when the path names something else."""
+    if path.exists() and not path.is_dir():
+        err.print(f"[bold red]error:[/] --warehouse {path}: a file, not a directory", highlight=False)
+        raise typer.Exit(2)
+    return path
+
+
 def _check_outlets(path: Path, outlet_ids: list[str] | None = None) -> OutletsConfig:
     try:
         return load_outlets(path).select(outlet_ids)
@@ -128,6 +136,7 @@ def ingest(
 ) -> None:
     """Fetch new articles from the outlets, fold copies into stories, load the warehouse."""
     settings = get_settings(outlets=outlets, warehouse=warehouse)
+    _check_warehouse(settings.warehouse)
     config = _check_outlets(settings.outlets, outlet)
     if settings.task_runner == "threads":
         from copydesk.tasks.discovery import prefetch_discovery
@@ -175,22 +184,74 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
+def _refusal(number: int, statement: str, kind: str, exc: duckdb.Error) -> str:
+    """What `copydesk sql` says about a statement the reader's guard refused."""
+    text = " ".join(statement.split())
+    shown = text if len(text) <= 120 else text[:117] + "..."
+    detail = str(exc).splitlines()[0]
+    return (
+        f"refused statement {number} ({kind}): {shown}\n"
+        "copydesk sql reads the warehouse and cannot change it: no ATTACH of files, no COPY or EXPORT into "
+        "files, no INSTALL or LOAD of extensions, no settings, no files outside --allow-dir directories "
+        f"(DuckDB: {detail})"
+    )
+
+
+# errors the reader's guard raises (its locked settings and file access), as opposed to mistakes in a query
+_GUARD_ERRORS = ("Permission Error", "configuration has been locked", "read-only mode", "read-only database")
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run against the last published warehouse state")],
     warehouse: WarehouseOpt = None,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,  # noqa: A002
     max_width: Annotated[int, typer.Option(help="Truncate table cells to this many characters")] = 80,
+    allow_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-dir",
+            help="A directory of yours whose files the query may read (read_csv, read_parquet) and write "
+            "(COPY TO); never the warehouse's (repeatable)",
+        ),
+    ] = None,
 ) -> None:
-    """Run a query on the warehouse (read-only; never waits for, or blocks, a load)."""
-    from copydesk.warehouse.store import connect_reader
+    """Run a query on the warehouse (read-only; never waits for, or blocks, a load).
+
+    The connection cannot write: ATTACH, COPY/EXPORT into files, INSTALL/LOAD and SET are refused, and no
+    file outside the --allow-dir directories can be read.
+    """
+    from copydesk.warehouse.store import check_allowed_dirs, connect_reader
 
     settings = get_settings(warehouse=warehouse)
-    con = connect_reader(settings.warehouse)
+    _check_warehouse(settings.warehouse)
     try:
-        cursor = con.execute(query)
-        columns = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchall()
+        allowed = check_allowed_dirs(settings.warehouse, allow_dir or [])
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    try:
+        con = connect_reader(settings.warehouse, allowed)
+    except (WarehouseUnreadable, LoadLockTimeout) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    columns: list[str] = []
+    rows: list[tuple] = []
+    try:
+        statements = con.extract_statements(query)
+        for number, statement in enumerate(statements, start=1):
+            try:
+                cursor = con.execute(statement)
+            except duckdb.Error as exc:
+                if any(sign in str(exc) for sign in _GUARD_ERRORS):
+                    kind = statement.type.name if statement.type is not None else "statement"
+                    refusal = _refusal(number, statement.query, kind, exc)
+                    err.print(f"[bold red]error:[/] {refusal}", highlight=False)
+                    raise typer.Exit(1) from None
+                raise
+            # the last statement's result is the answer, as the DuckDB CLI would print it last
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
     except duckdb.Error as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
@@ -218,6 +279,45 @@ def sql(
             table.add_row(*[_cell(v)[:max_width] for v in row])
         console.print(table)
         console.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def repair(warehouse: WarehouseOpt = None) -> None:
+    """Check the warehouse's files in full and repair what is broken, saying what was done.
+
+    A damaged or missing warehouse.duckdb is published again from state/loader.duckdb; a damaged loader file
+    is set aside (state/broken/) and restored from the snapshot, or rebuilt from the lake; temp files of dead
+    processes are removed; lake files no load has taken yet are loaded.
+    """
+    from copydesk.warehouse.load import load_pending
+    from copydesk.warehouse.store import heal, load_lock
+
+    settings = get_settings(warehouse=warehouse)
+    _check_warehouse(settings.warehouse)
+    if not settings.warehouse.exists():
+        err.print(f"[bold red]error:[/] {settings.warehouse}: no such warehouse directory", highlight=False)
+        raise typer.Exit(2)
+    try:
+        with load_lock(settings.warehouse, settings.load_lock_timeout_s, holder="repair"):
+            done = heal(settings.warehouse, deep=True)
+        report = load_pending(
+            settings.warehouse, lock_timeout_s=settings.load_lock_timeout_s, holder="repair",
+            memory_limit=settings.load_memory_limit,
+        )
+    except (WarehouseUnreadable, LoadLockTimeout, duckdb.Error, OSError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(
+            "copydesk repair could not finish; fix what the message names and run it again. Nothing was "
+            "deleted: unreadable files are kept under state/broken/.",
+            highlight=False,
+        )
+        raise typer.Exit(1) from None
+    for line in done:
+        console.print(f"- {line}", highlight=False)
+    if report.files:
+        console.print(f"- loaded {report.files} lake files no load had taken ({report.articles_new} new)")
+    if not done and not report.files:
+        console.print(f"{settings.warehouse}: every file reads in full; nothing to repair", highlight=False)
 
 
 class ExtractFormat(StrEnum):
@@ -294,6 +394,7 @@ def backfill(
     from copydesk.tasks.batch import shutdown_pool
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)
+    _check_warehouse(settings.warehouse)
     _check_outlets(settings.outlets, outlet)
     try:
         check_window(start.date(), end.date(), datetime.now(UTC).date())
@@ -358,6 +459,7 @@ def serve(
         from copydesk.flows.serve import serve_deployments
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)
+    _check_warehouse(settings.warehouse)
     _check_outlets(settings.outlets)
     serve_deployments(settings.outlets, settings.warehouse, cron, timezone)
 

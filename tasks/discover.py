@@ -8,11 +8,12 @@ Fetcher in production, a tiny httpx getter in tests).
 import asyncio
 import base64
 import binascii
-import codecs
+import contextlib
 import html.entities
 import logging
 import re
-import zlib
+import threading
+import weakref
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -20,15 +21,24 @@ from html.parser import HTMLParser
 from typing import Protocol
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
-import charset_normalizer
 from lxml import etree
 
+from copydesk.tasks.decode import GZIP_MAGIC, InflateBudget, InflateError, decode_xml, gunzip_layers
 from copydesk.tasks.models import Failure, Link, LinkVia, Outlet, RunWindow
+from copydesk.tasks.urls import url_problem
 
 log = logging.getLogger(__name__)
 
 MAX_DESCRIPTION_CHARS = 2000
-MAX_GUNZIPPED_BYTES = 100 * 1024 * 1024
+# longer than any headline: bounds what one item of a hostile feed makes us keep
+MAX_TITLE_CHARS = 1000
+# a document handed over still gzipped gets the room a fetched body gets (Settings.max_body_bytes' default)
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# sitemaps.org's limit for one sitemap file, applied to every document: links past it are counted, not kept
+MAX_LINKS_PER_DOCUMENT = 50_000
+# parsing runs in threads beside the event loop; this many at once keeps the trees of a run's documents
+# from piling up in memory
+PARSE_CONCURRENCY = 2
 # plenty of html for a 2000-character description; bounds the stripping cost of huge content:encoded
 MAX_DESCRIPTION_HTML_CHARS = 100_000
 MAX_ERROR_CHARS = 500
@@ -56,10 +66,48 @@ class DiscoveryError(ValueError):
 
 @dataclass(frozen=True)
 class SitemapParse:
-    """What one sitemap document holds: article links and child sitemaps with their lastmod."""
+    """What one sitemap document holds: article links and child sitemaps with their lastmod, and what was left
+    out: entries past MAX_LINKS_PER_DOCUMENT (`over_cap`) and links with invalid URLs (`invalid`, the first
+    one in `first_invalid`)."""
 
     links: list[Link] = field(default_factory=list)
     children: list[tuple[str, datetime | None]] = field(default_factory=list)
+    over_cap: int = 0
+    invalid: int = 0
+    first_invalid: str | None = None
+
+
+class _Entries:
+    """A document's entries as they are found: valid URLs kept up to the cap, the rest counted."""
+
+    def __init__(self) -> None:
+        self.kept = 0
+        self.over_cap = 0
+        self.invalid = 0
+        self.first_invalid: str | None = None
+
+    def full(self) -> bool:
+        """True once the cap is reached: every later entry is counted and skipped unread."""
+        if self.kept >= MAX_LINKS_PER_DOCUMENT:
+            self.over_cap += 1
+            return True
+        return False
+
+    def admit(self, url: str) -> bool:
+        """True when an entry with this URL is kept (the caller asked full() first)."""
+        problem = url_problem(url)
+        if problem is not None:
+            self.invalid += 1
+            if self.first_invalid is None:
+                self.first_invalid = f"{url[:200]!r}: {problem}"
+            return False
+        self.kept += 1
+        return True
+
+    def result(
+        self, links: list[Link], children: list[tuple[str, datetime | None]] | None = None
+    ) -> SitemapParse:
+        return SitemapParse(links, children or [], self.over_cap, self.invalid, self.first_invalid)
 
 
 _MONTHS = {name: number for number, name in enumerate(
@@ -223,14 +271,18 @@ def _period(year: int, month: int | None, day: int | None) -> tuple[datetime, da
 def _query_int(query: dict[str, str], names: tuple[str, ...]) -> int | None:
     for name in names:
         value = query.get(name, "")
-        if value.isdigit():
+        # isdigit() alone admits '²' and 5,000-digit strings, which int() refuses
+        if value.isascii() and value.isdigit() and len(value) <= 4:
             return int(value)
     return None
 
 
 def sitemap_name_period(url: str) -> tuple[datetime, datetime] | None:
     """The [start, end) UTC period a sitemap URL names: sitemap-2025-06-18.xml, /2025/06/, ?yyyy=2025."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None  # a broken IPv6 literal: no name to read a date from
     # the host is left out: ports and IP addresses look like years
     path = parts.path
     periods: list[tuple[datetime, datetime]] = []
@@ -278,89 +330,18 @@ def child_sitemap_in_window(url: str, lastmod: datetime | None, window: RunWindo
     return not (end is not None and period_start - WINDOW_SLACK > end)
 
 
-_GZIP_MAGIC = b"\x1f\x8b"
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_DECLARED = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
-_MULTI_BYTE = {
-    "cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004", "iso2022_jp", "cp949",
-    "euc_kr", "johab", "gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950", "utf_8",
-}
-_SINGLE_BYTE_WESTERN = {"ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15"}
 _XML_DECLARATION = re.compile(r"^<\?xml[^>]*\?>")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CDATA = re.compile(r"(<!\[CDATA\[.*?(?:\]\]>|\Z))", re.S)
 _AMPERSAND = re.compile(r"&(?:([A-Za-z][A-Za-z0-9._-]{0,63});|(#[0-9]{1,8};|#[xX][0-9A-Fa-f]{1,8};))?")
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
-_DOCTYPE = re.compile(r"\A(\s*(?:<!--.*?-->\s*)*)<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.S | re.I)
+# the prolog may hold comments and processing instructions (xml-stylesheet) before the doctype; atomic
+# groups keep a prolog of many comments from backtracking
+_DOCTYPE = re.compile(
+    r"\A((?>\s+|<!--.*?-->|<\?.*?\?>)*+)<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.S | re.I
+)
 _ROOT_START = re.compile(r"<(?:[A-Za-z][\w.-]*:)?(?:rss|feed|RDF|channel|urlset|sitemapindex)[\s>/]")
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>/])", re.I | re.S)
-
-
-def _gunzip(body: bytes) -> bytes:
-    """Decompress every gzip member, refusing more than MAX_GUNZIPPED_BYTES; a truncated tail is kept."""
-    out: list[bytes] = []
-    size = 0
-    data = body
-    while data[:2] == _GZIP_MAGIC:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            chunk = inflater.decompress(data, MAX_GUNZIPPED_BYTES + 1 - size)
-        except zlib.error as exc:
-            if out:
-                break
-            raise DiscoveryError("malformed", f"bad gzip data: {exc}") from exc
-        size += len(chunk)
-        out.append(chunk)
-        if size > MAX_GUNZIPPED_BYTES or inflater.unconsumed_tail:
-            raise DiscoveryError("too_large", f"gzip body inflates past {MAX_GUNZIPPED_BYTES} bytes")
-        # concatenated members are legal gzip; a truncated member just ends the data
-        data = inflater.unused_data if inflater.eof else b""
-    return b"".join(out)
-
-
-def _decode(body: bytes) -> str:
-    """Bytes to text: BOM, then the declared encoding when the bytes agree, then UTF-8, then a guess."""
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace")
-    # utf-16 without a BOM still starts with '<' next to a zero byte
-    if body[:2] == b"<\x00":
-        return body.decode("utf-16-le", errors="replace")
-    if body[:2] == b"\x00<":
-        return body.decode("utf-16-be", errors="replace")
-    declared = None
-    match = _DECLARED.match(body[:1024])
-    if match:
-        try:
-            declared = codecs.lookup(match.group(1).decode("ascii")).name
-        except LookupError:
-            declared = None
-    # an ascii-readable declaration cannot be utf-16/32: the declaration itself proves it wrong
-    if declared and declared.startswith(("utf-16", "utf-32")):
-        declared = None
-    if declared in _SINGLE_BYTE_WESTERN and not body.isascii():
-        # non-ascii bytes that happen to form valid utf-8 are utf-8 mislabelled, not latin-1 mojibake
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    for candidate in (declared, "utf-8"):
-        if candidate:
-            try:
-                return body.decode(candidate)
-            except UnicodeDecodeError:
-                continue
-    # a guess from short text cannot tell one single-byte code page from another; mislabelled western
-    # feeds are overwhelmingly windows-1252, so a guess is only trusted when it is a multi-byte encoding
-    guess = charset_normalizer.from_bytes(body[:1_000_000]).best()
-    encoding = guess.encoding if guess is not None and guess.encoding in _MULTI_BYTE else "cp1252"
-    return body.decode(encoding, errors="replace")
 
 
 def _fix_ampersand(match: re.Match[str]) -> str:
@@ -395,21 +376,36 @@ def _clean_markup(text: str) -> str:
     return "".join(pieces)
 
 
+class _RefuseExternal(etree.Resolver):
+    """Answers every external id a document names (its DTD, an entity, a parameter entity, XInclude) with
+    nothing: libxml2 opens `file:` system ids even with load_dtd off, so nothing is left to its loader."""
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> object:
+        log.debug("refused external id %r (public %r)", system_url, public_id)
+        return self.resolve_string("", context)
+
+
 def _xml_parser() -> etree.XMLParser:
-    # resolve_entities/no_network/load_dtd off: no billion laughs, no XXE; recover for the broken feeds
-    # the web is full of; huge_tree off keeps libxml2's depth and text-size limits
-    return etree.XMLParser(
+    # resolve_entities/no_network/load_dtd off and a resolver that refuses every external id: no billion
+    # laughs, no XXE, no file or connection opened; recover for the broken feeds the web is full of;
+    # huge_tree off keeps libxml2's depth and text-size limits
+    parser = etree.XMLParser(
         recover=True, resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
         huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8",
     )
+    parser.resolvers.add(_RefuseExternal())
+    return parser
 
 
 def _document_text(body: bytes) -> str:
-    if body[:2] == _GZIP_MAGIC:
-        body = _gunzip(body)
+    if body[:2] == GZIP_MAGIC:
+        try:
+            body = gunzip_layers(body, InflateBudget(MAX_DOCUMENT_BYTES))
+        except InflateError as exc:
+            raise DiscoveryError("malformed" if exc.kind == "bad_encoding" else exc.kind, str(exc)) from exc
     if not body.strip():
         raise DiscoveryError("empty", "empty body")
-    text = _decode(body).lstrip("\ufeff \t\r\n")
+    text = decode_xml(body).lstrip("\ufeff \t\r\n")
     if not text.startswith("<?xml"):
         # php warnings and stray bytes before the declaration are common; the document starts at <?xml
         # unless the root element came first (then a later "<?xml" is content)
@@ -563,13 +559,17 @@ def _absolute(raw: str | None, base: str) -> str | None:
     raw = raw.strip().replace(" ", "%20")
     if not raw:
         return None
+    web = raw[:8].lower().startswith(("http://", "https://"))
     try:
         # most sitemap and feed URLs are absolute already; urljoin is the expensive half
-        parts = urlsplit(raw if raw[:8].lower().startswith(("http://", "https://")) else urljoin(base, raw))
+        parts = urlsplit(raw if web else urljoin(base, raw))
     except ValueError:
+        # an http(s) URL urllib cannot take apart (a broken IPv6 literal) is kept, for url_problem to count
+        return raw if web else None
+    if parts.scheme.lower() not in ("http", "https"):
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
+    if not parts.hostname:
+        return raw if web else None
     # fragments never reach the server: two links differing only there are the same document
     return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
 
@@ -594,7 +594,7 @@ def _make_link(
 ) -> Link:
     return Link(
         url=url, outlet_id=outlet_id, via=via, found_in=found_in,
-        title=_plain(title) if title else None,
+        title=_plain(title, MAX_TITLE_CHARS) if title else None,
         published_at=published_at, modified_at=modified_at,
         description=_plain(description, MAX_DESCRIPTION_CHARS) if description else None,
     )
@@ -631,11 +631,15 @@ def _rss_item_url(item: etree._Element, feed_url: str) -> str | None:
     return _absolute(about, _base(item, feed_url)) if about else None
 
 
-def _rss_links(items: Iterable[etree._Element], feed_url: str, outlet_id: str) -> list[Link]:
+def _rss_links(
+    items: Iterable[etree._Element], feed_url: str, outlet_id: str, entries: _Entries
+) -> list[Link]:
     links = []
     for item in items:
+        if entries.full():
+            continue
         url = _rss_item_url(item, feed_url)
-        if url is None:
+        if url is None or not entries.admit(url):
             continue
         links.append(_make_link(
             url, outlet_id, "feed", feed_url,
@@ -667,11 +671,15 @@ def _atom_entry_url(entry: etree._Element, feed_url: str) -> str | None:
     return None
 
 
-def _atom_links(entries: Iterable[etree._Element], feed_url: str, outlet_id: str) -> list[Link]:
+def _atom_links(
+    items: Iterable[etree._Element], feed_url: str, outlet_id: str, entries: _Entries
+) -> list[Link]:
     links = []
-    for entry in entries:
+    for entry in items:
+        if entries.full():
+            continue
         url = _atom_entry_url(entry, feed_url)
-        if url is None:
+        if url is None or not entries.admit(url):
             continue
         links.append(_make_link(
             url, outlet_id, "feed", feed_url,
@@ -683,40 +691,51 @@ def _atom_links(entries: Iterable[etree._Element], feed_url: str, outlet_id: str
     return links
 
 
-def _feed_links(root: etree._Element, feed_url: str, outlet_id: str) -> list[Link] | None:
+def _feed_links(
+    root: etree._Element, feed_url: str, outlet_id: str, entries: _Entries
+) -> list[Link] | None:
     """Links of a feed tree, or None when the root is not a feed."""
     name = _local(root)
     if name == "feed":
-        return _atom_links(_children(root, "entry"), feed_url, outlet_id)
+        return _atom_links(_children(root, "entry"), feed_url, outlet_id, entries)
     if name in ("rss", "RDF", "channel"):
         # rss 2.0 nests items in the channel; rss 0.90/1.0 puts them beside it; broken feeds do either
         containers = [root, *_children(root, "channel")]
-        items = [item for container in containers for item in _children(container, "item")]
-        return _rss_links(items, feed_url, outlet_id)
+        items = (item for container in containers for item in _children(container, "item"))
+        return _rss_links(items, feed_url, outlet_id, entries)
     return None
 
 
-def parse_feed(body: bytes, feed_url: str, outlet_id: str) -> list[Link]:
-    """Links in an RSS 0.9x/1.0/2.0 or Atom 0.3/1.0 document; raises DiscoveryError when it is not a feed."""
+def parse_feed_document(body: bytes, feed_url: str, outlet_id: str) -> SitemapParse:
+    """parse_feed with what was left out (entries past the cap, invalid URLs) counted beside the links."""
     root, broken = _parse_tree(_document_text(body), feed_url, "not_a_feed")
-    links = _feed_links(root, feed_url, outlet_id)
+    entries = _Entries()
+    links = _feed_links(root, feed_url, outlet_id, entries)
     if links is None:
         raise DiscoveryError("not_a_feed", f"root element <{_local(root)}> is not RSS or Atom")
     if broken and not links:
         # recovery keeps what parses; a broken feed that yields nothing is an outlet problem worth a row
         raise DiscoveryError("malformed", f"not well-formed XML and no items recovered ({broken})")
-    return links
+    return entries.result(links)
+
+
+def parse_feed(body: bytes, feed_url: str, outlet_id: str) -> list[Link]:
+    """Links in an RSS 0.9x/1.0/2.0 or Atom 0.3/1.0 document; raises DiscoveryError when it is not a feed."""
+    return parse_feed_document(body, feed_url, outlet_id).links
 
 
 def _text_sitemap(text: str, sitemap_url: str, outlet_id: str) -> SitemapParse:
     # sitemaps.org allows a plain list of URLs, one per line
+    entries = _Entries()
     links = []
     for line in text.splitlines():
         line = line.strip()
+        if not line or entries.full():
+            continue
         url = _absolute(line, sitemap_url) if line.startswith(("http://", "https://")) else None
-        if url:
+        if url and entries.admit(url):
             links.append(_make_link(url, outlet_id, "sitemap", sitemap_url, None, None, None, None))
-    return SitemapParse(links=links)
+    return entries.result(links)
 
 
 def parse_sitemap(body: bytes, sitemap_url: str, outlet_id: str) -> SitemapParse:
@@ -726,20 +745,25 @@ def parse_sitemap(body: bytes, sitemap_url: str, outlet_id: str) -> SitemapParse
         return _text_sitemap(text, sitemap_url, outlet_id)
     root, broken = _parse_tree(text, sitemap_url, "not_a_sitemap")
     name = _local(root)
+    entries = _Entries()
     if name == "sitemapindex":
         children = []
         for entry in _children(root, "sitemap"):
+            if entries.full():
+                continue
             loc = _first(entry, "loc")
             url = _absolute(_text(loc), _base(loc, sitemap_url)) if loc is not None else None
-            if url:
+            if url and entries.admit(url):
                 children.append((url, parse_date(_text(_first(entry, "lastmod")))))
-        return SitemapParse(children=children)
+        return entries.result([], children)
     if name == "urlset":
         links = []
         for entry in _children(root, "url"):
+            if entries.full():
+                continue
             loc = _first(entry, "loc")
             url = _absolute(_text(loc), _base(loc, sitemap_url)) if loc is not None else None
-            if url is None:
+            if url is None or not entries.admit(url):
                 continue
             # image:, video: and friends are ignored; only news:news says something about the article
             news = _first(entry, "news")
@@ -752,11 +776,11 @@ def parse_sitemap(body: bytes, sitemap_url: str, outlet_id: str) -> SitemapParse
             ))
         if broken and not links:
             raise DiscoveryError("malformed", f"not well-formed XML and no URLs recovered ({broken})")
-        return SitemapParse(links=links)
+        return entries.result(links)
     # sitemaps.org accepts RSS and Atom feeds as sitemaps
-    feed = _feed_links(root, sitemap_url, outlet_id)
+    feed = _feed_links(root, sitemap_url, outlet_id, entries)
     if feed is not None:
-        return SitemapParse(links=feed)
+        return entries.result(feed)
     raise DiscoveryError("not_a_sitemap", f"root element <{name}> is not a sitemap")
 
 
@@ -836,13 +860,75 @@ class _HttpStatusError(Exception):
 class _Loaded:
     url: str
     final_url: str
-    parsed: object = None
+    parsed: SitemapParse | None = None
     failure: Failure | None = None
+    # a document that yielded links but left some out (past the cap, invalid URLs) says so in a row too
+    notice: Failure | None = None
+
+
+# one semaphore per event loop: discovery of every outlet of a run shares it
+_parse_slots: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _parse_off_loop(
+    parse: Callable[[bytes, str, str], SitemapParse], body: bytes, url: str, outlet_id: str, timeout_s: float
+) -> SitemapParse:
+    """parse(body, url, outlet_id) in a thread of its own, so the event loop goes on fetching; a parse that
+    takes longer than timeout_s is a `too_slow` DiscoveryError.
+
+    A daemon thread, not an executor's: libxml2 cannot be interrupted, so a parse past its deadline is left
+    to finish on its own, and a daemon thread never keeps the process from exiting.
+    """
+    loop = asyncio.get_running_loop()
+    slots = _parse_slots.setdefault(loop, asyncio.Semaphore(PARSE_CONCURRENCY))
+    async with slots:
+        done: asyncio.Future[SitemapParse] = loop.create_future()
+
+        def settle(result: SitemapParse | None, error: BaseException | None) -> None:
+            if done.done():
+                return  # the deadline passed first
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(result)  # type: ignore[arg-type]
+
+        def run() -> None:
+            result, error = None, None
+            try:
+                result = parse(body, url, outlet_id)
+            except Exception as exc:  # noqa: BLE001 - handed to the awaiting coroutine, which records it
+                error = exc
+            # a loop that has closed meanwhile (the run gave up on this document) has nobody to tell
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(settle, result, error)
+
+        threading.Thread(target=run, name="copydesk-parse", daemon=True).start()
+        try:
+            return await asyncio.wait_for(done, timeout_s)
+        except TimeoutError:
+            raise DiscoveryError("too_slow", f"parsing took longer than {timeout_s:g}s") from None
+
+
+def _notice(url: str, outlet_id: str, parsed: SitemapParse) -> Failure | None:
+    """The row for what a parsed document left out, or None when it kept everything."""
+    if not parsed.over_cap and not parsed.invalid:
+        return None
+    said = []
+    if parsed.over_cap:
+        said.append(f"{parsed.over_cap} entries past the cap of {MAX_LINKS_PER_DOCUMENT} a document not kept")
+    if parsed.invalid:
+        said.append(f"{parsed.invalid} links with invalid URLs skipped (first {parsed.first_invalid})")
+    return Failure(
+        url=url, outlet_id=outlet_id, stage="discover", kind="truncated" if parsed.over_cap else "bad_links",
+        error="; ".join(said)[:MAX_ERROR_CHARS], at=datetime.now(UTC),
+    )
 
 
 async def _load(
     getter: DocumentGetter, url: str, accept: str, outlet_id: str,
-    parse: Callable[[bytes, str, str], object], limit: asyncio.Semaphore,
+    parse: Callable[[bytes, str, str], SitemapParse], limit: asyncio.Semaphore, parse_timeout_s: float,
 ) -> _Loaded:
     async with limit:
         try:
@@ -852,7 +938,8 @@ async def _load(
                 return _Loaded(url, final_url)
             if not 200 <= response.status < 300:
                 raise _HttpStatusError(response.status)
-            return _Loaded(url, final_url, parse(response.body, final_url, outlet_id))
+            parsed = await _parse_off_loop(parse, response.body, final_url, outlet_id, parse_timeout_s)
+            return _Loaded(url, final_url, parsed, notice=_notice(url, outlet_id, parsed))
         # one broken document must not stop the outlet: whatever went wrong becomes a failure row
         # (CancelledError is a BaseException and still propagates)
         except Exception as exc:
@@ -873,7 +960,7 @@ def _newest_first(children: list[tuple[str, datetime | None]]) -> list[tuple[str
 
 async def _walk_sitemaps(
     outlet: Outlet, window: RunWindow | None, max_sitemaps: int,
-    run: Callable[[str, str, Callable[[bytes, str, str], object]], Awaitable[_Loaded]],
+    run: Callable[[str, str, Callable[[bytes, str, str], SitemapParse]], Awaitable[_Loaded]],
 ) -> tuple[list[Link], list[Failure]]:
     links: list[Link] = []
     failures: list[Failure] = []
@@ -901,7 +988,9 @@ async def _walk_sitemaps(
                 failures.append(result.failure)
                 continue
             visited.add(_visit_key(result.final_url))
-            if not isinstance(result.parsed, SitemapParse):
+            if result.notice is not None:
+                failures.append(result.notice)
+            if result.parsed is None:
                 continue
             links.extend(result.parsed.links)
             for child_url, lastmod in _newest_first(result.parsed.children):
@@ -919,23 +1008,32 @@ async def _walk_sitemaps(
 
 
 async def discover_outlet(
-    outlet: Outlet, getter: DocumentGetter, window: RunWindow | None = None, max_sitemaps: int = 500
+    outlet: Outlet,
+    getter: DocumentGetter,
+    window: RunWindow | None = None,
+    max_sitemaps: int = 500,
+    parse_timeout_s: float = 60.0,
 ) -> tuple[list[Link], list[Failure]]:
     """All article links an outlet's feeds and sitemaps list (deduplicated, windowed) and what failed."""
     limit = asyncio.Semaphore(DISCOVERY_CONCURRENCY)
 
-    def run(url: str, accept: str, parse: Callable[[bytes, str, str], object]) -> Awaitable[_Loaded]:
-        return _load(getter, url, accept, outlet.id, parse, limit)
+    def run(url: str, accept: str, parse: Callable[[bytes, str, str], SitemapParse]) -> Awaitable[_Loaded]:
+        return _load(getter, url, accept, outlet.id, parse, limit, parse_timeout_s)
 
     found: list[Link] = []
     failures: list[Failure] = []
     # feeds first: their titles and descriptions are the richer first sighting when merging
-    feeds = await asyncio.gather(*(run(url, FEED_ACCEPT, parse_feed) for url in dict.fromkeys(outlet.feeds)))
+    feeds = await asyncio.gather(
+        *(run(url, FEED_ACCEPT, parse_feed_document) for url in dict.fromkeys(outlet.feeds))
+    )
     for result in feeds:
         if result.failure is not None:
             failures.append(result.failure)
-        elif isinstance(result.parsed, list):
-            found.extend(result.parsed)
+            continue
+        if result.notice is not None:
+            failures.append(result.notice)
+        if result.parsed is not None:
+            found.extend(result.parsed.links)
     sitemap_links, sitemap_failures = await _walk_sitemaps(outlet, window, max_sitemaps, run)
     found.extend(sitemap_links)
     failures.extend(sitemap_failures)

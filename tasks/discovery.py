@@ -61,7 +61,10 @@ async def _discover_all(
             for o in config.outlets
         ]
         results = await asyncio.gather(
-            *(discover_outlet(o, g, window) for o, g in zip(config.outlets, getters, strict=True))
+            *(
+                discover_outlet(o, g, window, parse_timeout_s=settings.parse_timeout_s)
+                for o, g in zip(config.outlets, getters, strict=True)
+            )
         )
     conditional = [g for g in getters if isinstance(g, ConditionalGetter)]
     return Discovered(

@@ -11,7 +11,6 @@ Error kinds (FetchError.kind), as stored in `failures.kind`:
 """
 
 import asyncio
-import codecs
 import ipaddress
 import logging
 import math
@@ -19,19 +18,24 @@ import random
 import re
 import socket
 import urllib.request
-import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import aiohttp
-import charset_normalizer
 import httpx
 import yarl
 from protego import Protego
 
 from copydesk.tasks.aio import run_sync
 from copydesk.tasks.botwall import ERROR_BODY_SNIFF_BYTES, is_wall_response
+from copydesk.tasks.decode import (
+    InflateBudget,
+    InflateError,
+    Inflater,
+    decode_html,
+    gunzip_layers,
+)
 from copydesk.tasks.models import Failure, Link, Page
 from copydesk.tasks.settings import Settings
 
@@ -58,46 +62,7 @@ MAX_CRAWL_DELAY_S = 60.0
 ROBOTS_MAX_BYTES = 500 * 1024
 # longest header line we accept (aiohttp's default, 8 KiB, refuses some real sites' cookies and CSPs)
 MAX_HEADER_BYTES = 64 * 1024
-# inflate at most this much per step, so memory stays bounded even for a bomb
-INFLATE_STEP = 64 * 1024
-GZIP_MAGIC = b"\x1f\x8b"
-# on short Latin-script text the detector ranks sibling single-byte codecs (cp1250, cp1257, cp1258) by
-# noise, so like browsers in Western locales we read undeclared legacy text as windows-1252 whenever that
-# decodes about as cleanly as the detector's pick; undeclared Turkish or Baltic pages may lose a few letters
-WINDOWS_1252_CHAOS_MARGIN = 0.05
-# codecs a page may name that would turn bytes into something other than its text
-REFUSED_CODECS = {"idna", "punycode", "utf-7", "raw_unicode_escape", "unicode_escape", "undefined"}
-# labels browsers know and Python does not
-CHARSET_LABELS = {
-    "x-sjis": "cp932",
-    "windows-31j": "cp932",
-    "csshiftjis": "cp932",
-    "x-gbk": "gb18030",
-    "x-euc-jp": "euc_jp",
-    "x-cp1252": "cp1252",
-    "x-user-defined": "cp1252",
-}
-# browsers decode these labels with the superset codec, and real pages rely on the extra characters
-SUPERSET_CODECS = {
-    "shift_jis": "cp932",
-    "euc_kr": "cp949",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "iso8859-1": "cp1252",
-    "ascii": "cp1252",
-    "iso8859-9": "cp1254",
-    "iso8859-11": "cp874",
-    "tis-620": "cp874",
-    "big5": "big5hkscs",
-}
-CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^"';,\s]+)""", re.IGNORECASE)
-META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 HTML_MARKERS = re.compile(rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p)[\s>/]", re.IGNORECASE)
-BOMS = [
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-]
 # what a page's text almost never holds and a binary body decoded as text is full of: control characters
 # other than tab, newline, form feed and carriage return, and U+FFFD (bytes the decoder could not map)
 CONTROL_BYTES = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0C, 0x0D))
@@ -156,86 +121,6 @@ class _Host:
         return self.consecutive_failures >= HOST_DEAD_AFTER
 
 
-class _Inflater:
-    """Inflates a gzip or deflate stream in bounded steps and refuses to produce more than `limit` bytes."""
-
-    def __init__(self, encoding: str, limit: int) -> None:
-        self._encoding = encoding
-        self._limit = limit
-        self._produced = 0
-        self._started = False
-        self._head = b""
-        self._finished = False
-        self._inflater = self._new()
-
-    def _new(self, raw_deflate: bool = False) -> "zlib._Decompress":
-        if self._encoding == "gzip":
-            return zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return zlib.decompressobj(-zlib.MAX_WBITS if raw_deflate else zlib.MAX_WBITS)
-
-    def feed(self, data: bytes) -> list[bytes]:
-        """Inflate one chunk of compressed input."""
-        if not self._started and self._encoding == "deflate":
-            # "deflate" is meant to be zlib-wrapped, but many servers send a raw deflate stream;
-            # the first two bytes tell which
-            data = self._head + data
-            if len(data) < 2:
-                self._head = data
-                return []
-            self._inflater = self._new(raw_deflate=not _looks_like_zlib(data))
-        self._started = True
-        out: list[bytes] = []
-        while not self._finished:
-            try:
-                piece = self._inflater.decompress(data, INFLATE_STEP)
-            except zlib.error as exc:
-                raise PermanentError("bad_encoding", f"corrupt {self._encoding} stream: {exc}") from exc
-            self._count(piece)
-            out.append(piece)
-            data = self._inflater.unconsumed_tail
-            if self._inflater.eof:
-                rest = self._inflater.unused_data
-                if self._encoding == "gzip" and rest.startswith(GZIP_MAGIC):
-                    # concatenated gzip members form one file (RFC 1952)
-                    self._inflater = self._new()
-                    data = rest
-                    continue
-                # trailing garbage after the stream is ignored, as browsers do
-                self._finished = True
-            elif not data and len(piece) < INFLATE_STEP:
-                break
-            # otherwise output stopped at the step size and more may be waiting: go round again
-        return out
-
-    def flush(self) -> bytes:
-        """Whatever the inflater still holds; a truncated stream keeps what was inflated so far."""
-        if self._finished:
-            return b""
-        try:
-            piece = self._inflater.flush()
-        except zlib.error as exc:
-            raise PermanentError("bad_encoding", f"corrupt {self._encoding} stream: {exc}") from exc
-        self._count(piece)
-        return piece
-
-    def _count(self, piece: bytes) -> None:
-        self._produced += len(piece)
-        if self._produced > self._limit:
-            raise PermanentError("too_large", f"decompressed body exceeds {self._limit} bytes")
-
-
-def _looks_like_zlib(data: bytes) -> bool:
-    return len(data) >= 2 and data[0] & 0x0F == 8 and ((data[0] << 8) | data[1]) % 31 == 0
-
-
-def gunzip_bounded(data: bytes, limit: int) -> bytes:
-    """Gunzip data, refusing to produce more than limit bytes."""
-    inflater = _Inflater("gzip", limit)
-    parts = inflater.feed(data)
-    parts.append(inflater.flush())
-    return b"".join(parts)
-
-
 def parse_http_date(value: str | None) -> datetime | None:
     """An aware datetime from an HTTP date header, or None when absent or unreadable."""
     if not value:
@@ -278,89 +163,6 @@ def is_forbidden_address(address: str) -> bool:
         or ip.is_unspecified
         or not ip.is_global
     )
-
-
-def _codec_for(label: str | None) -> str | None:
-    """The Python codec a charset label should be decoded with, or None for unknown or unsafe labels."""
-    if not label:
-        return None
-    label = label.strip().strip("\"'").lower()
-    label = CHARSET_LABELS.get(label, label)
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    if name in REFUSED_CODECS:
-        return None
-    return SUPERSET_CODECS.get(name, name)
-
-
-def _decode_strict(body: bytes, codec: str) -> str | None:
-    try:
-        return body.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        return None
-
-
-def _detect(body: bytes) -> tuple[str, str] | None:
-    matches = list(charset_normalizer.from_bytes(body))
-    if not matches:
-        return None
-    best = matches[0]
-    western = [
-        m
-        for m in matches
-        if "cp1252" in m.could_be_from_charset and m.chaos <= best.chaos + WINDOWS_1252_CHAOS_MARGIN
-    ]
-    if western:
-        return body.decode("cp1252", "replace"), "cp1252"
-    codec = _codec_for(best.encoding)
-    if codec is not None:
-        text = _decode_strict(body, codec)
-        if text is not None:
-            return text, codec
-    return str(best), codecs.lookup(best.encoding).name
-
-
-def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
-    """Decode an HTML body to text the way a browser would; returns (text, codec name used)."""
-    # a byte order mark overrides any declaration, as in browsers (WHATWG encoding sniffing)
-    for bom, codec in BOMS:
-        if body.startswith(bom):
-            text = _decode_strict(body[len(bom) :], codec)
-            if text is not None:
-                return text, codec
-    header_match = CONTENT_TYPE_CHARSET.search(content_type or "")
-    meta_match = META_CHARSET.search(body[:4096])
-    meta_label = meta_match.group(1).decode("ascii", "replace") if meta_match else None
-    if meta_label and meta_label.lower().startswith("utf-16"):
-        # a meta tag readable as ASCII cannot be in UTF-16, so browsers read it as UTF-8
-        meta_label = "utf-8"
-    declared: list[str] = []
-    for label in (header_match.group(1) if header_match else None, meta_label):
-        codec = _codec_for(label)
-        if codec is not None and codec not in declared:
-            declared.append(codec)
-    utf8_text = _decode_strict(body, "utf-8")
-    if utf8_text is not None and not body.isascii() and declared and declared[0] != "utf-8":
-        # non-ASCII bytes that form valid UTF-8 are practically never legacy-encoded text, while
-        # servers declaring a stale default (iso-8859-1) for UTF-8 pages are common
-        return utf8_text, "utf-8"
-    for codec in declared:
-        text = _decode_strict(body, codec)
-        if text is not None:
-            return text, codec
-    if utf8_text is not None:
-        return utf8_text, "utf-8"
-    for codec in declared:
-        # a declared charset that fits all but a few stray bytes beats any statistical guess
-        text = body.decode(codec, "replace")
-        if text.count("\ufffd") <= max(1, len(body) // 1000):
-            return text, codec
-    detected = _detect(body)
-    if detected is not None:
-        return detected
-    return body.decode("utf-8", "replace"), "utf-8"
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -484,12 +286,7 @@ class Fetcher:
         self, url: str, *, accept: str = FEED_ACCEPT, conditional: dict[str, str] | None = None
     ) -> Response:
         """GET a URL with retries and redirects; a .gz body is gunzipped; status >= 400 raises FetchError."""
-        response = await self._get(url, accept=accept, conditional=conditional, check_robots=True)
-        if response.body.startswith(GZIP_MAGIC):
-            # sitemaps come as .gz files; whatever is still gzip after transport decoding gets unpacked
-            body = gunzip_bounded(response.body, self._settings.max_body_bytes)
-            response = Response(response.url, response.final_url, response.status, response.headers, body)
-        return response
+        return await self._get(url, accept=accept, conditional=conditional, check_robots=True)
 
     async def fetch_page(self, link: Link) -> Page:
         """Fetch and decode one HTML page; raises FetchError when it is missing, too big or not HTML."""
@@ -731,7 +528,7 @@ class Fetcher:
         """At most `limit` bytes of the (inflated) body; the rest is never read."""
         encoding = response.headers.get("content-encoding", "").strip().lower()
         inflater = (
-            _Inflater("gzip" if encoding == "x-gzip" else encoding, 4 * limit)
+            Inflater("gzip" if encoding == "x-gzip" else encoding, InflateBudget(4 * limit))
             if encoding in ("gzip", "x-gzip", "deflate")
             else None
         )
@@ -744,7 +541,7 @@ class Fetcher:
                 size += sum(len(p) for p in pieces)
                 if size >= limit:
                     break
-        except (PermanentError, zlib.error, aiohttp.ClientError, TimeoutError):
+        except (InflateError, aiohttp.ClientError, TimeoutError):
             pass  # a sniff, not a download: whatever arrived is enough
         return b"".join(parts)[:limit]
 
@@ -761,18 +558,24 @@ class Fetcher:
         encodings = ["gzip" if e == "x-gzip" else e for e in encodings]
         if len(encodings) > 1 or (encodings and encodings[0] not in ("gzip", "deflate")):
             raise PermanentError("bad_encoding", f"unsupported Content-Encoding {', '.join(encodings)}")
-        inflater = _Inflater(encodings[0], limit) if encodings else None
+        # one budget for every layer: the transport's encoding, a .gz file, and any .gz inside that
+        budget = InflateBudget(limit)
+        inflater = Inflater(encodings[0], budget) if encodings else None
         parts: list[bytes] = []
         received = 0
-        # raw bytes are inflated here rather than by the client so one small chunk can never expand unchecked
-        async for chunk in response.content.iter_any():
-            received += len(chunk)
-            if received > limit:
-                raise PermanentError("too_large", f"body exceeds {limit} bytes")
-            parts.extend(inflater.feed(chunk) if inflater else [chunk])
-        if inflater is not None:
-            parts.append(inflater.flush())
-        return b"".join(parts)
+        try:
+            # raw bytes are inflated here, not by the client, so one small chunk can never expand unchecked
+            async for chunk in response.content.iter_any():
+                received += len(chunk)
+                if received > limit:
+                    raise PermanentError("too_large", f"body exceeds {limit} bytes")
+                parts.extend(inflater.feed(chunk) if inflater else [chunk])
+            if inflater is not None:
+                parts.append(inflater.flush())
+            # sitemaps come as .gz files: whatever is still gzip after the transport's decoding is unpacked
+            return gunzip_layers(b"".join(parts), budget)
+        except InflateError as exc:
+            raise PermanentError(exc.kind, str(exc)) from exc
 
 
 def _header_dict(response: aiohttp.ClientResponse) -> dict[str, str]:

@@ -14,7 +14,8 @@ from pydantic import (
     model_validator,
 )
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+# matched with fullmatch: `$` would also accept a trailing newline
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 
 
 def _http_url(value: str) -> str:
@@ -50,7 +51,7 @@ class Outlet(Frozen):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
+        if not SLUG.fullmatch(value):
             raise ValueError(
                 "must be a slug: lower-case letters, digits, '-' or '_', starting with a letter or digit"
             )

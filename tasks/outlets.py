@@ -7,6 +7,9 @@ from pydantic import ValidationError
 
 from copydesk.tasks.models import OutletsConfig
 
+# thousands of outlets fit in a fraction of this
+MAX_FILE_CHARS = 10_000_000
+
 
 class OutletsFileError(ValueError):
     """The outlets file cannot be used; the message names the outlet and field."""
@@ -34,10 +37,14 @@ def _describe(error: dict, raw: object) -> str:
 
 def parse_outlets(text: str, source: str = "<outlets>") -> OutletsConfig:
     """Parse and validate outlets YAML text."""
+    if len(text) > MAX_FILE_CHARS:
+        raise OutletsFileError(f"{source}: {len(text)} characters, more than an outlets file holds")
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise OutletsFileError(f"{source}: not valid YAML: {exc}") from exc
+    except RecursionError:
+        raise OutletsFileError(f"{source}: its YAML is nested too deeply to read") from None
     if not isinstance(raw, dict):
         raise OutletsFileError(f"{source}: expected a mapping with an 'outlets' list at the top")
     try:

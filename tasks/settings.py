@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     max_redirects: int = Field(default=5, ge=0)
     respect_robots: bool = True
+    # a feed or sitemap whose parse takes longer is a `too_slow` failure row, and discovery goes on
+    parse_timeout_s: float = Field(default=60.0, gt=0)
     # pipeline shape
     # pages per Prefect task run (each costs the Prefect server ~40 ms of CPU); 512 are ~2.5 s of a core
     batch_size: int = Field(default=512, ge=1)

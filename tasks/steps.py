@@ -15,7 +15,7 @@ from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.outlets import load_outlets
 from copydesk.tasks.settings import Settings
 from copydesk.tasks.sources import SourceState
-from copydesk.tasks.urls import canonical_url
+from copydesk.tasks.urls import canonical_url, url_problem
 from copydesk.warehouse import lake, load, store
 
 log = logging.getLogger("copydesk")
@@ -64,7 +64,16 @@ def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list
     """One link per canonical URL, minus the URLs the warehouse has already seen, except articles whose
     feed or sitemap says they changed after we last fetched them (the new text loads as a new version)."""
     unique: dict[str, Link] = {}
+    invalid = 0
     for link in links:
+        # discovery keeps no invalid URL; links from elsewhere (retries, WARC records) are checked here, so
+        # one bad URL costs itself and never the run
+        problem = url_problem(link.url)
+        if problem is not None:
+            invalid += 1
+            if invalid == 1:
+                log.warning("skipping a link with an invalid URL %r: %s", link.url[:200], problem)
+            continue
         key = canonical_url(link.url)
         if key not in unique:
             # most feed and sitemap URLs are canonical already: a Link is frozen, so it can be kept as it is
@@ -73,6 +82,8 @@ def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list
             unique[key].modified_at is None or link.modified_at > unique[key].modified_at
         ):
             unique[key] = unique[key].model_copy(update={"modified_at": link.modified_at})
+    if invalid > 1:
+        log.warning("skipped %d links with invalid URLs", invalid)
     seen = store.seen_urls(warehouse, list(unique))
     fresh = [link for key, link in unique.items() if key not in seen or _changed_since(link, seen[key])]
     return fresh[:limit] if limit else fresh

@@ -22,7 +22,41 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_", "at_", "mc_", "_hs", "hsa_", "pk_", "mtm_", "matomo_", "piwik_", "vero_", "oly_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Google's AMP cache: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/path
-AMP_CACHE_RE = re.compile(r"^/[cv]/(?:s/)?(?P<rest>[^/].*)$")
+AMP_CACHE_RE = re.compile(r"/[cv]/(?:s/)?(?P<rest>[^/].*)", re.S)
+# browsers and servers cap URLs near here; sitemaps.org asks for fewer than 2,048 characters
+MAX_URL_CHARS = 4096
+# what no URL as sent may hold: control characters, spaces, and the characters a host can never have
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
+_BAD_HOST = re.compile(r"[^\w.\-\[\]:%]", re.ASCII)
+
+
+def url_problem(url: str) -> str | None:
+    """Why an absolute URL cannot be fetched or named (None when it can): not http(s), too long, control
+    characters or spaces, a lone surrogate, a port that is not a number up to 65535, a broken IPv6 literal,
+    no host."""
+    if len(url) > MAX_URL_CHARS:
+        return f"longer than {MAX_URL_CHARS} characters"
+    if _UNSAFE.search(url):
+        return "control characters or spaces"
+    if not url.isascii():
+        try:
+            url.encode("utf-8")
+        except UnicodeEncodeError:
+            return "a lone surrogate, which no URL can send"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - urllib checks the port only when asked for it
+    except ValueError as exc:
+        return str(exc) or "unparseable"
+    if parts.scheme.lower() not in DEFAULT_PORTS:
+        return f"scheme {parts.scheme or '(none)'!r} is not http(s)"
+    host = parts.hostname
+    if not host:
+        return "no host"
+    # non-ascii letters are international names (IDNA); punctuation other than . - is never in a host
+    if _BAD_HOST.search(host.encode("ascii", "ignore").decode()):
+        return f"host {host[:100]!r} has characters no host name has"
+    return None
 
 
 def _strip_amp_path(path: str) -> str:
@@ -44,17 +78,28 @@ def _strip_amp_path(path: str) -> str:
 # a page asks for its URLs' canonical forms ~4 times (ids, its own URL, its canonical link, the feed's)
 @lru_cache(maxsize=16384)
 def canonical_url(url: str) -> str:
-    """The URL with tracking parameters, fragment, default port and AMP variant removed, query sorted."""
-    url = url.strip()
+    """The URL with tracking parameters, fragment, default port and AMP variant removed, query sorted.
+
+    Never raises: a URL urllib cannot take apart (a port past 65535 or not a number, a broken IPv6 literal)
+    has no canonical form and comes back stripped of surrounding whitespace; `url_problem` says what is wrong
+    with it, and the fetcher refuses it as `bad_url`.
+    """
+    try:
+        return _canonical(url.strip())
+    except ValueError:
+        return url.strip()
+
+
+def _canonical(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower() or "https"
     host = (parts.hostname or "").lower().rstrip(".")
     path = parts.path or "/"
     if host.endswith(".cdn.ampproject.org"):
-        match = AMP_CACHE_RE.match(path)
+        match = AMP_CACHE_RE.fullmatch(path)
         if match:
             inner_scheme = "https" if path.startswith(("/c/s/", "/v/s/")) else "http"
-            return canonical_url(
+            return _canonical(
                 f"{inner_scheme}://{match['rest']}" + (f"?{parts.query}" if parts.query else "")
             )
     if host.startswith("amp."):

@@ -26,7 +26,7 @@ from copydesk.tasks.http import decode_html
 from copydesk.tasks.models import Article, Failure, Link, OutletsConfig, Page, RunWindow
 from copydesk.tasks.settings import Settings
 from copydesk.tasks.steps import STEP
-from copydesk.tasks.urls import canonical_url
+from copydesk.tasks.urls import canonical_url, url_problem
 from copydesk.warehouse import lake, store
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -121,8 +121,9 @@ def read_warc_pages(
             for record in ArchiveIterator(stream):
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
-                url = record.rec_headers.get_header("WARC-Target-URI") or ""
-                if not url.startswith(("http://", "https://")):
+                url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
+                # a record whose URL could never be fetched or named is skipped, as discovery skips one
+                if url_problem(url) is not None:
                     continue
                 outlet_id = match(url)
                 crawled = _warc_date(record.rec_headers.get_header("WARC-Date"))

@@ -471,13 +471,24 @@ def test_parse_gzipped_sitemap(document: bytes) -> None:
     assert len(partial.links) + len(partial.children) >= 1
 
 
-def test_gzip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the real cap is 100 MB; a smaller one makes the same code path cheap to exercise
-    monkeypatch.setattr(discover, "MAX_GUNZIPPED_BYTES", 10_000)
-    bomb = gzip.compress(b"<urlset>" + b" " * 50_000 + b"</urlset>")
+@pytest.mark.parametrize("layers", [1, 2, 3], ids=["gzip", "gzip-in-gzip", "three-deep"])
+def test_gzip_bomb_is_refused_however_deeply_nested(layers: int) -> None:
+    # every layer's output is spent from one budget: nesting never buys a document more room
+    body = b"<urlset>" + b" " * discover.MAX_DOCUMENT_BYTES + b"</urlset>"
+    for _ in range(layers):
+        body = gzip.compress(body)
     with pytest.raises(DiscoveryError) as raised:
-        parse_sitemap(bomb, "https://x.example/s.xml.gz", "x")
+        parse_sitemap(body, "https://x.example/s.xml.gz", "x")
     assert raised.value.kind == "too_large"
+
+
+def test_more_gzip_layers_than_any_document_needs_are_refused() -> None:
+    body = b"<urlset><url><loc>https://x.example/a</loc></url></urlset>"
+    for _ in range(4):
+        body = gzip.compress(body)
+    with pytest.raises(DiscoveryError) as raised:
+        parse_sitemap(body, "https://x.example/s.xml.gz", "x")
+    assert raised.value.kind == "too_large" and "nested" in str(raised.value)
 
 
 def test_corrupt_gzip_is_malformed() -> None:

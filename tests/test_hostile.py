@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.hostile import article
 from copydesk.flows.siteserver import serve_sites
 from tests.conftest import render_outlets
 
@@ -21,16 +22,6 @@ GOOD_BODY = " ".join(
     "boats must move during the summer and what the engineers found in last year's survey of the channel."
     for i in range(6)
 )
-
-
-def article(title: str, published: str = "2025-06-18T09:00:00+00:00", body: str = GOOD_BODY) -> str:
-    paragraphs = "".join(f"<p>{s.strip()}.</p>" for s in body.split(".") if s.strip())
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        '<meta property="og:type" content="article">'
-        f'<meta property="article:published_time" content="{published}">'
-        f"</head><body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
-    )
 
 
 def rss(items: list[str], extra: str = "") -> str:

@@ -13,6 +13,7 @@ from copydesk.tasks.models import LoadReport
 from copydesk.warehouse import lake, stories
 from copydesk.warehouse.store import (
     DEFAULT_LOAD_MEMORY,
+    heal,
     load_lock,
     named_queries,
     open_loader,
@@ -69,6 +70,9 @@ def load_pending(
         if waited > 1:
             log.info("waited %.1fs for another load to finish", waited)
         started = time.monotonic()
+        # a damaged or missing loader file or snapshot, and temp files of dead processes, are dealt with first
+        for line in heal(warehouse):
+            log.warning("%s", line)
         con = open_loader(warehouse, memory_limit)
         cache = warehouse / "state" / "lake-cache"
         try:
@@ -138,7 +142,7 @@ def _load_files(
             con.execute(SQL["upsert_source_state"], [source_files])
         run_files = [str(local) for _, local in pending["runs"]]
         if run_files:
-            con.execute(SQL["upsert_runs"], [report.articles_new, report.copies_linked, run_files])
+            _upsert_runs(con, new_ids, run_files)
         for table_files in pending.values():
             for lake_path, _ in table_files:
                 name, run_id = lake.relative(warehouse, lake_path), lake.run_id_of(lake_path)
@@ -148,6 +152,16 @@ def _load_files(
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _upsert_runs(con: duckdb.DuckDBPyConnection, new_ids: list[str], run_files: list[str]) -> None:
+    """Each run's row with its own counts: a load may hold several runs' files (one that died before its
+    load, the days of a backfill)."""
+    con.register("new_article_ids", pa.table({"article_id": pa.array(new_ids, pa.string())}))
+    try:
+        con.execute(SQL["upsert_runs"], [run_files])
+    finally:
+        con.unregister("new_article_ids")
 
 
 def _signatures_of(con: duckdb.DuckDBPyConnection, new_ids: pa.ChunkedArray) -> pa.Table:

@@ -98,9 +98,20 @@ WHERE NOT transient AND stage IN ('fetch', 'extract')
   AND NOT EXISTS (SELECT 1 FROM core.urls_seen x WHERE x.url = f.url);
 
 -- name: upsert_runs
+-- each run's own counts: the new articles of its lake files (first_run_id) and the copies among them; a load
+-- may hold several runs' files. new_article_ids is registered by the caller
 INSERT OR REPLACE INTO core.runs BY NAME
-SELECT r.*, now() AS loaded_at, ? AS loaded, ? AS copies
-FROM read_parquet(?, union_by_name = true, hive_partitioning = false) r;
+SELECT r.*, now() AS loaded_at, coalesce(c.loaded, 0) AS loaded, coalesce(c.copies, 0) AS copies
+FROM read_parquet(?, union_by_name = true, hive_partitioning = false) r
+LEFT JOIN (
+    SELECT a.first_run_id AS run_id, count(*) AS loaded,
+        count(*) FILTER (WHERE o.original_article_id <> a.article_id) AS copies
+    FROM core.articles a
+    JOIN new_article_ids n USING (article_id)
+    LEFT JOIN core.story_members m USING (article_id)
+    LEFT JOIN core.story_originals o ON o.story_id = m.story_id
+    GROUP BY 1
+) c USING (run_id);
 
 -- name: upsert_source_state
 INSERT OR REPLACE INTO core.source_state BY NAME
