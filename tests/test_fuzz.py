@@ -154,12 +154,6 @@ def test_extraction_raises_only_extraction_errors(page: bytes, url: str) -> None
 ARTICLE = next(p for p in sorted((SITES / "harbor").rglob("*.html")) if "/2025/" in p.as_posix())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="tasks/extract.py (being split by another engineer) hands a broken IPv6 URL from the page to "
-    "urllib, which raises; the batch then records the page as a failure instead of extracting it",
-)
 @pytest.mark.parametrize(
     "markup",
     [

@@ -12,6 +12,7 @@ from trafilatura.settings import Document
 
 from copydesk.tasks.extract.jsonld import ARTICLE_TYPES, PAGE_TYPES, jsonld_objects, types_of
 from copydesk.tasks.extract.language import lang_code
+from copydesk.tasks.urls import url_problem
 
 
 @dataclass
@@ -51,7 +52,13 @@ def read_page_meta(tree: HtmlElement, url: str) -> PageMeta:
     for element in tree.iter("link"):
         rel = (element.get("rel") or "").lower().split()
         if "canonical" in rel and element.get("href") and page.canonical is None:
-            page.canonical = urljoin(url, element.get("href", "").strip())
+            href = element.get("href", "").strip()
+            # a malformed href (a broken IPv6 literal, a bad port) is the page's mistake: no canonical link
+            if url_problem(href) is None or not href.startswith(("http:", "https:")):
+                try:
+                    page.canonical = urljoin(url, href)
+                except ValueError:
+                    page.canonical = None
     for obj in jsonld_objects(tree):
         types = types_of(obj)
         page.ld_types |= types

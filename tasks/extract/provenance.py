@@ -25,7 +25,7 @@ from copydesk.tasks.clean import match_credit_date, normalise_for_matching
 from copydesk.tasks.extract.jsonld import name_of, url_of
 from copydesk.tasks.extract.meta import PageMeta
 from copydesk.tasks.extract.tree import text_of
-from copydesk.tasks.urls import canonical_url
+from copydesk.tasks.urls import canonical_url, url_problem
 
 CREDIT_MAX_CHILDREN = 3
 CREDIT_MAX_CHARS = 60
@@ -74,7 +74,7 @@ def resolve_urls(page: PageMeta, url: str, site_prefix: str | None = None) -> tu
     own = fetched
     based_on: str | None = None
     for candidate in (page.canonical, page.first("og:url")):
-        if not candidate or not candidate.startswith("http"):
+        if not candidate or not candidate.startswith("http") or url_problem(candidate):
             continue
         candidate_url = canonical_url(urljoin(url, candidate))
         if same_site(candidate_url):
@@ -90,7 +90,7 @@ def resolve_urls(page: PageMeta, url: str, site_prefix: str | None = None) -> tu
     if based_on is None:
         for key in ("isBasedOn", "isBasedOnUrl", "sourceOrganization"):
             value = url_of(article.get(key))
-            if value and not same_site(value):
+            if value and url_problem(value) is None and not same_site(value):
                 based_on = canonical_url(value)
                 break
     return own, based_on
