@@ -13,6 +13,7 @@ from copydesk.tasks.boilerplate import (
     is_long_block_hash,
     learn_boilerplate,
     page_block_hashes,
+    page_key,
     split_blocks,
     strip_boilerplate,
     text_block_hashes,
@@ -65,10 +66,12 @@ def crawl() -> dict[str, str]:
 
 
 def learned_from(pages: dict[str, str]) -> set[int]:
+    """What the loader learns from these pages: each distinct page (its set of blocks) counted once."""
     counts: Counter[int] = Counter()
-    for text in pages.values():
+    distinct = {page_key(text_block_hashes(text)): text for text in pages.values()}
+    for text in distinct.values():
         counts.update(page_block_hashes(text))
-    return learn_boilerplate(dict(counts), len(pages))
+    return learn_boilerplate(dict(counts), len(distinct))
 
 
 def test_split_blocks_drops_empty_lines_and_edges() -> None:
