@@ -106,6 +106,7 @@ from copydesk.tasks.clean import (
     has_read_more,
     match_credit_date,
     normalise_for_matching,
+    source_link_url,
     strip_credit_lines,
 )
 from copydesk.tasks.models import Article, DateCandidate, Link
@@ -1508,6 +1509,9 @@ def extract_article(
 
     fetched_canonical = canonical_url(url)
     article_url, based_on_url = _resolve_urls(page, url, site_prefix)
+    if based_on_url is None:  # issue 20: a "Continue reading at X" / source link names the original
+        anchors = ((_text_of(a), a.get("href")) for a in pruned.iter("a"))
+        based_on_url = source_link_url(anchors, url, _site_test(fetched_canonical, site_prefix))
     if source_credit is None:
         for key in ("isBasedOn", "sourceOrganization"):
             name = _name_of(article_ld.get(key))
