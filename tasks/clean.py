@@ -92,6 +92,7 @@ RELATED_LINE_RE = re.compile(
 # a title is one short line, not a sentence of the story: at most one sentence end, and only at its end
 MAX_RELATED_LINE = 200
 MAX_TITLE_WITH_STOP = 80
+MAX_TWO_PART_TITLE = 100
 _TITLE_INNER_SENTENCE_END = re.compile(r"[.!?。！？]\s+\S")
 # a teaser in a link box: a short headline, not a sentence
 TEASER_LINE_RE = re.compile(r"^.{1,160}$")
@@ -364,7 +365,10 @@ def is_related_line(line: str) -> bool:
     title = match["title"].strip()
     # a headline rarely ends in a full stop; a long line that does is a sentence that opens with a label
     sentence_like = title.endswith((".", "。")) and len(line) > MAX_TITLE_WITH_STOP
-    return len(title) >= 2 and not sentence_like and not _TITLE_INNER_SENTENCE_END.search(title)
+    # a headline may hold two short sentences ("It's official. The euro is dead"), a paragraph does not
+    inner = len(_TITLE_INNER_SENTENCE_END.findall(title))
+    short_enough = inner == 0 or (inner == 1 and len(title) <= MAX_TWO_PART_TITLE)
+    return len(title) >= 2 and not sentence_like and short_enough
 
 
 def drop_related_lines(text: str) -> tuple[str, list[str]]:

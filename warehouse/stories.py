@@ -39,6 +39,8 @@ SIGNATURE_CHUNK = 2000
 MAX_REGION = 20_000
 # a member with less than this share of the story's largest text is a part of it (a lead, a teaser)
 PARTIAL_SHARE = 0.5
+# estimated containment that confirms a pair a page names itself (its based_on_url is the other's url)
+NAMED_CONTAINMENT = 0.5
 SQL = named_queries("stories.sql")
 
 
@@ -372,12 +374,31 @@ def _signature_matrix(column: pa.ChunkedArray) -> np.ndarray:
     return raw.reshape(len(fixed), dedupe.NUM_PERM)
 
 
-def _verified_pairs(con: duckdb.DuckDBPyConnection) -> list[Edge]:
-    """Candidate pairs from the batch's keys shared with any article, kept when verified as one story."""
+def _with_named(candidates: pa.Table, named: list[tuple[str, str]]) -> pa.Table:
+    """The candidate pairs plus the pairs pages name themselves, flagged in a column `named`."""
+    pairs = list(zip(candidates["a"].to_pylist(), candidates["b"].to_pylist(), strict=True))
+    named_set = {(min(a, b), max(a, b)) for a, b in named if a != b}
+    extra = sorted(named_set - set(pairs))
+    return pa.table(
+        {
+            "a": pa.array([*(a for a, _ in pairs), *(a for a, _ in extra)], pa.string()),
+            "b": pa.array([*(b for _, b in pairs), *(b for _, b in extra)], pa.string()),
+            "shared": pa.array([*candidates["shared"].to_pylist(), *(0 for _ in extra)], pa.int64()),
+            "named": pa.array([*(p in named_set for p in pairs), *(True for _ in extra)], pa.bool_()),
+        }
+    )
+
+
+def _verified_pairs(con: duckdb.DuckDBPyConnection, named: list[tuple[str, str]]) -> list[Edge]:
+    """Candidate pairs from the batch's keys shared with any article, and the pairs pages name themselves
+    (a copy's canonical, isBasedOn or "Continue reading at" link to another article), kept when verified as
+    one story."""
     fanout_and_bands = [MAX_KEY_FANOUT, MIN_SHARED_BANDS, MAX_KEY_FANOUT]
     candidates = con.execute(SQL["candidates"], fanout_and_bands).to_arrow_table()
     con.unregister("batch_bands")
     con.unregister("batch_sentences")
+    if named:
+        candidates = _with_named(candidates, named)
     if not candidates.num_rows:
         return []
     con.register("batch_candidates", candidates)
@@ -399,6 +420,11 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection) -> list[Edge]:
     kinds = dedupe.match_kinds(
         jaccard, containment, candidates["shared"].to_numpy(), sentences[left_at], sentences[right_at]
     )
+    if "named" in candidates.column_names:
+        # a page that names its original is taken at its word once its text is inside the original's: a lead
+        # of list-like lines has no sentence keys, and a tiny part of a long text shares no LSH band
+        named_ok = candidates["named"].to_numpy(zero_copy_only=False) & (containment >= NAMED_CONTAINMENT)
+        kinds[named_ok & (kinds == dedupe.NO_MATCH)] = dedupe.CONTAINED
     keep = np.flatnonzero(kinds != dedupe.NO_MATCH)
     a_ids = candidates["a"].take(pa.array(keep)).to_pylist()
     b_ids = candidates["b"].take(pa.array(keep)).to_pylist()
@@ -563,7 +589,8 @@ def link_stories(
         _query_by_keys(con, "drop_sentence_keys_of", indexed)
         seeds.update(x for row in _query_by_keys(con, "drop_edges_of", indexed) for x in row)
     texts_signed = _index_new(con, new_ids, texts, signed)
-    _store_edges(con, _verified_pairs(con))
+    named = [(a, b) for a, b in _query_by_keys(con, "named_pairs", new_ids)]
+    _store_edges(con, _verified_pairs(con, named))
     region = _region(con, seeds)
     info = _article_info(con, sorted(region.articles))
     sizes = {article_id: i.shingle_count for article_id, i in info.items()}

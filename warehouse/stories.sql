@@ -144,6 +144,15 @@ shared AS (
 SELECT c.a, c.b, coalesce(shared.shared, 0) AS shared
 FROM candidates c LEFT JOIN shared USING (a, b);
 
+-- name: named_pairs
+-- pairs pages state themselves (key_list: the changed articles): one's based_on_url (a cross-site canonical,
+-- JSON-LD isBasedOn, a "Continue reading at" link) is the other's URL, whichever of the two came first
+SELECT n.article_id, o.article_id FROM core.articles n JOIN core.articles o ON o.url = n.based_on_url
+WHERE n.article_id IN (SELECT key FROM key_list) AND n.based_on_url IS NOT NULL
+UNION
+SELECT n.article_id, o.article_id FROM core.articles n JOIN core.articles o ON o.based_on_url = n.url
+WHERE n.article_id IN (SELECT key FROM key_list) AND o.based_on_url IS NOT NULL;
+
 -- name: signatures_of_candidates
 -- the signatures of both sides of every candidate pair (batch_candidates, a registered Arrow table)
 SELECT article_id, minhash, shingle_count, sentence_count FROM core.signatures
