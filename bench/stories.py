@@ -371,7 +371,8 @@ def run_real_texts(args: argparse.Namespace, command: str) -> int:
             worst = 2
             continue
         texts = reader(source)
-        scores, labels, desc = [], [], [f"texts: {len(texts)} real article bodies from {folder}, read at run time"]
+        desc = [f"texts: {len(texts)} real article bodies from {folder}, read at run time"]
+        scores, labels = [], []
         for order in range(1, args.orders + 1):
             with tempfile.TemporaryDirectory(prefix=f"copydesk-texts-{name}-") as tmp:
                 workdir = args.keep / f"{name}-order{order}" if args.keep else Path(tmp)
@@ -385,7 +386,8 @@ def run_real_texts(args: argparse.Namespace, command: str) -> int:
             scores.append(scored)
             # pages by their path below the base URL: the orders' servers listen on other ports
             labels.append({url.split("/", 3)[-1]: story for url, story in scored.labels.items()})
-            print(f"{name} order {order}: P {scored.precision} R {scored.recall} exits {scored.runs_exit}", flush=True)
+            print(f"{name} order {order}: P {scored.precision} R {scored.recall} exits {scored.runs_exit}",
+                  flush=True)
         difference = partition_difference(labels[0], labels[1]) if len(labels) > 1 else None
         sections.append(render_half(name, role, desc, scores, difference, command))
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

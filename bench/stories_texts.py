@@ -77,9 +77,17 @@ class TextScore:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-def run_web(texts: list[SourceText], seed: int, arrival_seed: int, runs: int, workdir: Path,
-            copydesk: Path, repo: Path, timeout_s: int) -> tuple[Truth, Path, str, TextScore, str]:
-    """Generate the web, then serve and ingest it run by run on one port; exit codes are recorded, not fatal."""
+def run_web(
+    texts: list[SourceText],
+    seed: int,
+    arrival_seed: int,
+    runs: int,
+    workdir: Path,
+    copydesk: Path,
+    repo: Path,
+    timeout_s: int,
+) -> tuple[Truth, Path, str, TextScore, str]:
+    """Generate the web, serve and ingest it run by run on one port; exit codes are recorded, not fatal."""
     web = generate_web(workdir / "web", texts=texts, seed=seed, arrival_seed=arrival_seed, runs=runs)
     warehouse = workdir / "wh"
     shutil.rmtree(warehouse, ignore_errors=True)
@@ -95,24 +103,29 @@ def run_web(texts: list[SourceText], seed: int, arrival_seed: int, runs: int, wo
         with serve_sites(web.roots[run], port=port or 0) as server:
             port, base_url = server.server_address[1], server.base_url
             outlets = web.out_dir / "outlets.rendered.yaml"
-            outlets.write_text(web.outlets_file.read_text(encoding="utf-8").replace("{{BASE}}", base_url),
-                               encoding="utf-8")
+            outlets.write_text(
+                web.outlets_file.read_text(encoding="utf-8").replace("{{BASE}}", base_url), encoding="utf-8"
+            )
             started = time.perf_counter()
             command = [str(copydesk), "ingest", "--outlets", str(outlets), "--warehouse", str(warehouse)]
             with log.open("a", encoding="utf-8") as sink:
                 sink.write(f"$ {' '.join(command)}\n")
                 sink.flush()
-                done = subprocess.run(command, cwd=repo, stdout=sink, stderr=subprocess.STDOUT,
-                                      timeout=timeout_s, check=False)
+                done = subprocess.run(
+                    command, cwd=repo, stdout=sink, stderr=subprocess.STDOUT, timeout=timeout_s, check=False
+                )
             result.runs_exit.append(done.returncode)
             result.run_seconds.append(time.perf_counter() - started)
-    desc = (f"{len(texts)} texts, seed {seed}, arrival order {arrival_seed}: {web.articles} truth pages, "
-            f"{web.stories} stories, pages per run {web.pages}, kinds {web.kinds}")
+    desc = (
+        f"{len(texts)} texts, seed {seed}, arrival order {arrival_seed}: {web.articles} truth pages, "
+        f"{web.stories} stories, pages per run {web.pages}, kinds {web.kinds}"
+    )
     return web.load(), warehouse / "warehouse.duckdb", base_url, result, desc
 
 
-def score_text_web(truth: Truth, rows: list, canonical: dict[str, str | None], base_url: str,
-                   result: TextScore) -> TextScore:
+def score_text_web(
+    truth: Truth, rows: list, canonical: dict[str, str | None], base_url: str, result: TextScore
+) -> TextScore:
     """Score the warehouse rows of one ingested text web (bench.stories.Row) against its truth."""
     from bench.stories import match_rows
 
@@ -167,7 +180,7 @@ def score_text_web(truth: Truth, rows: list, canonical: dict[str, str | None], b
     for url in matched:
         members[str(articles[url]["story"])].append(label(url))
     ok_all = ok_first = ok_dateline = n_all = n_first = n_dateline = 0
-    for key, labels in members.items():
+    for key in members:
         original = original_of[key]
         if original not in matched:
             continue
@@ -190,7 +203,9 @@ def score_text_web(truth: Truth, rows: list, canonical: dict[str, str | None], b
         if entry.get("update_sentence"):
             total_updates += 1
             row = matched.get(url)
-            loaded_updates += row is not None and _norm(str(entry["update_sentence"])) in _norm(row.text or "")
+            loaded_updates += row is not None and _norm(str(entry["update_sentence"])) in _norm(
+                row.text or ""
+            )
     s.updates_loaded = (loaded_updates, total_updates)
 
     shorts = [u for u in matched if articles[u]["kind"] == "short"]
@@ -249,17 +264,36 @@ def partition_difference(a: dict[str, str], b: dict[str, str]) -> tuple[int, int
 
 
 GOALS = {
-    "precision": "≥ 0.99", "recall": "≥ 0.97", "copy_first": "≥ 0.97", "copy_first_canonical": "≥ 0.97",
-    "updates": "0 lost", "template": "0", "canonical": "≥ 0.97", "boilerplate": "0", "apart": "0",
+    "precision": "≥ 0.99",
+    "recall": "≥ 0.97",
+    "copy_first": "≥ 0.97",
+    "copy_first_canonical": "≥ 0.97",
+    "updates": "0 lost",
+    "template": "0",
+    "canonical": "≥ 0.97",
+    "boilerplate": "0",
+    "apart": "0",
 }
 
 
-def render_half(name: str, role: str, desc: list[str], scores: list[TextScore], difference: tuple[int, int] | None,
-                command: str) -> str:
+def render_half(
+    name: str,
+    role: str,
+    desc: list[str],
+    scores: list[TextScore],
+    difference: tuple[int, int] | None,
+    command: str,
+) -> str:
     """One text set's section: every figure per arrival order, with the goal."""
     head = " | ".join(f"order {i + 1}" for i in range(len(scores)))
-    lines = [f"### {name} ({role})", "", *[f"- {d}" for d in desc], "",
-             f"| figure | {head} | goal |", "|---|" + "---|" * len(scores) + "---|"]
+    lines = [
+        f"### {name} ({role})",
+        "",
+        *[f"- {d}" for d in desc],
+        "",
+        f"| figure | {head} | goal |",
+        "|---|" + "---|" * len(scores) + "---|",
+    ]
 
     def row(title: str, values: list[str], goal: str) -> None:
         lines.append(f"| {title} | {' | '.join(values)} | {goal} |")
@@ -267,33 +301,63 @@ def render_half(name: str, role: str, desc: list[str], scores: list[TextScore], 
     def ratio_of(pair: tuple[int, int]) -> str:
         return _ratio(pair)
 
-    row("ingest runs exiting 0", [f"{sum(c == 0 for c in sc.runs_exit)} of {len(sc.runs_exit)}" for sc in scores], "all")
+    row(
+        "ingest runs exiting 0",
+        [f"{sum(c == 0 for c in sc.runs_exit)} of {len(sc.runs_exit)}" for sc in scores],
+        "all",
+    )
     row("truth pages loaded", [_ratio((sc.loaded, sc.truth_articles)) for sc in scores], "all")
     row("pair precision", [ratio_of(sc.precision) for sc in scores], GOALS["precision"])
     row("pair recall", [ratio_of(sc.recall) for sc in scores], GOALS["recall"])
     for kind in scores[0].recall_by_kind:
         row(f"recall, {kind} copies", [_ratio(sc.recall_by_kind[kind]) for sc in scores], "")
-    row("copy arrives before its original: recall", [_ratio(sc.copy_first_recall) for sc in scores], GOALS["copy_first"])
-    row("... and the original is canonical", [_ratio(sc.copy_first_canonical) for sc in scores],
-        GOALS["copy_first_canonical"])
-    row("original updated in a later run: update loaded",
+    row(
+        "copy arrives before its original: recall",
+        [_ratio(sc.copy_first_recall) for sc in scores],
+        GOALS["copy_first"],
+    )
+    row(
+        "... and the original is canonical",
+        [_ratio(sc.copy_first_canonical) for sc in scores],
+        GOALS["copy_first_canonical"],
+    )
+    row(
+        "original updated in a later run: update loaded",
         [f"{_ratio(sc.updates_loaded)}, {sc.updates_loaded[1] - sc.updates_loaded[0]} lost" for sc in scores],
-        GOALS["updates"])
-    row("different short articles merged through template text (pairs)",
-        [f"{sc.template_merges} ({sc.short_articles_merged[0]} of {sc.short_articles_merged[1]} short articles in a "
-         "story of 2+)" for sc in scores], GOALS["template"])
+        GOALS["updates"],
+    )
+    row(
+        "different short articles merged through template text (pairs)",
+        [
+            f"{sc.template_merges} ({sc.short_articles_merged[0]} of {sc.short_articles_merged[1]} short "
+            "articles in a "
+            "story of 2+)"
+            for sc in scores
+        ],
+        GOALS["template"],
+    )
     row("canonical URL is the original's", [_ratio(sc.canonical) for sc in scores], GOALS["canonical"])
-    row("... stories whose original carries a wire credit (dateline)", [_ratio(sc.canonical_dateline) for sc in scores], "")
+    row(
+        "... stories whose original carries a wire credit (dateline)",
+        [_ratio(sc.canonical_dateline) for sc in scores],
+        "",
+    )
     row("boilerplate lines left in texts", [str(sc.boilerplate_lines) for sc in scores], GOALS["boilerplate"])
     row("related-article sentences left in texts", [str(sc.related_sentences) for sc in scores], "0")
     for kind in APART_KINDS:
-        row(f"{kind.replace('_', '-')} merged with the story it relates to",
-            [_ratio(sc.apart_merged.get(kind, (0, 0))) for sc in scores], GOALS["apart"])
+        row(
+            f"{kind.replace('_', '-')} merged with the story it relates to",
+            [_ratio(sc.apart_merged.get(kind, (0, 0))) for sc in scores],
+            GOALS["apart"],
+        )
     row("key sentence present", [_ratio(sc.key_sentence) for sc in scores], "")
     row("ingest seconds per run", [", ".join(f"{x:.0f}" for x in sc.run_seconds) for sc in scores], "")
     if difference is not None:
-        lines += ["", f"Same stories whatever the arrival order: {difference[0]} page pairs together in one order and "
-                  f"apart in another, of {difference[1]} pairs compared (want 0)."]
+        lines += [
+            "",
+            f"Same stories whatever the arrival order: {difference[0]} page pairs together in one order and "
+            f"apart in another, of {difference[1]} pairs compared (want 0).",
+        ]
     examples = [e for sc in scores for e in sc.examples]
     if examples:
         lines += ["", "Boilerplate left, examples: " + "; ".join(sorted(set(examples))[:10])]
@@ -301,7 +365,10 @@ def render_half(name: str, role: str, desc: list[str], scores: list[TextScore], 
     for sc in scores:
         kinds.update(sc.boilerplate_by_kind)
     if kinds:
-        lines += ["", "Boilerplate lines by outlet/kind (all orders): "
-                  + ", ".join(f"{k} {v}" for k, v in kinds.most_common())]
+        lines += [
+            "",
+            "Boilerplate lines by outlet/kind (all orders): "
+            + ", ".join(f"{k} {v}" for k, v in kinds.most_common()),
+        ]
     lines += ["", f"Command: `{command}`"]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Text cleaning rules that explain a kind of line: related links inside a story, rights notices, source links."""
+"""Cleaning rules that explain a kind of line: related links inside a story, rights notices, source links."""
 
 import pytest
 
@@ -58,7 +58,7 @@ def test_a_related_box_heading_and_its_headlines_go_in_german_too() -> None:
     "line",
     [
         "Read more about the plan in the council's report, which was published on Monday.",
-        "More on that later: the council meets again on Thursday to settle the remaining questions of the plan.",
+        "More on that later: the council meets again on Thursday to settle the remaining questions.",
         "Lesen Sie auch den Kommentar unseres Chefredakteurs. Er sieht die Sache anders.",
         "Update: a judge on Thursday declined to pause the fee while the lawsuit proceeds.",
         "Source: Halden Courier",
@@ -91,7 +91,8 @@ def test_rights_and_syndication_notices_are_cut(line: str) -> None:
 def test_a_long_sentence_about_rights_is_part_of_the_story() -> None:
     sentence = (
         "The band said that all rights reserved to its former label had been bought back in 2019, after "
-        "months of negotiations over the catalogue, and that the songs would be reissued on vinyl next spring "
+        "months of negotiations over the catalogue, and that the songs would be reissued on vinyl "
+        "next spring "
         "with notes written by the members themselves."
     )
     assert not is_notice_line(sentence)

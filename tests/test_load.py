@@ -235,3 +235,46 @@ def test_two_pages_of_one_article_in_a_batch_each_carry_their_own_signature(tmp_
     # neither URL is fetched again by the next run
     seen = _rows(warehouse, "SELECT url FROM core.urls_seen ORDER BY 1")
     assert seen == sorted([(page.url,), (mobile.fetched_url,)])
+
+
+def test_a_file_whose_linking_fails_loads_unlinked_with_a_failure_row_and_links_on_the_next_load(
+    tmp_path: Path,
+) -> None:
+    """Story linking must not hold articles back: a lake file whose signatures are corrupt (the right algo and
+    text, a minhash of the wrong length, as a buggy worker would write) makes linking raise; its articles land
+    unlinked with one failures row naming the file, every other file links, and the next load links it."""
+    warehouse = tmp_path / "wh"
+    original = _article(1, "\n".join(story_text(700)))
+    other = _article(2, "\n".join(story_text(701)))
+    copy = _article(3, "\n".join([*story_text(700), "Republished with permission of the Wire."]))
+    copy = copy.model_copy(
+        update={"url": "http://paper.test/c", "fetched_url": "http://paper.test/c", "outlet_id": "paper"}
+    )
+    good = [original, other]
+    lake.write_file(warehouse, "articles", "r1", "batch-00001.parquet", lake.article_rows(
+        good, {}, "r1", dict(zip([signature_key(a) for a in good], text_signatures([a.text for a in good]),
+                                 strict=True))))  # fmt: skip
+    (broken,) = text_signatures([copy.text])
+    broken = replace(broken, minhash=broken.minhash[:100])
+    bad_file = lake.write_file(
+        warehouse, "articles", "r1", "batch-00002.parquet",
+        lake.article_rows([copy], {}, "r1", {signature_key(copy): broken}),
+    )  # fmt: skip
+
+    report = load.load_pending(warehouse, holder="r1")
+
+    assert report.articles_new == 3 and report.failures == 1
+    (row,) = _rows(warehouse, "SELECT url, stage, kind, transient, error FROM failures")
+    assert row[:4] == (lake.relative(warehouse, bad_file), "load", "story_linking", True)
+    assert "ArrowInvalid" in row[4]
+    stories = dict(_rows(warehouse, "SELECT url, story_id FROM articles"))
+    assert stories[copy.url] is None and stories[original.url] is not None and stories[other.url] is not None
+    assert _rows(warehouse, "SELECT count(*) FROM core.loaded_files") == [(2,)]
+
+    # the next load (nothing new in the lake) links what waits, signing its stored text
+    again = load.load_pending(warehouse, holder="r2")
+    assert again.failures == 0
+    stories = dict(_rows(warehouse, "SELECT url, story_id FROM articles"))
+    assert stories[copy.url] == stories[original.url] != stories[other.url]
+    assert _rows(warehouse, "SELECT count(*) FROM core.link_pending") == [(0,)]
+    assert _rows(warehouse, "SELECT count(*) FROM failures") == [(1,)]

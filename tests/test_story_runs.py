@@ -21,8 +21,8 @@ RUNS = 3
 
 
 def schedule(page: PagePlan) -> int:
-    """t0000: its lead in run 1, the original in run 2, the other copies in run 3; t0001: its lead alone in run
-    1, its other copies in run 2, the original in run 3; every other page in run 1."""
+    """t0000: its lead in run 1, the original in run 2, the other copies in run 3; t0001: its lead alone in
+    run 1, its other copies in run 2, the original in run 3; every other page in run 1."""
     if page.story == "t0000":
         return {"truncated": 1, "original": 2}.get(page.kind, 3)
     if page.story == "t0001":
@@ -74,7 +74,9 @@ def test_copies_first_then_originals_every_run_loads_and_the_stories_close(
     assert all(n > 0 for n in loaded), loaded
 
     def story_of(url: str) -> str | None:
-        rows = _rows(warehouse, f"SELECT story_id FROM articles WHERE url = '{url.replace('{{BASE}}', base)}'")
+        rows = _rows(
+            warehouse, f"SELECT story_id FROM articles WHERE url = '{url.replace('{{BASE}}', base)}'"
+        )
         assert rows, url
         return rows[0][0]
 
@@ -83,8 +85,12 @@ def test_copies_first_then_originals_every_run_loads_and_the_stories_close(
         pages = [u for u, v in truth["articles"].items() if v["story"] == key]
         assert len(pages) >= 3
         assert {story_of(u) for u in pages} == {story_of(original)}, key
-        (canonical,) = _rows(warehouse, f"SELECT canonical_url FROM stories WHERE story_id = '{story_of(original)}'")
-        assert canonical[0] == original.replace("{{BASE}}", base), "the original arrived last and is canonical"
+        (canonical,) = _rows(
+            warehouse, f"SELECT canonical_url FROM stories WHERE story_id = '{story_of(original)}'"
+        )
+        assert canonical[0] == original.replace("{{BASE}}", base), (
+            "the original arrived last and is canonical"
+        )
     # an original updated in a later run: its new text is loaded, and it stays in its story
     updated = {u: v for u, v in truth["articles"].items() if v.get("update_sentence")}
     assert updated

@@ -221,9 +221,8 @@ def _link_pending_by_file(con: duckdb.DuckDBPyConnection, report: LoadReport) ->
             con.execute("COMMIT")
         except Exception as exc:  # one file's linking: recorded below, retried by the next load
             con.execute("ROLLBACK")
-            error = (
-                f"story linking failed, {len(ids)} articles wait for the next load: {type(exc).__name__}: {exc}"
-            )
+            cause = f"{type(exc).__name__}: {exc}"
+            error = f"story linking failed, {len(ids)} articles wait for the next load: {cause}"
             log.error("%s (%s)", error, lake_file)
             con.execute("BEGIN TRANSACTION")
             con.execute(SQL["record_link_failure"], [report.run_id or "load", lake_file, error[:500]])
