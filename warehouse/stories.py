@@ -591,7 +591,13 @@ def link_stories(
     texts_signed = _index_new(con, new_ids, texts, signed)
     named = [(a, b) for a, b in _query_by_keys(con, "named_pairs", new_ids)]
     _store_edges(con, _verified_pairs(con, named))
-    region = _region(con, seeds)
+    stories_new, copies = _recompute_stories(con, _region(con, seeds), set(new_ids) - set(indexed))
+    return Linked(stories_new, copies, texts_signed)
+
+
+def _recompute_stories(con: duckdb.DuckDBPyConnection, region: Region, new_set: set[str]) -> tuple[int, int]:
+    """Partition the region from its pairs, store memberships that changed and re-choose the originals;
+    returns (stories made, new articles that joined a story as copies)."""
     info = _article_info(con, sorted(region.articles))
     sizes = {article_id: i.shingle_count for article_id, i in info.items()}
 
@@ -611,6 +617,7 @@ def link_stories(
     for article_id in sorted(roots):
         clusters.setdefault(roots[article_id], []).append(article_id)
     story_of, retired = _story_ids(con, clusters, region)
+    # each member's closest pair inside its story, for story_members.matched_article_id
     best_match: dict[str, tuple[str, float, float]] = {}
     for e in sorted(region.edges.values(), key=lambda e: (e.a, e.b)):
         if roots[e.a] != roots[e.b]:
@@ -618,7 +625,6 @@ def link_stories(
         for this, other in ((e.a, e.b), (e.b, e.a)):
             if this not in best_match or e.jaccard > best_match[this][1]:
                 best_match[this] = (other, e.jaccard, e.containment)
-    new_set = set(new_ids) - set(indexed)
     member_rows = []
     stories_new = copies = 0
     for root, members in clusters.items():
@@ -648,7 +654,7 @@ def link_stories(
     if retired:
         _query_by_keys(con, "drop_orphan_originals", sorted(retired))
     _choose_originals(con, {story_of[root]: members for root, members in clusters.items()}, info)
-    return Linked(stories_new, copies, texts_signed)
+    return stories_new, copies
 
 
 @dataclass(frozen=True)
