@@ -343,16 +343,22 @@ def run(n_stories: int, seed: int, workdir: Path) -> tuple[Truth, Path, str, dic
 REAL_START, REAL_END = "<!-- real-texts:start -->", "<!-- real-texts:end -->"
 
 
-def _split_results() -> tuple[str, str]:
-    """(the synthetic web's part of stories.md, the real-text part with its markers), either may be ""."""
+def _split_results() -> tuple[str, str, str]:
+    """stories.md in three parts, each possibly "": the synthetic web's results, the real-text block (with
+    its markers), and the hand-written notes after that block, which neither mode rewrites."""
     if not RESULTS.exists():
-        return "", ""
+        return "", "", ""
     text = RESULTS.read_text(encoding="utf-8")
     if REAL_START in text and REAL_END in text:
         head, rest = text.split(REAL_START, 1)
         block, tail = rest.split(REAL_END, 1)
-        return (head + tail).rstrip() + "\n", f"{REAL_START}{block}{REAL_END}\n"
-    return text, ""
+        return head.rstrip() + "\n", f"{REAL_START}{block}{REAL_END}\n", tail.strip()
+    return text, "", ""
+
+
+def _write_results(synthetic: str, real: str, notes: str) -> None:
+    parts = [part.strip() for part in (synthetic, real, notes) if part.strip()]
+    write_file(RESULTS, "\n\n".join(parts) + "\n")
 
 
 def run_real_texts(args: argparse.Namespace, command: str) -> int:
@@ -395,8 +401,8 @@ def run_real_texts(args: argparse.Namespace, command: str) -> int:
              f"{args.orders} arrival orders per text set. The rules were tuned on aeb-dev; news-pages-dev is "
              "reported as it came out.\n\n" + "\n".join(sections) + f"{REAL_END}\n")
     print(block)
-    synthetic, _ = _split_results()
-    write_file(RESULTS, (synthetic.rstrip() + "\n\n" if synthetic else "") + block)
+    synthetic, _, notes = _split_results()
+    _write_results(synthetic, block, notes)
     return worst
 
 
@@ -439,8 +445,8 @@ def _report(s: Score, context: dict[str, object], command: str) -> int:
     context = {**context, "command": command, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
     text = render(s, context)
     print(text)
-    _, real = _split_results()
-    write_file(RESULTS, text + ("\n" + real if real else ""))
+    _, real, notes = _split_results()
+    _write_results(text, real, notes)
     return 0
 
 
