@@ -13,12 +13,12 @@ and the partitions of the orders are compared (the stories must not depend on th
 import shutil
 import subprocess
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.stories import _norm, _pairs, _ratio, match_rows
 from bench.synweb import generate_web
 from bench.synweb_texts import (
     APART_KINDS,
@@ -35,19 +35,6 @@ TEXT_SETS = {
     "news-pages": ("news-pages-dev", texts_from_news_pages, "kept aside (reported)"),
 }
 Truth = dict[str, dict[str, dict[str, object]]]
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _pairs(n: int) -> int:
-    return n * (n - 1) // 2
-
-
-def _ratio(pair: tuple[int, int]) -> str:
-    hit, total = pair
-    return f"{hit / total:.3f} ({hit}/{total})" if total else "n/a"
 
 
 @dataclass
@@ -127,8 +114,6 @@ def score_text_web(
     truth: Truth, rows: list, canonical: dict[str, str | None], base_url: str, result: TextScore
 ) -> TextScore:
     """Score the warehouse rows of one ingested text web (bench.stories.Row) against its truth."""
-    from bench.stories import match_rows
-
     found = match_rows(truth, rows, base_url)
     articles, matched = found.articles, found.rows
     base = base_url.rstrip("/")

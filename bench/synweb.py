@@ -693,7 +693,8 @@ class _Texts:
         return _capital(sentence) if lang == "en" else sentence
 
 
-def _edit(sentences: list[str], rng: random.Random) -> tuple[list[str], set[str]]:
+def _edit(sentences: list[str], rng: random.Random, rewords: tuple[tuple[str, str], ...] = EN_REWORDS
+          ) -> tuple[list[str], set[str]]:
     """Drop or reword 10-15% of sentences as a partner's editor would; also return the untouched ones."""
     n = len(sentences)
     changes = max(1, round(n * rng.uniform(0.10, 0.15)))
@@ -705,7 +706,7 @@ def _edit(sentences: list[str], rng: random.Random) -> tuple[list[str], set[str]
             out.append(sentence)
             untouched.add(sentence)
             continue
-        ops = [op for op in EN_REWORDS if op[0] in sentence]
+        ops = [op for op in rewords if op[0] in sentence]
         if ops and rng.random() < 0.5:
             old, new = rng.choice(ops)
             out.append(sentence.replace(old, new, 1))

@@ -400,28 +400,10 @@ class _TextWeb:
                 lines += [BOX_HEADING[lang], *(o.text.title for o in picks)]
         return paragraphs, lines
 
-    def _edit(self, paragraphs: Sequence[str], rng: random.Random) -> tuple[list[str], set[str]]:
-        sentences = [s for p in paragraphs for s in sentences_of(p)]
-        n = len(sentences)
-        targets = set(rng.sample(range(1, n), min(max(1, round(n * rng.uniform(0.10, 0.15))), n - 1))) if n > 1 else set()
-        out: list[str] = []
-        untouched: set[str] = set()
-        for i, sentence in enumerate(sentences):
-            if i not in targets:
-                out.append(sentence)
-                untouched.add(sentence)
-                continue
-            ops = [op for op in REWORDS if op[0] in sentence]
-            if ops and rng.random() < 0.5:
-                old, new = ops[0]
-                out.append(sentence.replace(old, new, 1))
-        grouped: list[str] = []
-        pos = 0
-        while pos < len(out):
-            size = rng.choice((2, 3, 3, 4)) if pos else 1
-            grouped.append(" ".join(out[pos : pos + size]))
-            pos += size
-        return grouped, untouched
+    @staticmethod
+    def _edit(paragraphs: Sequence[str], rng: random.Random) -> tuple[list[str], set[str]]:
+        edited, untouched = synweb._edit([s for p in paragraphs for s in sentences_of(p)], rng, REWORDS)
+        return synweb._regroup(edited, rng), untouched
 
     # -- writing
 

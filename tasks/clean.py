@@ -428,16 +428,20 @@ def is_related_line(line: str) -> bool:
     return len(title) >= 2 and not sentence_like and short_enough
 
 
-def drop_related_lines(text: str) -> tuple[str, list[str]]:
-    """Drop single lines linking to another page inside the story ("Read more: <title>", "【関連記事】…")."""
+def _drop_lines(text: str, is_furniture: Callable[[str], bool]) -> tuple[str, list[str]]:
     kept: list[str] = []
     removed: list[str] = []
     for line in text.split("\n"):
-        if is_related_line(line):
+        if is_furniture(line):
             removed.append(line.strip())
         else:
             kept.append(line)
     return "\n".join(kept), removed
+
+
+def drop_related_lines(text: str) -> tuple[str, list[str]]:
+    """Drop single lines linking to another page inside the story ("Read more: <title>", "【関連記事】…")."""
+    return _drop_lines(text, is_related_line)
 
 
 def is_notice_line(line: str) -> bool:
@@ -448,14 +452,7 @@ def is_notice_line(line: str) -> bool:
 
 def drop_notice_lines(text: str) -> tuple[str, list[str]]:
     """Drop rights and syndication notices ("This material may not be published, broadcast, ...")."""
-    kept: list[str] = []
-    removed: list[str] = []
-    for line in text.split("\n"):
-        if is_notice_line(line):
-            removed.append(line.strip())
-        else:
-            kept.append(line)
-    return "\n".join(kept), removed
+    return _drop_lines(text, is_notice_line)
 
 
 # anchor texts that point at the full story elsewhere, with no site name ("Continue reading", "Source")

@@ -278,3 +278,38 @@ def test_a_file_whose_linking_fails_loads_unlinked_with_a_failure_row_and_links_
     assert stories[copy.url] == stories[original.url] != stories[other.url]
     assert _rows(warehouse, "SELECT count(*) FROM core.link_pending") == [(0,)]
     assert _rows(warehouse, "SELECT count(*) FROM failures") == [(1,)]
+
+
+def test_short_articles_of_one_outlet_never_match_through_a_template_longer_than_they_are(
+    tmp_path: Path,
+) -> None:
+    """An outlet prints a cookie notice longer than its articles inside every page: the loader learns it,
+    removes it from the texts, and the short articles stay apart, whichever load their pages came in."""
+    notice = (
+        "We value your privacy. We and our 842 partners store and access information on a device, such as "
+        "cookies, and process personal data to personalise ads and content, measure ads and content, and "
+        "gain audience insights. You may consent to our processing or change your preferences at any time, "
+        "and you "
+        "have a right to object to processing based on legitimate interest by visiting our privacy centre."
+    )
+
+    def page(n: int) -> Article:
+        text = "\n".join([notice, "Accept all", " ".join(story_text(900 + n, 2))])
+        url = f"http://shorts.test/{n}"
+        return _article(n, text).model_copy(update={"url": url, "fetched_url": url, "outlet_id": "shorts"})
+
+    warehouse = tmp_path / "wh"
+    # two pages in the first load (too few to learn from), ten in the next
+    for run, numbers in (("r1", range(2)), ("r2", range(2, 12))):
+        lake.write_file(
+            warehouse,
+            "articles",
+            run,
+            "batch-00001.parquet",
+            lake.article_rows([page(n) for n in numbers], {}, run),
+        )
+        load.load_pending(warehouse, holder=run)
+    rows = _rows(warehouse, "SELECT story_id, text FROM articles")
+    assert len(rows) == 12
+    assert len({story for story, _ in rows}) == 12, "every short article is its own story"
+    assert not any("842 partners" in text for _, text in rows), "the notice is removed, old pages too"

@@ -8,10 +8,10 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from copydesk.flows.siteserver import serve_sites
+from tests.conftest import warehouse_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.synweb_texts import PagePlan, generate_text_web, stamp_run_times, texts_from_dir  # noqa: E402
@@ -32,14 +32,6 @@ def schedule(page: PagePlan) -> int:
 
 def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +62,11 @@ def test_copies_first_then_originals_every_run_loads_and_the_stories_close(
             outlets.write_text(web.outlets_file.read_text(encoding="utf-8").replace("{{BASE}}", base))  # type: ignore[attr-defined]
             report = ingest(outlets=str(outlets), warehouse=str(warehouse))
         loaded.append(report.articles_new + report.articles_updated)
-        assert _rows(warehouse, "SELECT count(*) FROM failures WHERE stage = 'load'") == [(0,)]
+        assert warehouse_rows(warehouse, "SELECT count(*) FROM failures WHERE stage = 'load'") == [(0,)]
     assert all(n > 0 for n in loaded), loaded
 
     def story_of(url: str) -> str | None:
-        rows = _rows(
+        rows = warehouse_rows(
             warehouse, f"SELECT story_id FROM articles WHERE url = '{url.replace('{{BASE}}', base)}'"
         )
         assert rows, url
@@ -85,7 +77,7 @@ def test_copies_first_then_originals_every_run_loads_and_the_stories_close(
         pages = [u for u, v in truth["articles"].items() if v["story"] == key]
         assert len(pages) >= 3
         assert {story_of(u) for u in pages} == {story_of(original)}, key
-        (canonical,) = _rows(
+        (canonical,) = warehouse_rows(
             warehouse, f"SELECT canonical_url FROM stories WHERE story_id = '{story_of(original)}'"
         )
         assert canonical[0] == original.replace("{{BASE}}", base), (
@@ -95,7 +87,11 @@ def test_copies_first_then_originals_every_run_loads_and_the_stories_close(
     updated = {u: v for u, v in truth["articles"].items() if v.get("update_sentence")}
     assert updated
     for url, entry in updated.items():
-        rows = _rows(warehouse, f"SELECT text FROM articles WHERE url = '{url.replace('{{BASE}}', base)}'")
+        rows = warehouse_rows(
+            warehouse, f"SELECT text FROM articles WHERE url = '{url.replace('{{BASE}}', base)}'"
+        )
         assert _folded(entry["update_sentence"]) in _folded(rows[0][0])
-    unlinked = _rows(warehouse, "SELECT count(*) FROM articles WHERE story_id IS NULL")
+        pages = [u for u, v in truth["articles"].items() if v["story"] == entry["story"]]
+        assert {story_of(u) for u in pages} == {story_of(url)}
+    unlinked = warehouse_rows(warehouse, "SELECT count(*) FROM articles WHERE story_id IS NULL")
     assert unlinked == [(0,)]
