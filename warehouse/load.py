@@ -122,6 +122,7 @@ def _load_files(
             con.execute(SQL["quarantine_failure"], [report.run_id or "load", path, error])
         report.failures += len(quarantined)
         new_ids: list[str] = []
+        staged_ids: set[str] = set()
         # each article whose stored text is new or changed, with the text to sign: its story is linked again
         changed: dict[str, str] = {}
         stripped = stories.Stripped()
@@ -142,6 +143,7 @@ def _load_files(
             updated = con.execute(SQL["update_changed_articles"]).fetchall()
             report.articles_updated = len(updated)
             changed.update(updated)
+            staged_ids = set(changed)
             changed.update(stripped.relink)
             changed.update((i, text) for i, text in stripped.matching.items() if i in changed)
             con.execute(SQL["drop_current_versions"])
@@ -163,11 +165,15 @@ def _load_files(
                 raise LinkFailed(f"{type(exc).__name__}: {exc}") from exc
             _drop_pending(con, ids)
             report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
-            report.texts_signed_at_load = linked.texts_signed
+            # stored articles linked again (re-stripped, or waiting since a failed load) never have a worker's
+            # signature: the figure counts the fetched texts whose worker signature could not be used
+            relinked = len(set(ids) - staged_ids)
+            report.texts_signed_at_load = max(0, linked.texts_signed - relinked)
             log.info(
-                "%d of %d new or changed texts signed at load (no usable worker signature)",
-                linked.texts_signed,
-                len(ids),
+                "%d of %d fetched texts signed at load (no usable worker signature), %d stored ones relinked",
+                report.texts_signed_at_load,
+                len(ids) - relinked,
+                relinked,
             )
         elif ids:
             con.register("linked_now", pa.table({"article_id": pa.array(ids, pa.string())}))
