@@ -1,6 +1,8 @@
 """Story-dedupe quality: ingest the synthetic syndicated web twice and score the warehouse against its truth.
 
-Run `.venv/bin/python -m bench.stories [--stories N] [--seed S] [--keep DIR] [--rescore DIR]`.
+Run `.venv/bin/python -m bench.stories [--stories N] [--seed S] [--keep DIR] [--rescore DIR]`, or in the
+real-text mode `.venv/bin/python -m bench.stories --texts aeb,news-pages [--runs 3] [--orders 2]` (webs built
+from the real texts of ../shared/bench; see bench/stories_texts.py).
 
 Steps: bench.synweb generates a web (300 stories by default) into a temp dir (or --keep DIR); `sites/` is
 served on loopback and `copydesk ingest --outlets <rendered> --warehouse <dir>/wh` runs as a subprocess;
@@ -137,8 +139,19 @@ def load_rows(db: Path) -> tuple[list[Row], dict[str, str | None]]:
     return rows, canonical
 
 
-def score(truth: Truth, rows: list[Row], canonical: dict[str, str | None], base_url: str) -> Score:
-    """Compare warehouse rows with the truth of the web they were ingested from."""
+@dataclass
+class Matched:
+    """Warehouse rows matched to the truth's pages (URLs with the served base)."""
+
+    articles: dict[str, dict[str, object]]
+    rows: dict[str, Row]
+    unmatched: int = 0
+    variants: int = 0
+
+
+def match_rows(truth: Truth, rows: list[Row], base_url: str) -> Matched:
+    """Each truth page's row: by its URL, else by the URL it was fetched from; a second row for one page is
+    a variant."""
     base = base_url.rstrip("/")
     articles = {url.replace(BASE, base): entry for url, entry in truth["articles"].items()}
     lookup: dict[str, str] = {}
@@ -146,21 +159,28 @@ def score(truth: Truth, rows: list[Row], canonical: dict[str, str | None], base_
         for variant in entry["variants"]:  # type: ignore[attr-defined]
             lookup[variant.replace(BASE, base)] = url
         lookup[url] = url
-    s = Score(truth_articles=len(articles), truth_stories=len(truth["stories"]), rows=len(rows))
-
-    # a row is matched by its URL, else by the URL it was fetched from; a second row for one page is a variant
-    matched: dict[str, Row] = {}
+    out = Matched(articles, {})
     for row in rows:
         urls = (row.url, row.fetched_url, row.discovered_url)
         key = next((lookup[u] for u in urls if u and u in lookup), None)
         if key is None:
-            s.unmatched_rows += 1
-        elif key in matched:
-            s.variant_rows += 1
+            out.unmatched += 1
+        elif key in out.rows:
+            out.variants += 1
             if row.url == key:
-                matched[key] = row
+                out.rows[key] = row
         else:
-            matched[key] = row
+            out.rows[key] = row
+    return out
+
+
+def score(truth: Truth, rows: list[Row], canonical: dict[str, str | None], base_url: str) -> Score:
+    """Compare warehouse rows with the truth of the web they were ingested from."""
+    base = base_url.rstrip("/")
+    found_rows = match_rows(truth, rows, base_url)
+    articles, matched = found_rows.articles, found_rows.rows
+    s = Score(truth_articles=len(articles), truth_stories=len(truth["stories"]), rows=len(rows))
+    s.unmatched_rows, s.variant_rows = found_rows.unmatched, found_rows.variants
     s.loaded = len(matched)
     by_kind_total = Counter(str(e["kind"]) for e in articles.values())
     by_kind_loaded = Counter(str(articles[u]["kind"]) for u in matched)
@@ -320,6 +340,72 @@ def run(n_stories: int, seed: int, workdir: Path) -> tuple[Truth, Path, str, dic
     return web.load(), warehouse / "warehouse.duckdb", base_url, {"web": web_desc, "timings": timings}
 
 
+REAL_START, REAL_END = "<!-- real-texts:start -->", "<!-- real-texts:end -->"
+
+
+def _split_results() -> tuple[str, str, str]:
+    """stories.md in three parts, each possibly "": the synthetic web's results, the real-text block (with
+    its markers), and the hand-written notes after that block, which neither mode rewrites."""
+    if not RESULTS.exists():
+        return "", "", ""
+    text = RESULTS.read_text(encoding="utf-8")
+    if REAL_START in text and REAL_END in text:
+        head, rest = text.split(REAL_START, 1)
+        block, tail = rest.split(REAL_END, 1)
+        return head.rstrip() + "\n", f"{REAL_START}{block}{REAL_END}\n", tail.strip()
+    return text, "", ""
+
+
+def _write_results(synthetic: str, real: str, notes: str) -> None:
+    parts = [part.strip() for part in (synthetic, real, notes) if part.strip()]
+    write_file(RESULTS, "\n\n".join(parts) + "\n")
+
+
+def run_real_texts(args: argparse.Namespace, command: str) -> int:
+    """The real-text mode (bench/stories_texts.py): one web per text set, --orders arrival orders each."""
+    from bench.stories_texts import TEXT_SETS, partition_difference, render_half, run_web, score_text_web
+
+    sections = []
+    worst = 0
+    for name in args.texts.split(","):
+        if name not in TEXT_SETS:
+            raise SystemExit(f"unknown text set {name!r}: one of {', '.join(TEXT_SETS)}")
+        folder, reader, role = TEXT_SETS[name]
+        source = args.shared / folder
+        if not source.exists():
+            print(f"{source} is not on this machine: {name} skipped", file=sys.stderr)
+            worst = 2
+            continue
+        texts = reader(source)
+        desc = [f"texts: {len(texts)} real article bodies from {folder}, read at run time"]
+        scores, labels = [], []
+        for order in range(1, args.orders + 1):
+            with tempfile.TemporaryDirectory(prefix=f"copydesk-texts-{name}-") as tmp:
+                workdir = args.keep / f"{name}-order{order}" if args.keep else Path(tmp)
+                workdir.mkdir(parents=True, exist_ok=True)
+                truth, db, base_url, result, web_desc = run_web(
+                    texts, args.seed, order, args.runs, workdir, COPYDESK, REPO_ROOT, INGEST_TIMEOUT_S
+                )
+                rows, canonical = load_rows(db)
+                scored = score_text_web(truth, rows, canonical, base_url, result)
+            desc.append(f"order {order}: {web_desc}")
+            scores.append(scored)
+            # pages by their path below the base URL: the orders' servers listen on other ports
+            labels.append({url.split("/", 3)[-1]: story for url, story in scored.labels.items()})
+            print(f"{name} order {order}: P {scored.precision} R {scored.recall} exits {scored.runs_exit}",
+                  flush=True)
+        difference = partition_difference(labels[0], labels[1]) if len(labels) > 1 else None
+        sections.append(render_half(name, role, desc, scores, difference, command))
+    date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    block = (f"{REAL_START}\n## Real article texts (issue 20)\n\nDate: {date}; {args.runs} runs per order, "
+             f"{args.orders} arrival orders per text set. The rules were tuned on aeb-dev; news-pages-dev is "
+             "reported as it came out.\n\n" + "\n".join(sections) + f"{REAL_END}\n")
+    print(block)
+    synthetic, _, notes = _split_results()
+    _write_results(synthetic, block, notes)
+    return worst
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: run the benchmark and write bench/results/stories.md."""
     parser = argparse.ArgumentParser(prog="python -m bench.stories", description=__doc__.split("\n", 1)[0])
@@ -327,8 +413,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="generate and ingest into DIR and keep it")
     parser.add_argument("--rescore", type=Path, help="score a run kept with --keep DIR again, no ingest")
+    parser.add_argument("--texts", help="real-text mode: comma-separated text sets (aeb, news-pages)")
+    parser.add_argument("--runs", type=int, default=3, help="real-text mode: runs the pages arrive over")
+    parser.add_argument("--orders", type=int, default=2, help="real-text mode: arrival orders per text set")
+    parser.add_argument("--shared", type=Path, default=REPO_ROOT.parent / "shared" / "bench",
+                        help="real-text mode: the folder holding aeb-dev and news-pages-dev")
     args = parser.parse_args(argv)
     command = "python -m bench.stories " + shlex.join(argv if argv is not None else sys.argv[1:])
+    if args.texts:
+        return run_real_texts(args, command)
     if args.rescore:
         workdir = args.rescore
         meta = json.loads((workdir / "run.json").read_text())
@@ -352,7 +445,8 @@ def _report(s: Score, context: dict[str, object], command: str) -> int:
     context = {**context, "command": command, "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
     text = render(s, context)
     print(text)
-    write_file(RESULTS, text)
+    _, real, notes = _split_results()
+    _write_results(text, real, notes)
     return 0
 
 

@@ -56,14 +56,18 @@ import re
 import shutil
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
+
+if TYPE_CHECKING:
+    from bench.synweb_texts import SourceText
 
 BASE = "{{BASE}}"
 START = datetime(2025, 6, 10, tzinfo=UTC)
@@ -689,7 +693,8 @@ class _Texts:
         return _capital(sentence) if lang == "en" else sentence
 
 
-def _edit(sentences: list[str], rng: random.Random) -> tuple[list[str], set[str]]:
+def _edit(sentences: list[str], rng: random.Random, rewords: tuple[tuple[str, str], ...] = EN_REWORDS
+          ) -> tuple[list[str], set[str]]:
     """Drop or reword 10-15% of sentences as a partner's editor would; also return the untouched ones."""
     n = len(sentences)
     changes = max(1, round(n * rng.uniform(0.10, 0.15)))
@@ -701,7 +706,7 @@ def _edit(sentences: list[str], rng: random.Random) -> tuple[list[str], set[str]
             out.append(sentence)
             untouched.add(sentence)
             continue
-        ops = [op for op in EN_REWORDS if op[0] in sentence]
+        ops = [op for op in rewords if op[0] in sentence]
         if ops and rng.random() < 0.5:
             old, new = rng.choice(ops)
             out.append(sentence.replace(old, new, 1))
@@ -722,8 +727,12 @@ def _regroup(sentences: list[str], rng: random.Random) -> list[str]:
 # ---------------------------------------------------------------------------------------------- pages
 
 
+class Markup(str):
+    """Page text that is markup already (a paragraph holding a link): renderers do not escape it."""
+
+
 def _e(text: str) -> str:
-    return html.escape(text, quote=False)
+    return text if isinstance(text, Markup) else html.escape(text, quote=False)
 
 
 def _a(text: str) -> str:
@@ -1012,16 +1021,21 @@ class _Item:
     lang: str
 
 
+def site_root(out_dir: Path, run: int) -> Path:
+    """The site root of one run's state of the web: sites/, then sites_run2/, sites_run3/, ..."""
+    return out_dir / ("sites" if run == 1 else f"sites_run{run}")
+
+
 class _Site:
-    """Writes files into both site roots as it goes; unchanged run-1 files are hard-linked into run 2."""
+    """Writes files into every run's site root as it goes; unchanged files of a run are hard-linked into the
+    later runs' roots."""
 
     def __init__(self, out_dir: Path, runs: int) -> None:
-        self.roots = {1: out_dir / "sites"}
-        if runs == 2:
-            self.roots[2] = out_dir / "sites_run2"
-        elif (out_dir / "sites_run2").exists():
-            # a stale second state from an earlier runs=2 web would contradict this truth
-            shutil.rmtree(out_dir / "sites_run2")
+        self.roots = {run: site_root(out_dir, run) for run in range(1, runs + 1)}
+        for stale in out_dir.glob("sites_run*"):
+            # a stale later state from an earlier web with more runs would contradict this truth
+            if stale not in self.roots.values():
+                shutil.rmtree(stale)
         for root in self.roots.values():
             if root.exists():
                 shutil.rmtree(root)
@@ -1035,14 +1049,21 @@ class _Site:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(path.parent)
 
-    def put(self, rel: str, data: bytes, first_run: int, *, page: bool = True, headers: str | None = None) -> None:
-        """Write rel into the root of first_run and every later run."""
+    def put(self, rel: str, data: bytes, first_run: int, *, page: bool = True, headers: str | None = None,
+            replace: bool = False) -> None:
+        """Write rel into the root of first_run and every later run (replace: a new version of a page that
+        earlier runs' roots keep as it was)."""
         first: Path | None = None
         for run, root in self.roots.items():
             if run < first_run:
                 continue
             path = root / rel
             self._mkdir(path)
+            if replace:
+                # the earlier version is a hard link shared with the earlier roots: never write through it
+                path.unlink(missing_ok=True)
+                if page:
+                    self.pages[run] -= 1
             if first is None:
                 path.write_bytes(data)
                 first = path
@@ -1102,6 +1123,8 @@ class GroundTruth:
     page_bytes: int
     kinds: dict[str, int]
     seconds: float
+    # every run's site root (sites/, sites_run2/, ...)
+    roots: dict[int, Path] = field(default_factory=dict)
 
     def load(self) -> dict[str, dict[str, dict[str, object]]]:
         """The parsed truth.json."""
@@ -1402,8 +1425,19 @@ def _outlets_yaml() -> str:
 
 
 def generate_web(out_dir: Path, *, n_stories: int = 300, seed: int = 7, languages: Iterable[str] = ("en", "ja"),
-                 days: int = 4, copies: bool = True, runs: int = 2, page_bytes: int = 8000) -> GroundTruth:
-    """Write a deterministic synthetic syndicated web (sites/, sites_run2/, outlets.yaml, truth.json)."""
+                 days: int = 4, copies: bool = True, runs: int = 2, page_bytes: int = 8000,
+                 texts: "Sequence[SourceText] | None" = None, arrival_seed: int = 1) -> GroundTruth:
+    """Write a deterministic synthetic syndicated web (sites/, sites_run2/, outlets.yaml, truth.json).
+
+    With `texts` (bench.synweb_texts.SourceText: real article texts), the web is built around those texts
+    instead of generated prose, arriving over `runs` runs in an order drawn from `arrival_seed`; n_stories,
+    languages, days and copies do not apply (see bench/synweb_texts.py).
+    """
+    if texts is not None:
+        from bench.synweb_texts import generate_text_web
+
+        return generate_text_web(out_dir, texts, seed=seed, arrival_seed=arrival_seed, runs=runs,
+                                 page_bytes=page_bytes)
     if runs not in (1, 2):
         raise ValueError("runs must be 1 or 2")
     if n_stories < 1 or days < 1:
@@ -1425,7 +1459,7 @@ def generate_web(out_dir: Path, *, n_stories: int = 300, seed: int = 7, language
     gen.close(meta)
     return GroundTruth(out_dir, gen.site.roots[1], gen.site.roots.get(2), outlets_file, out_dir / "truth.json",
                        len(stories), gen.articles, dict(gen.site.pages), gen.site.bytes, dict(gen.kinds),
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, dict(gen.site.roots))
 
 
 def render_outlets(out_dir: Path, base_url: str) -> Path:

@@ -22,16 +22,28 @@ Rules and why (lengths in UTF-8 bytes, so a CJK character weighs like ~3 Latin l
     outlet's pages, not just `min_share`, before they count as template. An outlet that republishes a wire
     story on a few URLs, or an aggregator whose related slot shows one story on a few pages, keeps its text.
   - Stripping never leaves less than MIN_KEEP_SHARE of the text unless every removed block is short
-    (< SHORT_BLOCK_BYTES): short learned blocks always go, long learned blocks go from the end of the page
-    backwards while the rest stays above the floor. That protects an article whose own body recurs as a
-    related-article block on the aggregator's other pages: its body is learned, but removing it would leave
-    almost nothing, so it stays; and the page's own body, which comes first, is the last thing removed.
+    (< SHORT_BLOCK_BYTES) or a template block: short learned blocks always go, long learned blocks go from the
+    end of the page backwards while the rest stays above the floor. That protects an article whose own body
+    recurs as a related-article block on the aggregator's other pages: its body is learned, but removing it
+    would leave almost nothing, so it stays; and the page's own body, which comes first, is the last thing
+    removed.
+  - Template blocks (`LearnedBlocks.template`) are on nearly every page of the outlet (TEMPLATE_SHARE of at
+    least TEMPLATE_MIN_PAGES distinct pages): a cookie notice ("We and our 842 partners ...") or a standard
+    disclaimer, which on an outlet of short articles is longer than the article itself. They go whatever is
+    left: no article's own body is on nearly every page of its outlet, while a rotating related slot never is.
+  - A page is counted once per outlet by its `page_key` (the set of its blocks): the same article served at
+    several URLs, or one template page, repeats its body without that body being anyone's boilerplate.
+  - A strip never removes every block: a page made only of learned blocks (a repeated article, a template
+    page) keeps its text rather than become an empty text.
+  - Matching ignores what the floor kept: `matching_text` is the text less EVERY learned block (unless that
+    is nothing), so two short articles never match through a template longer than they are, even before
+    the outlet has shown enough pages to call it a template.
 """
 
 import hashlib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from copydesk.tasks.dedupe import fold_for_matching
 
@@ -43,6 +55,9 @@ LONG_BLOCK_MIN_SHARE: float = 0.6
 MIN_KEEP_SHARE: float = 0.5
 # a block is learned as an outlet's boilerplate only once it was on this many of its pages (and a share)
 MIN_PAGES: int = 3
+# a learned block on this share of at least this many distinct pages is the outlet's template (see above)
+TEMPLATE_SHARE: float = 0.8
+TEMPLATE_MIN_PAGES: int = 10
 # the heading must follow at least this much text, else it is navigation above the article
 MIN_BYTES_BEFORE_CUT: int = 200
 
@@ -101,19 +116,39 @@ def page_block_hashes(text: str) -> set[int]:
     return set(text_block_hashes(text))
 
 
+def page_key(hashes: list[int]) -> int:
+    """One page's identity for counting: the same set of blocks is the same page, whatever its URL."""
+    digest = hashlib.blake2b(digest_size=8)
+    for value in sorted(set(hashes)):
+        digest.update(value.to_bytes(8, "little", signed=True))
+    return int.from_bytes(digest.digest(), "little", signed=True)
+
+
+class LearnedBlocks(set[int]):
+    """The block hashes learned as one outlet's boilerplate; `template` holds those on nearly every page."""
+
+    def __init__(self, blocks: Iterable[int] = (), template: Iterable[int] = ()) -> None:
+        super().__init__(blocks)
+        self.template = frozenset(template)
+
+
 def learn_boilerplate(
     block_page_counts: dict[int, int], pages_seen: int, min_pages: int = MIN_PAGES, min_share: float = 0.3
-) -> set[int]:
+) -> LearnedBlocks:
     """Hashes of one outlet's blocks on enough of its pages (long blocks need a much larger share)."""
     if pages_seen <= 0:
-        return set()
+        return LearnedBlocks()
     short_needed = max(min_pages, math.ceil(min_share * pages_seen))
     long_needed = max(min_pages, math.ceil(max(min_share, LONG_BLOCK_MIN_SHARE) * pages_seen))
-    return {
-        value
+    template_needed = max(TEMPLATE_MIN_PAGES, math.ceil(TEMPLATE_SHARE * pages_seen))
+    learned = [
+        (value, pages)
         for value, pages in block_page_counts.items()
         if pages >= (long_needed if is_long_block_hash(value) else short_needed)
-    }
+    ]
+    return LearnedBlocks(
+        (value for value, _ in learned), (value for value, pages in learned if pages >= template_needed)
+    )
 
 
 class RunBoilerplateGuess:
@@ -133,6 +168,7 @@ class RunBoilerplateGuess:
         self.max_blocks = max_blocks
         self._counts: dict[str, dict[int, int]] = {}
         self._candidates: dict[str, set[int]] = {}  # blocks on MIN_PAGES pages or more: the only learnable
+        self._keys: dict[str, set[int]] = {}  # page_key of each page counted, as the loader counts pages
         self._pages: dict[str, int] = {}
         self._learned: dict[str, set[int]] = {}
         self._blocks = 0
@@ -145,6 +181,11 @@ class RunBoilerplateGuess:
                 return  # counted enough of this outlet already, or of all outlets
             counts = self._counts[outlet_id] = {}
             self._candidates[outlet_id] = set()
+            self._keys[outlet_id] = set()
+        key = page_key(hashes)
+        if key in self._keys[outlet_id]:
+            return
+        self._keys[outlet_id].add(key)
         candidates = self._candidates[outlet_id]
         before = len(counts)
         for value in set(hashes):
@@ -157,7 +198,7 @@ class RunBoilerplateGuess:
         self._learned[outlet_id] = learn_boilerplate({v: counts[v] for v in candidates}, pages)
         if pages >= self.max_pages:
             self._blocks -= len(counts)
-            del self._counts[outlet_id], self._candidates[outlet_id]
+            del self._counts[outlet_id], self._candidates[outlet_id], self._keys[outlet_id]
 
     def blocks(self, outlet_id: str) -> set[int]:
         """The blocks guessed so far to be this outlet's boilerplate (empty while unknown)."""
@@ -190,15 +231,24 @@ def cut_related_section(text: str) -> tuple[str, str]:
 def strip_boilerplate(
     text: str, boilerplate: set[int], hashes: list[int] | None = None
 ) -> tuple[str, list[str]]:
-    """(clean text, removed blocks): never below MIN_KEEP_SHARE unless every removed block is short.
+    """(clean text, removed blocks): never below MIN_KEEP_SHARE unless every removed block is short or
+    template, never empty.
 
     `hashes`: block_hash of each of split_blocks(text), when the caller has them already.
     """
     blocks = split_blocks(text)
-    learned = [value in boilerplate for value in (hashes or [block_hash(block) for block in blocks])]
+    values = hashes or [block_hash(block) for block in blocks]
+    learned = [value in boilerplate for value in values]
+    if all(learned):
+        # a page of learned blocks only: a repeated article or a template page, not boilerplate to empty
+        return "\n".join(blocks), []
+    template = boilerplate.template if isinstance(boilerplate, LearnedBlocks) else frozenset()
     total = sum(_weight(block) for block in blocks)
-    # short learned blocks may always go: removing only short blocks is allowed at any remaining size
-    drop = [hit and _weight(block) < SHORT_BLOCK_BYTES for block, hit in zip(blocks, learned, strict=True)]
+    # short learned blocks and template blocks may always go, whatever is left
+    drop = [
+        hit and (_weight(block) < SHORT_BLOCK_BYTES or value in template)
+        for block, hit, value in zip(blocks, learned, values, strict=True)
+    ]
     remaining = total - sum(_weight(block) for block, gone in zip(blocks, drop, strict=True) if gone)
     # long ones from the end backwards: related slots and footers come last, the page's own body first
     for i in reversed(range(len(blocks))):
@@ -208,3 +258,12 @@ def strip_boilerplate(
     kept = [block for block, gone in zip(blocks, drop, strict=True) if not gone]
     removed = [block for block, gone in zip(blocks, drop, strict=True) if gone]
     return "\n".join(kept), removed
+
+
+def matching_text(text: str, boilerplate: set[int], hashes: list[int] | None = None) -> str:
+    """The text story matching signs: every learned block removed (the floor of strip_boilerplate protects
+    readers' text, not matching), unless nothing would be left; blocks as split_blocks gives them."""
+    blocks = split_blocks(text)
+    values = hashes or [block_hash(block) for block in blocks]
+    kept = [block for block, value in zip(blocks, values, strict=True) if value not in boilerplate]
+    return "\n".join(kept or blocks)

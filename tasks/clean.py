@@ -8,7 +8,10 @@ Stored text keeps its original characters: only `normalise_for_matching` applies
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import urljoin, urlsplit
+
+from copydesk.tasks.urls import canonical_url, url_problem
 
 CleanStep = Callable[[str], tuple[str, list[str]]]
 
@@ -47,19 +50,95 @@ _END_HEADINGS = [
 ]
 END_HEADING_RE = re.compile(r"^\W{0,3}(?:" + "|".join(_END_HEADINGS) + r")\s*[:：»›>]?\s*$", re.IGNORECASE)
 # headings of link boxes set inside the body ("DON'T MISS", "Read more:"): the box goes, the story goes on
-_INLINE_HEADINGS = [
-    r"related",
-    r"related content",
-    r"(?:read|see) (?:more|also)",
+# labels that put a link to another page of the site in the middle of a story ("Lesen Sie auch: <title>",
+# "Read more: <title>", "【関連記事】<title>"), in the languages of the outlets we see; a label alone on its
+# line heads a box of such links ("Mehr zum Thema" and the headlines under it)
+_RELATED_LABELS = [
+    # en
+    r"related(?: (?:content|stories|articles?|coverage|news|reading|links))?",
+    r"(?:read|see) (?:more|also|next|this)",
     r"also (?:read|see)",
     r"further reading",
     r"don'?t miss",
     r"editor'?s picks",
-    r"more on this(?: story| topic)?",
+    r"more on (?:this|that)(?: story| topic)?",
+    r"more (?:from|on) [^:：]{1,40}",
+    r"you (?:may|might) also like",
+    r"recommended(?: reading| for you)?",
+    # de, nl, no/da/sv
+    r"lesen sie (?:auch|mehr|hier|dazu)",
+    r"lies auch",
+    r"auch interessant",
+    r"mehr zum thema",
+    r"mehr dazu",
+    r"zum thema",
+    r"siehe auch",
+    r"das könnte sie auch interessieren",
+    r"weiterlesen",
+    r"lees (?:ook|meer)",
+    r"zie ook",
+    r"meer over [^:：]{1,40}",
+    r"les (?:også|mer)",
+    r"læs (?:også|mere)",
+    r"läs (?:också|mer)",
+    r"se (?:også|även|også)",
+    r"relatert(?:e saker)?",
+    r"relaterede artikler",
+    r"relaterat",
+    # fr, es, pt, it
+    r"(?:à )?lire (?:aussi|également|la suite)",
+    r"voir aussi",
+    r"sur le même sujet",
+    r"le(?:a|e) (?:también|más)",
+    r"ver también",
+    r"(?:le|te) puede interesar",
+    r"noticias relacionadas",
+    r"leia (?:também|mais)",
+    r"veja (?:também|mais)",
+    r"saiba mais",
+    r"leggi (?:anche|di più)",
+    r"vedi anche",
+    r"potrebbe interessarti",
+    # pl, cs, tr, ru, id/ms, ar
+    r"czytaj (?:też|także|również|więcej)",
+    r"zobacz (?:też|także|również)",
+    r"čtěte (?:také|též)",
+    r"ayrıca (?:okuyun|bakınız|bkz\.?)",
+    r"ilgili haber(?:ler)?",
+    r"bunlar da ilginizi çekebilir",
+    r"читайте (?:также|тоже)",
+    r"см\. также",
+    r"по теме",
+    r"baca (?:juga|selengkapnya)",
+    r"اقرأ (?:أيضا|أيضاً|المزيد)",
+    # ja, ko, zh
+    r"関連記事",
+    r"関連ニュース",
+    r"(?:あわ|合わ)せて読みたい",
+    r"こちらもおすすめ",
+    r"おすすめ記事",
+    r"관련\s?(?:기사|뉴스)",
+    r"함께 (?:볼|읽을) 만한 (?:기사|뉴스)",
+    r"추천\s?기사",
+    r"相[关關](?:新[闻聞]|阅读|閱讀|文章)",
+    r"延伸[阅閱][读讀]",
+    r"推[荐薦][阅閱][读讀]",
 ]
-INLINE_HEADING_RE = re.compile(
-    r"^\W{0,3}(?:" + "|".join(_INLINE_HEADINGS) + r")\s*[:：»›>]?\s*$", re.IGNORECASE
+_RELATED_LABEL = "(?:" + "|".join(_RELATED_LABELS) + ")"
+INLINE_HEADING_RE = re.compile(r"^\W{0,3}" + _RELATED_LABEL + r"\s*[:：»›>\]】]?\s*$", re.IGNORECASE)
+# one line: a label, a separator and the title of another page: "Lesen Sie auch: Warum die Mieten steigen",
+# "【関連記事】…", "► Read more - The vote that changed everything"
+RELATED_LINE_RE = re.compile(
+    r"^\W{0,3}[\[【(]?\s*"
+    + _RELATED_LABEL
+    + r"\s*(?:[\]】)]\s*[:：]?|[:：|»›>▶►→]|\s[-–—]\s?)\s*(?P<title>.+)$",
+    re.IGNORECASE,
 )
+# a title is one short line, not a sentence of the story: at most one sentence end, and only at its end
+MAX_RELATED_LINE = 200
+MAX_TITLE_WITH_STOP = 80
+MAX_TWO_PART_TITLE = 100
+_TITLE_INNER_SENTENCE_END = re.compile(r"[.!?。！？]\s+\S")
 # a teaser in a link box: a short headline, not a sentence
 TEASER_LINE_RE = re.compile(r"^.{1,160}$")
 SENTENCE_END_RE = re.compile(r"[.!?。！？\"”’')）]$")
@@ -88,6 +167,37 @@ _JUNK_LINES = [
     r"\d+ min(?:ute)? read",
 ]
 JUNK_LINE_RE = re.compile(r"^\W{0,3}(?:" + "|".join(_JUNK_LINES) + r")\W{0,3}$", re.IGNORECASE)
+
+# rights and syndication notices that wire copies carry ("This material may not be published, broadcast,
+# rewritten or redistributed.", "© 2025 Wire. All rights reserved.", "無断転載を禁じます"): a kind of line,
+# told by its words, never part of the story
+_NOTICE_CUES = [
+    r"may not be (?:re)?published,? (?:or )?broadcast",
+    r"(?:rewritten|redistributed)(?: in (?:whole|part))?",
+    r"all rights reserved",
+    r"alle rechte vorbehalten",
+    r"tous droits réservés",
+    r"todos los derechos reservados",
+    r"todos os direitos reservados",
+    r"tutti i diritti riservati",
+    r"alle rettigheter (?:er )?forbeholdt",
+    r"alle rettigheder forbeholdes",
+    r"alla rättigheter förbehållna",
+    r"wszelkie prawa zastrzeżone",
+    r"tüm hakları saklıdır",
+    r"все права защищены",
+    r"hak cipta dilindungi",
+    r"無断(?:で)?(?:転載|複製)(?:を|・)?(?:禁|お断り)",
+    r"무단\s?(?:전재|복제)",
+    r"版[权權]所有",
+    r"^(?:copyright|\(c\)|©)\s*(?:©\s*)?(?:\d{4}|[A-Z])",
+    r"^©",
+    r"nachdruck (?:nur )?(?:mit genehmigung|verboten)",
+    r"weiterverbreitung .{0,40}(?:untersagt|nicht gestattet)",
+]
+NOTICE_LINE_RE = re.compile("|".join(_NOTICE_CUES), re.IGNORECASE)
+# a notice is a short line: a long line that mentions rights is a sentence of a story about them
+MAX_NOTICE_LINE = 200
 
 # "Continue reading at ...", "Read the full story at ...": the mark of a truncated copy
 READ_MORE_RE = re.compile(
@@ -301,6 +411,86 @@ def drop_link_boxes(text: str) -> tuple[str, list[str]]:
     return "\n".join(kept), removed
 
 
+def is_related_line(line: str) -> bool:
+    """True when the line is a label and the title of another page ("Lesen Sie auch: <title>")."""
+    line = line.strip()
+    if not line or len(line) > MAX_RELATED_LINE:
+        return False
+    match = RELATED_LINE_RE.match(line)
+    if match is None:
+        return False
+    title = match["title"].strip()
+    # a headline rarely ends in a full stop; a long line that does is a sentence that opens with a label
+    sentence_like = title.endswith((".", "。")) and len(line) > MAX_TITLE_WITH_STOP
+    # a headline may hold two short sentences ("It's official. The euro is dead"), a paragraph does not
+    inner = len(_TITLE_INNER_SENTENCE_END.findall(title))
+    short_enough = inner == 0 or (inner == 1 and len(title) <= MAX_TWO_PART_TITLE)
+    return len(title) >= 2 and not sentence_like and short_enough
+
+
+def _drop_lines(text: str, is_furniture: Callable[[str], bool]) -> tuple[str, list[str]]:
+    kept: list[str] = []
+    removed: list[str] = []
+    for line in text.split("\n"):
+        if is_furniture(line):
+            removed.append(line.strip())
+        else:
+            kept.append(line)
+    return "\n".join(kept), removed
+
+
+def drop_related_lines(text: str) -> tuple[str, list[str]]:
+    """Drop single lines linking to another page inside the story ("Read more: <title>", "【関連記事】…")."""
+    return _drop_lines(text, is_related_line)
+
+
+def is_notice_line(line: str) -> bool:
+    """True when the line is a rights or syndication notice, not a sentence of the story."""
+    line = line.strip()
+    return bool(line) and len(line) <= MAX_NOTICE_LINE and NOTICE_LINE_RE.search(line) is not None
+
+
+def drop_notice_lines(text: str) -> tuple[str, list[str]]:
+    """Drop rights and syndication notices ("This material may not be published, broadcast, ...")."""
+    return _drop_lines(text, is_notice_line)
+
+
+# anchor texts that point at the full story elsewhere, with no site name ("Continue reading", "Source")
+_SOURCE_ANCHOR_RE = re.compile(
+    r"^\W{0,3}(?:continue reading|keep reading"
+    r"|read (?:the )?(?:full|whole|complete|original) (?:story|article)"
+    r"|full story|original (?:story|article|source)|source|via|zum (?:original)?artikel|weiterlesen"
+    r"|lire la suite|leer (?:más|el artículo completo)|leia (?:mais|a matéria completa)|continua a leggere"
+    r"|続きを読む|全文を読む|元記事|기사 원문 보기|원문 보기|阅读全文|阅读原文|閱讀全文)\W{0,3}$",
+    re.IGNORECASE,
+)
+
+
+def source_link_url(
+    anchors: Iterable[tuple[str, str | None]], page_url: str, same_site: Callable[[str], bool]
+) -> str | None:
+    """The URL a page names as the rest or the source of its story: the target of a "Continue reading at X"
+    / "Read more on X" / "Source" link (anchor text, href) to an article on another site, else None."""
+    for text, href in anchors:
+        if not href:
+            continue
+        label = " ".join(text.split())
+        if not (READ_ELSEWHERE_RE.match(label) or _SOURCE_ANCHOR_RE.match(label)):
+            continue
+        try:
+            target = urljoin(page_url, href.strip())
+        except ValueError:  # a malformed href (a broken IPv6 literal): not a link to anything
+            continue
+        if not target.startswith(("http://", "https://")) or url_problem(target):
+            continue
+        target = canonical_url(target)
+        # a link to a site's home page credits an outlet, it does not name a story
+        if same_site(target) or urlsplit(target).path in ("", "/"):
+            continue
+        return target
+    return None
+
+
 def drop_junk_lines(text: str) -> tuple[str, list[str]]:
     """Drop single lines of page furniture: share bars, "Advertisement", newsletter prompts."""
     kept: list[str] = []
@@ -350,6 +540,8 @@ def drop_leading_title(text: str, titles: Sequence[str]) -> tuple[str, list[str]
 CLEAN_STEPS: tuple[CleanStep, ...] = (
     cut_trailing_sections,
     drop_link_boxes,
+    drop_related_lines,
+    drop_notice_lines,
     drop_junk_lines,
     drop_read_more,
     tidy_whitespace,

@@ -81,6 +81,8 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -466,6 +468,63 @@ def cluster(pairs: list[tuple[str, str]]) -> dict[str, str]:
             low, high = sorted((root_a, root_b))
             parent[high] = low
     return {node: find(node) for node in parent}
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A verified same-story pair (a < b); for "contained", `small` is the text inside the other."""
+
+    a: str
+    b: str
+    kind: str  # "resembles" | "contained" | "legacy" (a pair of a story linked before edges were kept)
+    jaccard: float
+    containment: float
+    small: str | None = None
+
+
+# how a contained group's candidate stories rank: higher tuples win (see partition_stories)
+AttachScore = Callable[[str, str, Edge], tuple]
+
+
+def partition_stories(
+    nodes: Iterable[str], edges: Iterable[Edge], size: Mapping[str, int], attach_score: AttachScore
+) -> dict[str, str]:
+    """Stories of articles from their verified pairs alone: article id -> the smallest id of its story.
+
+    The result depends on the articles and pairs only, never on the order they arrived in, so a story folded
+    run by run is the story everything at once gives. Resembling pairs join freely (transitively). A
+    contained pair only attaches a group of short texts (a truncated copy and its peers) to the ONE story
+    that contains it best by `attach_score(small, large, edge)` (ties: the smallest id): the lead of story A
+    also sits inside a follow-up quoting that lead, and must not bridge the two. A group that holds a text
+    more than twice the size of its contained member is a whole story and attaches nothing.
+    """
+    edges = list(edges)
+    joined = [(e.a, e.b) for e in edges if e.kind != "contained"]
+    joined += [(n, n) for n in nodes]
+    roots = cluster(joined)
+    for e in edges:
+        roots.setdefault(e.a, e.a)
+        roots.setdefault(e.b, e.b)
+    groups: dict[str, list[str]] = {}
+    for node, root in roots.items():
+        groups.setdefault(root, []).append(node)
+    best: dict[str, tuple[tuple, str, str]] = {}
+    for e in edges:
+        if e.kind != "contained" or roots[e.a] == roots[e.b]:
+            continue
+        small = e.small if e.small in (e.a, e.b) else min((e.a, e.b), key=lambda n: (size.get(n, 0), n))
+        large = e.b if small == e.a else e.a
+        root = roots[small]
+        limit = 2 * max(size.get(small, 0), 1)
+        if any(size.get(m, 0) > limit for m in groups[root]):
+            continue
+        score = attach_score(small, large, e)
+        held = best.get(root)
+        # the larger score wins; at a tie the smaller (large, small) ids, so no order of edges matters
+        if held is None or score > held[0] or (score == held[0] and (large, small) < (held[2], held[1])):
+            best[root] = (score, small, large)
+    attachments = [(small, large) for _, small, large in best.values()]
+    return cluster([(node, node) for node in roots] + joined + attachments)
 
 
 def signature_to_bytes(row: np.ndarray) -> bytes:

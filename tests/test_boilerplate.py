@@ -12,7 +12,9 @@ from copydesk.tasks.boilerplate import (
     cut_related_section,
     is_long_block_hash,
     learn_boilerplate,
+    matching_text,
     page_block_hashes,
+    page_key,
     split_blocks,
     strip_boilerplate,
     text_block_hashes,
@@ -65,10 +67,12 @@ def crawl() -> dict[str, str]:
 
 
 def learned_from(pages: dict[str, str]) -> set[int]:
+    """What the loader learns from these pages: each distinct page (its set of blocks) counted once."""
     counts: Counter[int] = Counter()
-    for text in pages.values():
+    distinct = {page_key(text_block_hashes(text)): text for text in pages.values()}
+    for text in distinct.values():
         counts.update(page_block_hashes(text))
-    return learn_boilerplate(dict(counts), len(pages))
+    return learn_boilerplate(dict(counts), len(distinct))
 
 
 def test_split_blocks_drops_empty_lines_and_edges() -> None:
@@ -275,3 +279,49 @@ def test_cleaned_aggregator_page_is_the_story_and_not_its_related_stories() -> N
     assert same(0, 1)
     assert not same(1, 2)
     assert not same(1, 3)
+
+
+CONSENT = (
+    "We value your privacy. We and our 842 partners store and access information on a device, such as "
+    "cookies, "
+    "and process personal data to personalise ads and content, measure ads and content, and gain audience "
+    "insights. You may consent to our processing, or change your preferences at any time."
+)
+
+
+def test_a_template_longer_than_the_articles_is_learned_and_removed_whatever_is_left() -> None:
+    # ten short articles, each shorter than the notice printed above it
+    briefs = [story(name).split("\n")[n][:160].strip() for name in STORIES for n in (1, 2)]
+    pages = {f"p{i}": "\n".join([CONSENT, "Accept all", brief]) for i, brief in enumerate(briefs)}
+    learned = learned_from(pages)
+    assert block_hash(CONSENT) in learned.template  # on every one of ten distinct pages
+    clean, removed = strip_boilerplate(pages["p3"], learned)
+    assert clean == briefs[3] and CONSENT in removed
+
+
+def test_the_same_article_at_several_urls_teaches_no_boilerplate_and_is_never_emptied() -> None:
+    body = story("en_council_budget")
+    # one article served at five URLs of an outlet, beside three other articles of it
+    pages = {f"copy{i}": body for i in range(5)}
+    pages.update({name: story(name) for name in ("en_tram_line", "en_library_fire", "en_hospital_waits")})
+    learned = learned_from(pages)
+    assert not any(block_hash(block) in learned for block in split_blocks(body))
+    # even learned (counted by an older loader), a page of nothing but learned blocks keeps its text
+    everything = {block_hash(block) for block in split_blocks(body)}
+    clean, removed = strip_boilerplate(body, everything)
+    assert clean == "\n".join(split_blocks(body)) and removed == []
+
+
+def test_matching_text_drops_every_learned_block_the_floor_kept() -> None:
+    paragraphs = story("en_harbour_strike").split("\n")[1:]
+    learned = {block_hash(p) for p in paragraphs[2:]}
+    text = "\n".join(paragraphs)
+    stored, _ = strip_boilerplate(text, learned)
+    assert matching_text(text, learned) == "\n".join(paragraphs[:2]) != stored
+    assert matching_text(text, {block_hash(p) for p in paragraphs}) == "\n".join(paragraphs)
+
+
+def test_page_key_is_the_set_of_blocks() -> None:
+    a = text_block_hashes("One\nTwo\nThree")
+    assert page_key(a) == page_key(list(reversed(a))) == page_key(a + a[:1])
+    assert page_key(a) != page_key(a[:2])

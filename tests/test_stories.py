@@ -257,3 +257,75 @@ def test_the_original_and_its_reason_do_not_depend_on_the_order_of_members() -> 
     ]
     answers = {stories.choose_original(list(order)) for order in itertools.permutations(members)}
     assert answers == {("a1", "credited as 'NHK'")}
+
+
+def _member(
+    article_id: str,
+    outlet: str,
+    *,
+    credit: str | None = None,
+    based_on: str | None = None,
+    hours: float = 0,
+    size: int = 1000,
+) -> stories.Member:
+    published = 1_750_000_000.0 + 3600 * hours
+    return stories.Member(
+        article_id,
+        f"http://{outlet}.test/{article_id}",
+        outlet,
+        None,
+        credit,
+        based_on,
+        published,
+        "jsonld",
+        published,
+        size,
+    )
+
+
+def test_a_wire_credit_in_the_only_full_text_does_not_make_it_a_copy() -> None:
+    """The original carries "(Nordwire) —" in its first line; its copies are leads without a credit. No member
+    is Nordwire, so the credit names nobody here: the full text is the original, not the earliest lead."""
+    members = [
+        _member("orig", "metro", credit="Nordwire", hours=2),
+        _member("lead1", "briefs", hours=1, size=150),
+        _member("lead2", "digest", hours=0, size=120),
+    ]
+    assert stories.choose_original(members)[0] == "orig"
+    # with the credited outlet in the story, the credit is a vote for it
+    members.append(_member("wire", "nordwire", hours=3))
+    assert stories.choose_original(members) == ("wire", "credited as 'Nordwire'")
+
+
+def test_a_source_link_names_the_original_even_when_it_arrives_last() -> None:
+    members = [
+        _member("lead", "briefs", based_on="http://courier.test/orig", hours=-5, size=200),
+        _member("agg", "aggregator", hours=-6),
+        _member("orig", "courier", hours=1),
+    ]
+    assert stories.choose_original(members)[0] == "orig"
+
+
+def test_a_short_credit_names_an_outlet_it_opens_not_one_it_sits_inside() -> None:
+    members = [_member("a", "japantimes", hours=0), _member("b", "metro", credit="AP", hours=1)]
+    assert stories.choose_original(members)[0] == "a"
+    assert stories._names_match("AP", members[0]) is False
+    assert stories._names_match("AP", _member("c", "apnews")) is True
+
+
+def test_an_updated_text_is_linked_again(con: duckdb.DuckDBPyConnection) -> None:
+    """An article whose text changed is indexed again: its old text's pairs go, its new text's come."""
+    first, second = story_text(81), story_text(82)
+    ids = [
+        add(con, "o1", "wire", first),
+        add(con, "o2", "wire", second, 1),
+        add(con, "c1", "paper", first, 2),
+    ]
+    stories.link_stories(con, ids)
+    assert story_of(con, "c1") == story_of(con, "o1") != story_of(con, "o2")
+    # the paper replaces its copy of the first story by a copy of the second
+    con.execute("UPDATE core.articles SET text = ? WHERE article_id = 'c1'", ["\n".join(second)])
+    stories.link_stories(con, ["c1"], ["\n".join(second)])
+    assert story_of(con, "c1") == story_of(con, "o2") != story_of(con, "o1")
+    pairs = con.execute("SELECT a, b FROM core.story_edges ORDER BY 1, 2").fetchall()
+    assert pairs == [("c1", "o2")]

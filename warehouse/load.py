@@ -80,16 +80,33 @@ def load_pending(
             quarantined = _quarantine_unreadable(warehouse, pending)
             files = [f for table_files in pending.values() for f in table_files]
             report.files = len(files)
-            if files or quarantined:
-                _load_files(con, warehouse, pending, report, quarantined)
+            relink = _has_pending_links(con)
+            if files or quarantined or relink:
+                try:
+                    _load_files(con, warehouse, pending, report, quarantined)
+                except LinkFailed as exc:
+                    # story linking must not hold articles back: load them unlinked, then link file by file,
+                    # so one file's trouble is one failures row and the next load tries that file again
+                    log.error("story linking failed, loading without it and linking file by file: %s", exc)
+                    report.failures = 0
+                    _load_files(con, warehouse, pending, report, quarantined, link=False)
+                    _link_pending_by_file(con, report)
             con.execute("CHECKPOINT")
         finally:
             con.close()
             shutil.rmtree(cache, ignore_errors=True)
-        if files or quarantined or not published_path(warehouse).exists():
+        if files or quarantined or relink or not published_path(warehouse).exists():
             publish(warehouse)
         report.load_s = round(time.monotonic() - started, 3)
     return report
+
+
+class LinkFailed(Exception):
+    """Story linking raised inside a load; the load was rolled back (the cause is chained)."""
+
+
+def _has_pending_links(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM core.link_pending").fetchone()[0])
 
 
 def _load_files(
@@ -98,27 +115,41 @@ def _load_files(
     pending: Pending,
     report: LoadReport,
     quarantined: list[tuple[str, str]],
+    *,
+    link: bool = True,
 ) -> None:
+    """Load the pending files in one transaction; with link=False the articles whose text is new or changed
+    are queued in core.link_pending instead of linked (see _link_pending_by_file)."""
     con.execute("BEGIN TRANSACTION")
     try:
         for path, error in quarantined:
             con.execute(SQL["quarantine_failure"], [report.run_id or "load", path, error])
         report.failures += len(quarantined)
         new_ids: list[str] = []
-        new_texts: list[str] = []
-        signed = None
+        staged_ids: set[str] = set()
+        # each article whose stored text is new or changed, with the text to sign: its story is linked again
+        changed: dict[str, str] = {}
+        stripped = stories.Stripped()
         article_files = [str(local) for _, local in pending["articles"]]
         if article_files:
             con.execute(SQL["stage_articles"], [article_files])
             con.execute(SQL["stage_signature_columns"])
-            stories.strip_outlet_boilerplate(con)
+            con.register("lake_names", _lake_names(warehouse, pending["articles"]))
+            con.execute(SQL["name_lake_files"])
+            con.unregister("lake_names")
+            stripped = stories.strip_outlet_boilerplate(con)
             # the texts come back with the ids: story linking needs them without scanning every stored text
             inserted = con.execute(SQL["insert_new_articles"]).to_arrow_table()
-            new_ids, new_texts = inserted["article_id"].to_pylist(), inserted["text"].to_pylist()
-            signed = _signatures_of(con, inserted["article_id"])
+            new_ids = inserted["article_id"].to_pylist()
+            changed.update(zip(new_ids, inserted["text"].to_pylist(), strict=True))
             report.articles_new = len(new_ids)
             con.execute(SQL["keep_superseded_versions"])
-            report.articles_updated = con.execute(SQL["update_changed_articles"]).fetchone()[0]
+            updated = con.execute(SQL["update_changed_articles"]).fetchall()
+            report.articles_updated = len(updated)
+            changed.update(updated)
+            staged_ids = set(changed)
+            changed.update(stripped.relink)
+            changed.update((i, text) for i, text in stripped.matching.items() if i in changed)
             con.execute(SQL["drop_current_versions"])
             con.execute(SQL["touch_unchanged_articles"])
             con.execute(SQL["insert_seen_from_articles"], [article_files])
@@ -128,15 +159,30 @@ def _load_files(
             con.execute(SQL["insert_failures"], [failure_files])
             con.execute(SQL["insert_seen_from_failures"], [failure_files])
             report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
-        linked = stories.link_stories(con, new_ids, new_texts, signed)
-        report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
-        report.texts_signed_at_load = linked.texts_signed
-        if new_ids:
+        for article_id, text, _ in con.execute(SQL["pending_links"]).fetchall():
+            changed.setdefault(article_id, text)
+        ids = sorted(changed)
+        if ids and link:
+            try:
+                linked = stories.link_stories(con, ids, [changed[i] for i in ids], _signatures_of(con, ids))
+            except Exception as exc:
+                raise LinkFailed(f"{type(exc).__name__}: {exc}") from exc
+            _drop_pending(con, ids)
+            report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
+            # stored articles linked again (re-stripped, or waiting since a failed load) never have a worker's
+            # signature: the figure counts the fetched texts whose worker signature could not be used
+            relinked = len(set(ids) - staged_ids)
+            report.texts_signed_at_load = max(0, linked.texts_signed - relinked)
             log.info(
-                "%d of %d new texts signed at load (no usable worker signature)",
-                linked.texts_signed,
-                len(new_ids),
+                "%d of %d fetched texts signed at load (no usable worker signature), %d stored ones relinked",
+                report.texts_signed_at_load,
+                len(ids) - relinked,
+                relinked,
             )
+        elif ids:
+            con.register("linked_now", pa.table({"article_id": pa.array(ids, pa.string())}))
+            con.execute(SQL["add_pending_links"])
+            con.unregister("linked_now")
         source_files = [str(local) for _, local in pending["sources"]]
         if source_files:
             con.execute(SQL["upsert_source_state"], [source_files])
@@ -164,11 +210,61 @@ def _upsert_runs(con: duckdb.DuckDBPyConnection, new_ids: list[str], run_files: 
         con.unregister("new_article_ids")
 
 
-def _signatures_of(con: duckdb.DuckDBPyConnection, new_ids: pa.ChunkedArray) -> pa.Table:
-    """The staged signatures (the extraction workers') of the new articles, in new_ids order."""
-    con.register("new_articles", pa.table({"article_id": new_ids, "position": pa.array(range(len(new_ids)))}))
+def _lake_names(warehouse: Path, files: list[tuple[str, Path]]) -> pa.Table:
+    """(local path DuckDB read, name in the lake) of each article file: failures name the latter."""
+    return pa.table(
+        {
+            "local": [str(local) for _, local in files],
+            "name": [lake.relative(warehouse, lake_path) for lake_path, _ in files],
+        }
+    )
+
+
+def _drop_pending(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    con.register("linked_now", pa.table({"article_id": pa.array(ids, pa.string())}))
+    con.execute(SQL["drop_pending_links"])
+    con.unregister("linked_now")
+
+
+def _link_pending_by_file(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+    """Link the queued articles one lake file at a time, each in its own transaction; a file whose linking
+    fails becomes a failures row (stage 'load', the file, the error) and stays queued for the next load."""
+    by_file: dict[str, dict[str, str]] = {}
+    for article_id, text, lake_file in con.execute(SQL["pending_links"]).fetchall():
+        by_file.setdefault(lake_file or "", {})[article_id] = text
+    for lake_file, texts in sorted(by_file.items()):
+        ids = sorted(texts)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            linked = stories.link_stories(con, ids, [texts[i] for i in ids], _signatures_of(con, ids))
+            _drop_pending(con, ids)
+            con.execute("COMMIT")
+        except Exception as exc:  # one file's linking: recorded below, retried by the next load
+            con.execute("ROLLBACK")
+            cause = f"{type(exc).__name__}: {exc}"
+            error = f"story linking failed, {len(ids)} articles wait for the next load: {cause}"
+            log.error("%s (%s)", error, lake_file)
+            con.execute("BEGIN TRANSACTION")
+            con.execute(SQL["record_link_failure"], [report.run_id or "load", lake_file, error[:500]])
+            con.execute(SQL["note_pending_error"], [error[:500], lake_file])
+            con.execute("COMMIT")
+            report.failures += 1
+            continue
+        report.stories_new += linked.stories_new
+        report.copies_linked += linked.copies_linked
+        report.texts_signed_at_load += linked.texts_signed
+
+
+def _signatures_of(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pa.Table:
+    """The staged signatures (the extraction workers') of these articles, in ids order (null rows for an
+    article not staged in this load: link_stories signs its text)."""
+    con.register(
+        "new_articles",
+        pa.table({"article_id": pa.array(ids, pa.string()), "position": pa.array(range(len(ids)))}),
+    )
     try:
-        return con.execute(SQL["signatures_of_new_articles"]).to_arrow_table()
+        staged = con.execute(SQL["staged_exists"]).fetchone()[0]
+        return con.execute(SQL["signatures_of_new_articles" if staged else "no_signatures"]).to_arrow_table()
     finally:
         con.unregister("new_articles")
 

@@ -5,7 +5,8 @@
 -- both fetched) the copy fetched at the article's own URL, then the first URL, never the one fetched last:
 -- which of two concurrent fetches ends last is chance, and the loaded text must not be
 CREATE OR REPLACE TEMP TABLE staged AS
-SELECT *, []::VARCHAR[] AS boilerplate_removed FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
+SELECT *, []::VARCHAR[] AS boilerplate_removed
+FROM read_parquet(?, union_by_name = true, hive_partitioning = false, filename = 'lake_file')
 QUALIFY row_number() OVER (
     PARTITION BY article_id ORDER BY run_id DESC, fetched_url = url DESC, fetched_url, fetched_at DESC
 ) = 1;
@@ -24,7 +25,7 @@ ALTER TABLE staged ADD COLUMN IF NOT EXISTS block_hash_algo VARCHAR;
 INSERT INTO core.articles BY NAME
 SELECT s.* EXCLUDE (
         run_id, signature_algo, minhash, shingle_count, sentence_keys, signed_text_md5, block_hashes,
-        block_hash_algo
+        block_hash_algo, lake_file
     ),
     s.run_id AS first_run_id, s.run_id, s.fetched_at AS content_fetched_at, s.run_id AS content_run_id
 FROM staged s
@@ -36,6 +37,19 @@ RETURNING article_id, coalesce(text, '') AS text;
 SELECT s.signature_algo, s.minhash, s.shingle_count, s.sentence_keys, s.signed_text_md5
 FROM new_articles n LEFT JOIN staged s USING (article_id)
 ORDER BY n.position;
+
+-- name: name_lake_files
+-- lake_file: the file's name in the lake (lake_names, registered), not the local copy DuckDB read
+UPDATE staged SET lake_file = n.name FROM lake_names n WHERE staged.lake_file = n.local;
+
+-- name: staged_exists
+SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'staged' AND temporary;
+
+-- name: no_signatures
+-- signatures_of_new_articles' columns, all null, when nothing is staged in this load
+SELECT NULL::VARCHAR AS signature_algo, NULL::BLOB AS minhash, NULL::INTEGER AS shingle_count,
+       NULL::BIGINT[] AS sentence_keys, NULL::VARCHAR AS signed_text_md5
+FROM new_articles ORDER BY position;
 
 -- name: keep_superseded_versions
 -- a re-fetched article whose text changed: its current text moves to core.article_versions (before
@@ -56,7 +70,8 @@ UPDATE core.articles AS a SET
     content_fetched_at = coalesce(v.fetched_at, s.fetched_at), content_run_id = coalesce(v.run_id, s.run_id)
 FROM staged s
 LEFT JOIN core.article_versions v ON v.article_id = s.article_id AND v.content_hash = s.content_hash
-WHERE a.article_id = s.article_id AND a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at;
+WHERE a.article_id = s.article_id AND a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at
+RETURNING a.article_id, coalesce(a.text, '') AS text;
 
 -- name: drop_current_versions
 -- a text that came back (A, then B, then A again) is current again: core.articles holds it now
@@ -132,3 +147,24 @@ JOIN new_article_ids n USING (article_id)
 JOIN core.story_members m USING (article_id)
 LEFT JOIN core.story_originals o ON o.story_id = m.story_id
 GROUP BY 1;
+
+-- name: pending_links
+-- articles whose story linking failed in an earlier load (or this one), with their texts and lake file
+SELECT p.article_id, coalesce(a.text, '') AS text, p.lake_file
+FROM core.link_pending p JOIN core.articles a USING (article_id)
+ORDER BY p.lake_file, p.article_id;
+
+-- name: add_pending_links
+INSERT OR REPLACE INTO core.link_pending
+SELECT l.article_id, coalesce(any_value(s.lake_file), any_value(p.lake_file)), NULL, now()
+FROM linked_now l LEFT JOIN staged s USING (article_id) LEFT JOIN core.link_pending p USING (article_id)
+GROUP BY l.article_id;
+
+-- name: drop_pending_links
+DELETE FROM core.link_pending WHERE article_id IN (SELECT article_id FROM linked_now);
+
+-- name: record_link_failure
+INSERT OR IGNORE INTO core.failures VALUES (?, ?, NULL, 'load', 'story_linking', ?, NULL, true, now());
+
+-- name: note_pending_error
+UPDATE core.link_pending SET error = ? WHERE lake_file = ?;

@@ -13,3 +13,16 @@ WHERE content_fetched_at IS NULL;
 DELETE FROM core.article_versions v
 USING core.articles a
 WHERE v.article_id = a.article_id AND v.content_hash = a.content_hash;
+
+-- name: story_edges_from_members
+-- stories are recomputed from their pairs (core.story_edges) since pairs are kept: a story linked before
+-- keeps its members as one, by a "legacy" pair from each member to its original (or smallest member)
+INSERT INTO core.story_edges
+SELECT least(m.article_id, h.head), greatest(m.article_id, h.head), 'legacy', m.similarity, m.containment, NULL
+FROM core.story_members m
+JOIN (
+    SELECT x.story_id, coalesce(any_value(o.original_article_id), min(x.article_id)) AS head
+    FROM core.story_members x LEFT JOIN core.story_originals o USING (story_id)
+    GROUP BY x.story_id
+) h USING (story_id)
+WHERE m.article_id <> h.head;

@@ -140,6 +140,24 @@ CREATE TABLE IF NOT EXISTS core.story_members (
     containment DOUBLE,
     linked_at TIMESTAMPTZ
 );
+-- verified same-story pairs (a < b): every story is recomputed from them (warehouse/stories.py), so the
+-- stories do not depend on the order their articles arrived in
+CREATE TABLE IF NOT EXISTS core.story_edges (
+    a VARCHAR NOT NULL,
+    b VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,                   -- resembles | contained | legacy (linked before pairs were kept)
+    jaccard DOUBLE,
+    containment DOUBLE,
+    small VARCHAR                            -- for contained: the article inside the other
+);
+-- articles loaded while their story linking failed (a failures row with stage 'load' says why): the
+-- next load links them
+CREATE TABLE IF NOT EXISTS core.link_pending (
+    article_id VARCHAR PRIMARY KEY,
+    lake_file VARCHAR,
+    error VARCHAR,
+    since TIMESTAMPTZ
+);
 CREATE TABLE IF NOT EXISTS core.story_originals (
     story_id VARCHAR PRIMARY KEY,
     original_article_id VARCHAR NOT NULL,
@@ -151,6 +169,18 @@ CREATE TABLE IF NOT EXISTS core.outlet_blocks (
     outlet_id VARCHAR NOT NULL,
     block_hash BIGINT NOT NULL,
     pages INTEGER NOT NULL,
+    PRIMARY KEY (outlet_id, block_hash)
+);
+-- the distinct pages counted per outlet (boilerplate.page_key): one article at several URLs counts once
+CREATE TABLE IF NOT EXISTS core.outlet_page_keys (
+    outlet_id VARCHAR NOT NULL,
+    page_key BIGINT NOT NULL
+);
+-- learned blocks already stripped from the outlet's stored articles (warehouse/stories.py)
+CREATE TABLE IF NOT EXISTS core.outlet_learned (
+    outlet_id VARCHAR NOT NULL,
+    block_hash BIGINT NOT NULL,
+    template BOOLEAN NOT NULL,               -- applied as a template block (removed whatever is left)
     PRIMARY KEY (outlet_id, block_hash)
 );
 CREATE TABLE IF NOT EXISTS core.outlet_pages (

@@ -1,13 +1,19 @@
-"""Fold new articles into stories in the load transaction: boilerplate, LSH candidates, checks, originals.
+"""Fold changed articles into stories in the load transaction: boilerplate, LSH candidates, checks, originals.
 
-New articles are matched against everything loaded before by joining their LSH band keys and sentence keys
-with the persistent key tables (so a copy that arrives runs later still finds its original), candidates are
-verified by estimated resemblance and containment, and connected articles share one story. Each touched story
-then gets its original re-chosen from the evidence (see choose_original).
+A story is a function of its articles and of the verified pairs between them (core.story_edges), never of
+the order they arrived in: each load indexes the articles whose text is new or changed (new, updated, or
+re-stripped when their outlet's boilerplate grew), matches them against everything loaded before by joining
+their LSH band keys and sentence keys with the persistent key tables, keeps the verified pairs, and then
+recomputes the stories of every article connected to a changed one by a pair (dedupe.partition_stories). So
+an original that arrives after its copies gathers them, and two stories that a new article bridges by
+resemblance become one. Each recomputed story then gets its original re-chosen from the evidence (see
+choose_original).
 """
 
+import logging
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -17,14 +23,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from copydesk.tasks import boilerplate, dedupe
+from copydesk.tasks.dedupe import Edge
 from copydesk.tasks.signing import sign_texts, text_md5
 from copydesk.warehouse.store import named_queries
+
+log = logging.getLogger("copydesk.stories")
 
 # a key shared by more articles than this is template text (a slogan, a standard disclaimer), not evidence
 MAX_KEY_FANOUT = 40
 # band keys a pair must share to be a candidate by bands alone (sentence keys propose pairs on their own)
 MIN_SHARED_BANDS = 2
 SIGNATURE_CHUNK = 2000
+# articles one load may recompute stories for around its changed ones; a chain of pairs longer than this
+# (no real story is) is cut there rather than pull a large part of the warehouse into one load
+MAX_REGION = 20_000
+# a member with less than this share of the story's largest text is a part of it (a lead, a teaser)
+PARTIAL_SHARE = 0.5
+# estimated containment that confirms a pair a page names itself (its based_on_url is the other's url)
+NAMED_CONTAINMENT = 0.5
 SQL = named_queries("stories.sql")
 
 
@@ -38,25 +54,102 @@ class Linked:
     texts_signed: int = 0
 
 
-def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
-    """Learn repeated blocks per outlet (this load plus history) and strip them from staged new articles."""
-    rows = con.execute(SQL["new_staged_texts"]).fetchall()
+@dataclass
+class Stripped:
+    """What strip_outlet_boilerplate decided beyond rewriting the staged texts."""
+
+    # stored articles to link again, a block of their text having been learned since: id -> text to sign
+    relink: dict[str, str] = field(default_factory=dict)
+    # id -> the text to sign where it is not the stored text (the strip's floor kept a learned block there)
+    matching: dict[str, str] = field(default_factory=dict)
+
+
+def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> Stripped:
+    """Learn repeated blocks per outlet (this load plus history) and strip them from the staged articles that
+    are new or changed; stored articles of an outlet whose learned blocks grew are stripped too and queued to
+    be linked again (see Stripped)."""
+    out = Stripped()
+    rows = con.execute(SQL["staged_texts_to_strip"]).fetchall()
     if not rows:
-        return
+        return out
     page_blocks: dict[str, list[int]] = {}
-    per_outlet_counts: dict[str, Counter[int]] = {}
-    per_outlet_pages: Counter[str] = Counter()
-    for article_id, outlet_id, text, worker_hashes, algo in rows:
+    keys: dict[tuple[str, int], str] = {}
+    for article_id, outlet_id, text, worker_hashes, algo, is_new in rows:
         # the extraction worker hashed the blocks (hashing was most of this step's time); a lake file written
         # without them, or under another algo, is hashed here, once for counting and stripping
+        blocks = boilerplate.split_blocks(text or "")
+        # (hashes of another length are of another text: a lake file from other code, hashed again here)
+        usable = worker_hashes is not None and algo == boilerplate.BOILERPLATE_ALGO
         hashes = (
             worker_hashes
-            if worker_hashes is not None and algo == boilerplate.BOILERPLATE_ALGO
-            else boilerplate.text_block_hashes(text or "")
+            if usable and len(worker_hashes) == len(blocks)
+            else [boilerplate.block_hash(block) for block in blocks]
         )
         page_blocks[article_id] = hashes
-        per_outlet_counts.setdefault(outlet_id, Counter()).update(set(hashes))
+        if is_new:
+            # a page is counted once per outlet: the same article at several URLs teaches no boilerplate
+            keys.setdefault((outlet_id, boilerplate.page_key(hashes)), article_id)
+    known = _known_page_keys(con, list(keys))
+    text_of = {article_id: text or "" for article_id, _, text, _, _, _ in rows}
+    per_outlet_counts: dict[str, Counter[int]] = {}
+    per_outlet_pages: Counter[str] = Counter()
+    block_text: dict[tuple[str, int], str] = {}
+    for key, article_id in keys.items():
+        if key in known:
+            continue
+        outlet_id = key[0]
+        per_outlet_counts.setdefault(outlet_id, Counter()).update(set(page_blocks[article_id]))
         per_outlet_pages[outlet_id] += 1
+        blocks = boilerplate.split_blocks(text_of[article_id])
+        for block, value in zip(blocks, page_blocks[article_id], strict=True):
+            block_text.setdefault((outlet_id, value), block)
+    _add_counts(con, per_outlet_counts, per_outlet_pages, [k for k in keys if k not in known])
+    outlets = sorted({outlet_id for _, outlet_id, *_ in rows})
+    learned = {outlet_id: _learned(con, outlet_id) for outlet_id in outlets}
+    for outlet_id in outlets:
+        _strip_stored(con, outlet_id, learned[outlet_id], block_text, out)
+    ids, texts, removed_lists = [], [], []
+    for article_id, outlet_id, text, *_ in rows:
+        blocks = learned[outlet_id]
+        hashes = page_blocks[article_id]
+        if not blocks or blocks.isdisjoint(hashes):
+            continue
+        clean, removed = boilerplate.strip_boilerplate(text or "", blocks, hashes)
+        if removed:
+            ids.append(article_id)
+            texts.append(clean)
+            removed_lists.append(removed)
+        if len(removed) < sum(value in blocks for value in hashes):
+            out.matching[article_id] = boilerplate.matching_text(text or "", blocks, hashes)
+    if ids:
+        con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed_lists}))
+        con.execute(SQL["apply_stripped_texts"])
+        con.unregister("stripped")
+    return out
+
+
+def _known_page_keys(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """The (outlet, page key) pairs among keys that earlier loads counted already."""
+    if not keys:
+        return set()
+    con.register(
+        "page_keys",
+        pa.table({"outlet_id": [k[0] for k in keys], "page_key": pa.array([k[1] for k in keys], pa.int64())}),
+    )
+    try:
+        return {(o, k) for o, k in con.execute(SQL["known_page_keys"]).fetchall()}
+    finally:
+        con.unregister("page_keys")
+
+
+def _add_counts(
+    con: duckdb.DuckDBPyConnection,
+    per_outlet_counts: dict[str, Counter[int]],
+    per_outlet_pages: Counter[str],
+    keys: list[tuple[str, int]],
+) -> None:
+    if not per_outlet_counts:
+        return
     counts_table = pa.table(
         {
             "outlet_id": [o for o, c in per_outlet_counts.items() for _ in c],
@@ -67,29 +160,86 @@ def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
     con.register("new_block_counts", counts_table)
     con.execute(SQL["add_outlet_block_counts"])
     con.unregister("new_block_counts")
-    con.executemany(
-        SQL["add_outlet_pages"],
-        list(per_outlet_pages.items()),
+    con.executemany(SQL["add_outlet_pages"], list(per_outlet_pages.items()))
+    if keys:
+        con.register(
+            "page_keys",
+            pa.table(
+                {"outlet_id": [k[0] for k in keys], "page_key": pa.array([k[1] for k in keys], pa.int64())}
+            ),
+        )
+        con.execute(SQL["add_page_keys"])
+        con.unregister("page_keys")
+
+
+def _learned(con: duckdb.DuckDBPyConnection, outlet_id: str) -> boilerplate.LearnedBlocks:
+    pages_seen = con.execute(SQL["outlet_pages_seen"], [outlet_id]).fetchone()[0]
+    counts = dict(con.execute(SQL["outlet_block_counts"], [outlet_id]).fetchall())
+    return boilerplate.learn_boilerplate(counts, pages_seen)
+
+
+def _strip_stored(
+    con: duckdb.DuckDBPyConnection,
+    outlet_id: str,
+    learned: boilerplate.LearnedBlocks,
+    block_text: dict[tuple[str, int], str],
+    out: Stripped,
+) -> None:
+    """Strip blocks learned (or found to be template) for the first time from the outlet's stored articles,
+    and queue those articles in `out` to be linked again.
+
+    A block learned now was left in the pages loaded before (the outlet had too few pages to learn it, or it
+    spread later): left there, two of those pages could still match through it, and a story would depend on
+    when its pages arrived. Each block is applied to stored texts once (core.outlet_learned); the stored texts
+    holding it are found by its longest digit-free piece (digits are masked in block hashes), among the
+    blocks of this load's pages."""
+    applied = dict(con.execute(SQL["outlet_applied_blocks"], [outlet_id]).fetchall())
+    fresh = sorted(
+        value
+        for value in learned
+        if value not in applied or (value in learned.template and not applied[value])
     )
-    learned: dict[str, set[int]] = {}
-    for outlet_id in per_outlet_counts:
-        pages_seen = con.execute(SQL["outlet_pages_seen"], [outlet_id]).fetchone()[0]
-        counts = dict(con.execute(SQL["outlet_block_counts"], [outlet_id]).fetchall())
-        learned[outlet_id] = boilerplate.learn_boilerplate(counts, pages_seen)
+    if not fresh:
+        return
+    con.executemany(
+        SQL["add_applied_block"], [(outlet_id, value, value in learned.template) for value in fresh]
+    )
+    if len(applied) == 0 and not con.execute(SQL["outlet_has_stored"], [outlet_id]).fetchone()[0]:
+        return
+    pieces = sorted(
+        {piece for value in fresh if (piece := _search_piece(block_text.get((outlet_id, value)))) is not None}
+    )
+    if not pieces:
+        return
+    con.register("block_pieces", pa.table({"piece": pa.array(pieces, pa.string())}))
+    try:
+        stored = con.execute(SQL["stored_texts_holding"], [outlet_id]).fetchall()
+    finally:
+        con.unregister("block_pieces")
+    fresh_set = set(fresh)
     ids, texts, removed_lists = [], [], []
-    for article_id, outlet_id, text, _, _ in rows:
-        if not learned[outlet_id] or learned[outlet_id].isdisjoint(page_blocks[article_id]):
+    for article_id, text in stored:
+        hashes = boilerplate.text_block_hashes(text)
+        if fresh_set.isdisjoint(hashes):
             continue
-        outlet_blocks = learned[outlet_id]
-        clean, removed = boilerplate.strip_boilerplate(text or "", outlet_blocks, page_blocks[article_id])
+        clean, removed = boilerplate.strip_boilerplate(text, learned, hashes)
+        out.relink[article_id] = boilerplate.matching_text(text, learned, hashes)
         if removed:
             ids.append(article_id)
             texts.append(clean)
             removed_lists.append(removed)
     if ids:
         con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed_lists}))
-        con.execute(SQL["apply_stripped_texts"])
+        con.execute(SQL["apply_stripped_stored"])
         con.unregister("stripped")
+
+
+def _search_piece(block: str | None) -> str | None:
+    """The longest digit-free run of a block (a SQL contains() finds the block whatever its numbers)."""
+    if not block:
+        return None
+    piece = max(re.split(r"\d+", block), key=len).strip()
+    return piece if len(piece) >= 8 else None
 
 
 def _query_by_keys(
@@ -224,24 +374,31 @@ def _signature_matrix(column: pa.ChunkedArray) -> np.ndarray:
     return raw.reshape(len(fixed), dedupe.NUM_PERM)
 
 
-@dataclass(frozen=True)
-class Pair:
-    """A verified same-story pair; for "contained", `small` is the text inside the other."""
+def _with_named(candidates: pa.Table, named: list[tuple[str, str]]) -> pa.Table:
+    """The candidate pairs plus the pairs pages name themselves, flagged in a column `named`."""
+    pairs = list(zip(candidates["a"].to_pylist(), candidates["b"].to_pylist(), strict=True))
+    named_set = {(min(a, b), max(a, b)) for a, b in named if a != b}
+    extra = sorted(named_set - set(pairs))
+    return pa.table(
+        {
+            "a": pa.array([*(a for a, _ in pairs), *(a for a, _ in extra)], pa.string()),
+            "b": pa.array([*(b for _, b in pairs), *(b for _, b in extra)], pa.string()),
+            "shared": pa.array([*candidates["shared"].to_pylist(), *(0 for _ in extra)], pa.int64()),
+            "named": pa.array([*(p in named_set for p in pairs), *(True for _ in extra)], pa.bool_()),
+        }
+    )
 
-    a: str
-    b: str
-    jaccard: float
-    containment: float
-    kind: dedupe.MatchKind
-    small: str
 
-
-def _verified_pairs(con: duckdb.DuckDBPyConnection) -> list[Pair]:
-    """Candidate pairs from the batch's keys shared with any article, kept when verified as one story."""
+def _verified_pairs(con: duckdb.DuckDBPyConnection, named: list[tuple[str, str]]) -> list[Edge]:
+    """Candidate pairs from the batch's keys shared with any article, and the pairs pages name themselves
+    (a copy's canonical, isBasedOn or "Continue reading at" link to another article), kept when verified as
+    one story."""
     fanout_and_bands = [MAX_KEY_FANOUT, MIN_SHARED_BANDS, MAX_KEY_FANOUT]
     candidates = con.execute(SQL["candidates"], fanout_and_bands).to_arrow_table()
     con.unregister("batch_bands")
     con.unregister("batch_sentences")
+    if named:
+        candidates = _with_named(candidates, named)
     if not candidates.num_rows:
         return []
     con.register("batch_candidates", candidates)
@@ -263,18 +420,43 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection) -> list[Pair]:
     kinds = dedupe.match_kinds(
         jaccard, containment, candidates["shared"].to_numpy(), sentences[left_at], sentences[right_at]
     )
+    if "named" in candidates.column_names:
+        # a page that names its original is taken at its word once its text is inside the original's: a lead
+        # of list-like lines has no sentence keys, and a tiny part of a long text shares no LSH band
+        named_ok = candidates["named"].to_numpy(zero_copy_only=False) & (containment >= NAMED_CONTAINMENT)
+        kinds[named_ok & (kinds == dedupe.NO_MATCH)] = dedupe.CONTAINED
     keep = np.flatnonzero(kinds != dedupe.NO_MATCH)
     a_ids = candidates["a"].take(pa.array(keep)).to_pylist()
     b_ids = candidates["b"].take(pa.array(keep)).to_pylist()
-    names: dict[int, dedupe.MatchKind] = {dedupe.RESEMBLES: "resembles", dedupe.CONTAINED: "contained"}
+    names = {dedupe.RESEMBLES: "resembles", dedupe.CONTAINED: "contained"}
     pairs = [
-        Pair(a, b, float(jaccard[i]), float(containment[i]), names[int(kinds[i])],
-             a if counts[left_at[i]] <= counts[right_at[i]] else b)
+        Edge(a, b, names[int(kinds[i])], float(jaccard[i]), float(containment[i]),
+             a if (counts[left_at[i]], a) <= (counts[right_at[i]], b) else b)
         for a, b, i in zip(a_ids, b_ids, keep, strict=True)
     ]  # fmt: skip
-    # in a fixed order, not the join's (which varies with DuckDB's threads): ties among pairs are broken by
-    # it, and two loads of one lake must store the same matched article and reason
+    # in a fixed order, not the join's (which varies with DuckDB's threads): two loads of one lake must
+    # store the same pairs in the same order
     return sorted(pairs, key=lambda p: (p.a, p.b))
+
+
+def _store_edges(con: duckdb.DuckDBPyConnection, edges: list[Edge]) -> None:
+    if not edges:
+        return
+    con.register(
+        "new_edges",
+        pa.table(
+            {
+                "a": [e.a for e in edges],
+                "b": [e.b for e in edges],
+                "kind": [e.kind for e in edges],
+                "jaccard": pa.array([e.jaccard for e in edges], pa.float64()),
+                "containment": pa.array([e.containment for e in edges], pa.float64()),
+                "small": [e.small for e in edges],
+            }
+        ),
+    )
+    con.execute(SQL["insert_edges"])
+    con.unregister("new_edges")
 
 
 @dataclass(frozen=True)
@@ -291,71 +473,89 @@ def _article_info(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, I
     """Info of every article linking may weigh, in one scan of core.articles (each query is a scan)."""
     info = {}
     for article_id, title, shingle_count, *fields in _query_by_keys(con, "article_info", ids):
-        member = Member(article_id, *fields)
+        member = Member(article_id, *fields, size=shingle_count)
         info[article_id] = Info(title, member.based_on_url, shingle_count, member)
     return info
 
 
-def _story_components(
-    con: duckdb.DuckDBPyConnection, new_ids: list[str], pairs: list[Pair]
-) -> tuple[dict[str, list[str]], dict[str, str], dict[str, Info]]:
-    """Group articles into stories: (root -> members, article -> its existing story id, article info).
+@dataclass
+class Region:
+    """The articles whose stories a load recomputes: all a chain of pairs connects to a changed one."""
 
-    Resembling pairs and existing stories merge freely. A contained pair only attaches a group of short texts
-    (a truncated copy and its peers, not yet part of a larger story) to the single best story that contains
-    it: the lead of story A also sits inside a follow-up quoting that lead, and must not bridge the two.
-    """
-    involved = sorted({x for p in pairs for x in (p.a, p.b)} | set(new_ids))
-    existing = dict(_query_by_keys(con, "stories_of_articles", involved))
-    # a component may touch existing stories: pull in their members so merged stories stay whole
-    members_of: dict[str, list[str]] = {}
-    if existing:
-        for article_id, story_id in _query_by_keys(con, "members_of_stories", sorted(set(existing.values()))):
-            members_of.setdefault(story_id, []).append(article_id)
-            existing[article_id] = story_id
-    # every article a component can hold: what attachments and originals weigh is read once for all
-    info = _article_info(con, sorted(set(involved) | set(existing)))
-    edges = [(p.a, p.b) for p in pairs if p.kind == "resembles"]
-    for members in members_of.values():
-        edges.extend((members[0], m) for m in members[1:])
-    edges.extend((i, i) for i in new_ids)
-    roots = dedupe.cluster(edges)
-    attachments = _choose_attachments(pairs, roots, info)
-    roots = dedupe.cluster(edges + attachments)
-    components: dict[str, list[str]] = {}
-    for article_id, root in roots.items():
-        components.setdefault(root, []).append(article_id)
-    return components, existing, info
+    articles: set[str]
+    edges: dict[tuple[str, str], Edge]
+    # article -> (story id, matched article id) as stored before this load
+    stored: dict[str, tuple[str, str | None]]
 
 
-def _choose_attachments(
-    pairs: list[Pair], roots: dict[str, str], info: dict[str, Info]
-) -> list[tuple[str, str]]:
-    """For each group of short texts contained in other stories, the one edge to the story it belongs to."""
-    contained = [p for p in pairs if p.kind == "contained" and roots.get(p.a) != roots.get(p.b)]
-    if not contained:
-        return []
-    groups: dict[str, list[str]] = {}
-    for article_id, root in roots.items():
-        groups.setdefault(root, []).append(article_id)
-    best: dict[str, tuple[tuple, tuple[str, str]]] = {}
-    for p in contained:
-        small, large = p.small, (p.b if p.small == p.a else p.a)
-        group = groups[roots[small]]
-        size_small = info[small].shingle_count
-        # a group that already holds a text this one is a part of is a whole story: it attaches nothing
-        if any(m in info and info[m].shingle_count > 2 * max(size_small, 1) for m in group):
-            continue
-        score = (
-            info[small].based_on_url == info[large].member.url,
-            round(dedupe.title_resemblance(info[small].title, info[large].title), 2),
-            p.containment,
-            p.jaccard,
-        )
-        root = roots[small]
-        if root not in best or score > best[root][0]:
-            best[root] = (score, (small, large))
-    return [edge for _, edge in best.values()]
+def _region(con: duckdb.DuckDBPyConnection, seeds: set[str]) -> Region:
+    """Walk the pairs outwards from the seeds (and through stored stories, which pairs joined once)."""
+    articles = set(seeds)
+    edges: dict[tuple[str, str], Edge] = {}
+    stored: dict[str, tuple[str, str | None]] = {}
+    seen_stories: set[str] = set()
+    frontier = sorted(seeds)
+    while frontier:
+        found: set[str] = set()
+        for a, b, kind, jaccard, containment, small in _query_by_keys(con, "edges_touching", frontier):
+            edges[(a, b)] = Edge(a, b, kind, jaccard, containment, small)
+            found.update((a, b))
+        for article_id, story_id, matched in _query_by_keys(con, "stories_of_articles", frontier):
+            stored[article_id] = (story_id, matched)
+        story_ids = sorted({stored[a][0] for a in frontier if a in stored} - seen_stories)
+        seen_stories.update(story_ids)
+        if story_ids:
+            for article_id, story_id, matched in _query_by_keys(con, "members_of_stories", story_ids):
+                stored[article_id] = (story_id, matched)
+                found.add(article_id)
+        frontier = sorted(found - articles)
+        articles.update(found)
+        if len(articles) > MAX_REGION:
+            log.warning("story region cut at %d articles around %d changed ones", len(articles), len(seeds))
+            for article_id, story_id, matched in _query_by_keys(con, "stories_of_articles", frontier):
+                stored[article_id] = (story_id, matched)
+            break
+    return Region(articles, edges, stored)
+
+
+def _story_ids(
+    con: duckdb.DuckDBPyConnection, clusters: dict[str, list[str]], region: Region
+) -> tuple[dict[str, str], set[str]]:
+    """root -> story id: a cluster keeps the id most of its members had (ties: the smallest), a cluster whose
+    ids another cluster kept gets "s" + its smallest member; returns the ids no cluster kept, too."""
+    holders = {
+        root: Counter(region.stored[m][0] for m in members if m in region.stored)
+        for root, members in clusters.items()
+    }
+    order = sorted(clusters, key=lambda root: (-max(holders[root].values(), default=0), root))
+    taken: set[str] = set()
+    story_of: dict[str, str] = {}
+    fresh: list[str] = []
+    for root in order:
+        for story_id, _ in sorted(holders[root].items(), key=lambda kv: (-kv[1], kv[0])):
+            if story_id not in taken:
+                story_of[root] = story_id
+                taken.add(story_id)
+                break
+        else:
+            fresh.append(root)
+    if fresh:
+        # "s" + an article id can be in use outside the region when that article left the story it named
+        wanted = ["s" + root for root in fresh]
+        outside = {
+            story_id
+            for article_id, story_id, _ in _query_by_keys(con, "members_of_stories", wanted)
+            if article_id not in region.articles
+        }
+        for root in fresh:
+            story_id = "s" + root
+            n = 1
+            while story_id in taken or story_id in outside:
+                story_id, n = f"s{root}-{n}", n + 1
+            story_of[root] = story_id
+            taken.add(story_id)
+    retired = {story_id for story_id, _ in region.stored.values()} - taken
+    return story_of, retired
 
 
 def link_stories(
@@ -364,11 +564,13 @@ def link_stories(
     texts: list[str] | None = None,
     signed: pa.Table | None = None,
 ) -> Linked:
-    """Index new articles, match them against all earlier ones, merge stories and re-choose originals.
+    """Index articles whose text is new or changed, match them against all others, and recompute the stories
+    (and their originals) of every article connected to them.
 
-    `texts`, when the caller has them, are the new articles' texts as stored, in `new_ids` order: without
-    them they are read back from core.articles, which scans every stored text. `signed`, rows in the same
-    order, holds signatures made upstream (columns signature_algo, minhash, shingle_count, sentence_keys,
+    `new_ids` may hold articles indexed before (an updated or re-stripped text): their old keys and pairs are
+    replaced. `texts`, when the caller has them, are the articles' texts as stored, in `new_ids` order:
+    without them they are read back from core.articles, which scans every stored text. `signed`, rows in the
+    same order, holds signatures made upstream (columns signature_algo, minhash, shingle_count, sentence_keys,
     signed_text_md5); a signature of another text or algorithm is not used: the text is signed here.
     """
     if not new_ids:
@@ -377,41 +579,63 @@ def link_stories(
         raise ValueError(f"{len(texts)} texts for {len(new_ids)} new articles")
     if signed is not None and (texts is None or signed.num_rows != len(new_ids)):
         raise ValueError("signatures from upstream need the texts, one row per new article")
+    if len(set(new_ids)) != len(new_ids):
+        raise ValueError("an article is listed twice")
+    indexed = [row[0] for row in _query_by_keys(con, "indexed_articles", new_ids)]
+    seeds = set(new_ids)
+    if indexed:
+        # a changed text: its keys and pairs go, and the stories it was in are recomputed without them
+        _query_by_keys(con, "drop_bands_of", indexed)
+        _query_by_keys(con, "drop_sentence_keys_of", indexed)
+        seeds.update(x for row in _query_by_keys(con, "drop_edges_of", indexed) for x in row)
     texts_signed = _index_new(con, new_ids, texts, signed)
-    pairs = _verified_pairs(con)
-    components, existing, info = _story_components(con, new_ids, pairs)
+    named = [(a, b) for a, b in _query_by_keys(con, "named_pairs", new_ids)]
+    _store_edges(con, _verified_pairs(con, named))
+    stories_new, copies = _recompute_stories(con, _region(con, seeds), set(new_ids) - set(indexed))
+    return Linked(stories_new, copies, texts_signed)
+
+
+def _recompute_stories(con: duckdb.DuckDBPyConnection, region: Region, new_set: set[str]) -> tuple[int, int]:
+    """Partition the region from its pairs, store memberships that changed and re-choose the originals;
+    returns (stories made, new articles that joined a story as copies)."""
+    info = _article_info(con, sorted(region.articles))
+    sizes = {article_id: i.shingle_count for article_id, i in info.items()}
+
+    def attach_score(small: str, large: str, edge: Edge) -> tuple:
+        s, g = info.get(small), info.get(large)
+        if s is None or g is None:
+            return (False, 0.0, edge.containment, edge.jaccard)
+        return (
+            s.based_on_url == g.member.url,
+            round(dedupe.title_resemblance(s.title, g.title), 2),
+            edge.containment,
+            edge.jaccard,
+        )
+
+    roots = dedupe.partition_stories(region.articles, region.edges.values(), sizes, attach_score)
+    clusters: dict[str, list[str]] = {}
+    for article_id in sorted(roots):
+        clusters.setdefault(roots[article_id], []).append(article_id)
+    story_of, retired = _story_ids(con, clusters, region)
+    # each member's closest pair inside its story, for story_members.matched_article_id
     best_match: dict[str, tuple[str, float, float]] = {}
-    for p in pairs:
-        for this, other in ((p.a, p.b), (p.b, p.a)):
-            if this in best_match and best_match[this][1] >= p.jaccard:
-                continue
-            best_match[this] = (other, p.jaccard, p.containment)
-    new_set = set(new_ids)
-    member_rows, retired, stories_new, copies = [], [], 0, 0
-    touched: dict[str, list[str]] = {}
-    for members in components.values():
-        in_story = set(members)
-        old_stories = sorted({existing[m] for m in members if m in existing})
-        story_id = old_stories[0] if old_stories else "s" + min(members)
-        stories_new += 0 if old_stories else 1
-        # every member of a touched story is in its component (existing stories were pulled in whole)
-        touched.setdefault(story_id, []).extend(members)
-        retired.extend(old_stories[1:])
+    for e in sorted(region.edges.values(), key=lambda e: (e.a, e.b)):
+        if roots[e.a] != roots[e.b]:
+            continue
+        for this, other in ((e.a, e.b), (e.b, e.a)):
+            if this not in best_match or e.jaccard > best_match[this][1]:
+                best_match[this] = (other, e.jaccard, e.containment)
+    member_rows = []
+    stories_new = copies = 0
+    for root, members in clusters.items():
+        story_id = story_of[root]
+        is_fresh = not any(region.stored.get(m, ("",))[0] == story_id for m in members)
+        stories_new += is_fresh
+        copies += max(0, sum(m in new_set for m in members) - (1 if is_fresh else 0))
         for m in members:
-            if m in new_set or existing.get(m) != story_id:
-                match = best_match.get(m)
-                if match and match[0] not in in_story:
-                    match = None
-                member_rows.append(
-                    (
-                        m,
-                        story_id,
-                        match[0] if match else None,
-                        match[1] if match else None,
-                        match[2] if match else None,
-                    )
-                )
-        copies += sum(1 for m in members if m in new_set) - (0 if old_stories else 1)
+            match = best_match.get(m)
+            if region.stored.get(m) != (story_id, match[0] if match else None):
+                member_rows.append((m, story_id, *(match or (None, None, None))))
     if member_rows:
         con.register(
             "member_rows",
@@ -419,7 +643,7 @@ def link_stories(
                 {
                     "article_id": [r[0] for r in member_rows],
                     "story_id": [r[1] for r in member_rows],
-                    "matched_article_id": [r[2] for r in member_rows],
+                    "matched_article_id": pa.array([r[2] for r in member_rows], pa.string()),
                     "similarity": pa.array([r[3] for r in member_rows], pa.float64()),
                     "containment": pa.array([r[4] for r in member_rows], pa.float64()),
                 }
@@ -428,9 +652,9 @@ def link_stories(
         con.execute(SQL["upsert_members"])
         con.unregister("member_rows")
     if retired:
-        _query_by_keys(con, "drop_orphan_originals", retired)
-    _choose_originals(con, touched, info)
-    return Linked(stories_new, max(copies, 0), texts_signed)
+        _query_by_keys(con, "drop_orphan_originals", sorted(retired))
+    _choose_originals(con, {story_of[root]: members for root, members in clusters.items()}, info)
+    return stories_new, copies
 
 
 @dataclass(frozen=True)
@@ -448,6 +672,8 @@ class Member:
     published_s: float | None
     published_at_source: str | None
     fetched_s: float | None
+    # the text's shingle count: a lead or a teaser of the story is not its original
+    size: int = 0
 
 
 # sources that say when a page was put up, not when the story was written
@@ -460,37 +686,56 @@ def _name_key(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
+def _keys_match(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    if not short:
+        return False
+    # "ap" names "apnews", not "japantimes": a short name must open the other
+    return long.startswith(short) if len(short) < 4 else short in long
+
+
 def _names_match(credit: str, member: Member) -> bool:
     credit_key = _name_key(credit)
     keys = (_name_key(member.outlet_id), _name_key(member.site_name or ""))
-    return any(k and (k in credit_key or credit_key in k) for k in keys)
+    return any(_keys_match(credit_key, k) for k in keys)
 
 
 def choose_original(members: list[Member]) -> tuple[str, str]:
-    """Pick a story's original, (article_id, reason): attribution first, then the earliest trusted time."""
+    """Pick a story's original, (article_id, reason): attribution to a member first, then a full text over a
+    part of one, then the earliest trusted time.
+
+    A credit or a source link counts only when it names another member: a wire credit inside the only full
+    text ("(AP) —", "— AP") does not make it a copy of an outlet the story does not hold.
+    """
     # members come in a query's order: sorted, the reason kept among several is the same on every load
     members = sorted(members, key=lambda m: m.article_id)
     by_url = {m.url: m for m in members}
     votes: Counter[str] = Counter()
     reasons: dict[str, str] = {}
+    names_member: set[str] = set()
     for m in members:
         if m.based_on_url and m.based_on_url in by_url and by_url[m.based_on_url].article_id != m.article_id:
             votes[by_url[m.based_on_url].article_id] += 3
-            reasons[by_url[m.based_on_url].article_id] = "named by a copy's canonical/isBasedOn"
+            reasons[by_url[m.based_on_url].article_id] = "named by a copy's canonical/isBasedOn/source link"
+            names_member.add(m.article_id)
         if m.source_credit:
             for other in members:
                 if other.article_id != m.article_id and _names_match(m.source_credit, other):
                     votes[other.article_id] += 2
                     reasons.setdefault(other.article_id, f"credited as {m.source_credit!r}")
+                    if not _names_match(m.source_credit, m):
+                        names_member.add(m.article_id)
+    largest = max((m.size for m in members), default=0)
 
     def rank(m: Member) -> tuple:
-        says_copy = bool(m.based_on_url and m.based_on_url != m.url) or bool(
-            m.source_credit and not _names_match(m.source_credit, m)
-        )
+        partial = m.size < PARTIAL_SHARE * largest
+        links_elsewhere = bool(m.based_on_url and m.based_on_url != m.url)
         trusted = m.published_s if m.published_at_source not in WEAK_DATE_SOURCES else None
         return (
             -votes[m.article_id],
-            says_copy,
+            m.article_id in names_member,
+            partial,
+            links_elsewhere,
             trusted if trusted is not None else float("inf"),
             m.fetched_s if m.fetched_s is not None else float("inf"),
             m.article_id,
@@ -500,8 +745,8 @@ def choose_original(members: list[Member]) -> tuple[str, str]:
     if best.article_id in reasons and votes[best.article_id]:
         return best.article_id, reasons[best.article_id]
     if best.published_s is not None and best.published_at_source not in WEAK_DATE_SOURCES:
-        return best.article_id, "earliest published without attribution to another outlet"
-    return best.article_id, "earliest fetched"
+        return best.article_id, "earliest published full text without attribution to another member"
+    return best.article_id, "earliest fetched full text"
 
 
 def _choose_originals(

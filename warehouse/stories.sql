@@ -1,8 +1,19 @@
 -- story linking inside the load transaction (warehouse/stories.py); one "-- name:" block per statement.
 
--- name: new_staged_texts
-SELECT s.article_id, s.outlet_id, s.text, s.block_hashes, s.block_hash_algo FROM staged s
-WHERE NOT EXISTS (SELECT 1 FROM core.articles a WHERE a.article_id = s.article_id);
+-- name: staged_texts_to_strip
+-- staged articles whose text will be stored: new ones, and stored ones whose text changed (as
+-- update_changed_articles decides); only new ones are counted for boilerplate learning
+SELECT s.article_id, s.outlet_id, s.text, s.block_hashes, s.block_hash_algo, a.article_id IS NULL AS is_new
+FROM staged s LEFT JOIN core.articles a USING (article_id)
+WHERE a.article_id IS NULL OR (a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at);
+
+-- name: known_page_keys
+-- pages (page_keys: outlet_id, page_key, registered) whose block set an earlier load counted already
+SELECT k.outlet_id, k.page_key FROM page_keys k
+SEMI JOIN core.outlet_page_keys c ON c.outlet_id = k.outlet_id AND c.page_key = k.page_key;
+
+-- name: add_page_keys
+INSERT INTO core.outlet_page_keys SELECT outlet_id, page_key FROM page_keys;
 
 -- name: add_outlet_block_counts
 INSERT INTO core.outlet_blocks AS t SELECT outlet_id, block_hash, pages FROM new_block_counts
@@ -17,6 +28,33 @@ SELECT pages FROM core.outlet_pages WHERE outlet_id = ?;
 
 -- name: outlet_block_counts
 SELECT block_hash, pages FROM core.outlet_blocks WHERE outlet_id = ?;
+
+-- name: outlet_applied_blocks
+SELECT block_hash, template FROM core.outlet_learned WHERE outlet_id = ?;
+
+-- name: add_applied_block
+INSERT OR REPLACE INTO core.outlet_learned VALUES (?, ?, ?);
+
+-- name: outlet_has_stored
+-- stored articles of the outlet not staged now (an outlet's first load has none to strip again)
+SELECT count(*) > 0 FROM (
+    SELECT 1 FROM core.articles a
+    WHERE a.outlet_id = ? AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.article_id = a.article_id)
+    LIMIT 1
+);
+
+-- name: stored_texts_holding
+-- stored articles of one outlet (not staged now) whose text holds a piece of a block learned this load
+SELECT a.article_id, a.text FROM core.articles a
+WHERE a.outlet_id = ? AND a.text IS NOT NULL
+  AND EXISTS (SELECT 1 FROM block_pieces p WHERE contains(a.text, p.piece))
+  AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.article_id = a.article_id);
+
+-- name: apply_stripped_stored
+UPDATE core.articles AS a SET text = x.text,
+    boilerplate_removed = list_concat(coalesce(a.boilerplate_removed, []), x.removed),
+    word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
+FROM stripped x WHERE a.article_id = x.article_id;
 
 -- name: apply_stripped_texts
 UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
@@ -106,25 +144,56 @@ shared AS (
 SELECT c.a, c.b, coalesce(shared.shared, 0) AS shared
 FROM candidates c LEFT JOIN shared USING (a, b);
 
+-- name: named_pairs
+-- pairs pages state themselves (key_list: the changed articles): one's based_on_url (a cross-site canonical,
+-- JSON-LD isBasedOn, a "Continue reading at" link) is the other's URL, whichever of the two came first
+SELECT n.article_id, o.article_id FROM core.articles n JOIN core.articles o ON o.url = n.based_on_url
+WHERE n.article_id IN (SELECT key FROM key_list) AND n.based_on_url IS NOT NULL
+UNION
+SELECT n.article_id, o.article_id FROM core.articles n JOIN core.articles o ON o.based_on_url = n.url
+WHERE n.article_id IN (SELECT key FROM key_list) AND o.based_on_url IS NOT NULL;
+
 -- name: signatures_of_candidates
 -- the signatures of both sides of every candidate pair (batch_candidates, a registered Arrow table)
 SELECT article_id, minhash, shingle_count, sentence_count FROM core.signatures
 SEMI JOIN (SELECT a AS id FROM batch_candidates UNION SELECT b FROM batch_candidates) ON article_id = id
 WHERE algo = ?;
 
+-- name: indexed_articles
+-- articles of key_list indexed by an earlier load (a changed text): their keys and pairs are replaced
+SELECT article_id FROM core.signatures SEMI JOIN key_list ON article_id = key_list.key;
+
+-- name: drop_bands_of
+DELETE FROM core.lsh_bands WHERE article_id IN (SELECT key FROM key_list);
+
+-- name: drop_sentence_keys_of
+DELETE FROM core.sentence_keys WHERE article_id IN (SELECT key FROM key_list);
+
+-- name: drop_edges_of
+DELETE FROM core.story_edges WHERE a IN (SELECT key FROM key_list) OR b IN (SELECT key FROM key_list)
+RETURNING a, b;
+
+-- name: insert_edges
+INSERT INTO core.story_edges SELECT a, b, kind, jaccard, containment, small FROM new_edges;
+
+-- name: edges_touching
+SELECT a, b, kind, jaccard, containment, small FROM core.story_edges
+WHERE a IN (SELECT key FROM key_list) OR b IN (SELECT key FROM key_list);
+
 -- name: stories_of_articles
-SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON article_id = key_list.key;
+SELECT article_id, story_id, matched_article_id FROM core.story_members
+SEMI JOIN key_list ON article_id = key_list.key;
 
 -- name: members_of_stories
-SELECT article_id, story_id FROM core.story_members SEMI JOIN key_list ON story_id = key_list.key;
+SELECT article_id, story_id, matched_article_id FROM core.story_members
+SEMI JOIN key_list ON story_id = key_list.key;
 
 -- name: upsert_members
 INSERT INTO core.story_members AS t
 SELECT article_id, story_id, matched_article_id, similarity, containment, now() FROM member_rows
 ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id,
-    matched_article_id = coalesce(excluded.matched_article_id, t.matched_article_id),
-    similarity = coalesce(excluded.similarity, t.similarity),
-    containment = coalesce(excluded.containment, t.containment);
+    matched_article_id = excluded.matched_article_id, similarity = excluded.similarity,
+    containment = excluded.containment, linked_at = excluded.linked_at;
 
 -- name: drop_orphan_originals
 -- stories merged into another by this load (key_list) lose their originals row

@@ -34,7 +34,7 @@ from copydesk.tasks.extract.furniture import prune_furniture
 from copydesk.tasks.extract.jsonld import first_str, name_of
 from copydesk.tasks.extract.language import detect_language
 from copydesk.tasks.extract.meta import page_metadata, read_page_meta
-from copydesk.tasks.extract.provenance import find_credit_line, jsonld_credit, resolve_urls
+from copydesk.tasks.extract.provenance import find_credit_line, jsonld_credit, linked_source, resolve_urls
 from copydesk.tasks.extract.text import extract_text
 from copydesk.tasks.extract.title import strip_site_suffix
 from copydesk.tasks.extract.tree import parse_html
@@ -110,6 +110,8 @@ def extract_article(
 
     fetched_canonical = canonical_url(url)
     article_url, based_on_url = resolve_urls(page, url, site_prefix)
+    if based_on_url is None:
+        based_on_url = linked_source(pruned, url, site_prefix)
     if source_credit is None:
         source_credit = jsonld_credit(page, (site_name, publisher))
 

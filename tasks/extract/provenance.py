@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from courlan import extract_domain
 from lxml.html import HtmlElement
 
-from copydesk.tasks.clean import match_credit_date, normalise_for_matching
+from copydesk.tasks.clean import match_credit_date, normalise_for_matching, source_link_url
 from copydesk.tasks.extract.jsonld import name_of, url_of
 from copydesk.tasks.extract.meta import PageMeta
 from copydesk.tasks.extract.tree import text_of
@@ -94,6 +94,12 @@ def resolve_urls(page: PageMeta, url: str, site_prefix: str | None = None) -> tu
                 based_on = canonical_url(value)
                 break
     return own, based_on
+
+
+def linked_source(tree: HtmlElement, url: str, site_prefix: str | None = None) -> str | None:
+    """The original a page names by a "Continue reading at X" / "Read more on X" / source link, if any."""
+    anchors = ((text_of(a), a.get("href")) for a in tree.iter("a"))
+    return source_link_url(anchors, url, _site_test(canonical_url(url), site_prefix))
 
 
 def find_credit_line(tree: HtmlElement) -> str | None:
