@@ -195,6 +195,18 @@ def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
         con.close()
 
 
+def extract_attempts(warehouse: Path, urls: list[str]) -> dict[str, int]:
+    """url -> how many earlier runs' extractions of the page overran their bounds or killed their worker."""
+    if not urls:
+        return {}
+    con = connect_reader(warehouse)
+    try:
+        con.register("candidate_urls", pa.table({"url": pa.array(urls, pa.string())}))
+        return dict(con.execute(SQL["extract_attempts"]).fetchall())
+    finally:
+        con.close()
+
+
 def source_states(warehouse: Path, outlet_ids: list[str]) -> list[tuple]:
     """Rows of core.source_state for these outlets, as the last published load holds them."""
     con = connect_reader(warehouse)
