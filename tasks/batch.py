@@ -221,9 +221,9 @@ async def fetch_and_extract(
     """Fetch the links and extract each CHUNK of pages in the pool as soon as it has arrived; without a pool
     (a Dask worker: the cluster is the parallelism) extract in this process once every page is in.
 
-    Within settings.batch_timeout_s: a link not fetched by then is a transient fetch failure, a page not
-    extracted by then a transient extraction failure. Returns (pages, fetch failures, extraction results),
-    each in the order of the links.
+    Within settings.batch_timeout_s: a link not fetched by then is a transient fetch failure; a page not
+    extracted by then (and a grace for the last chunks) a transient extraction failure.
+    Returns (pages, fetch failures, extraction results), each in the order of the links.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.batch_timeout_s
@@ -275,7 +275,10 @@ async def fetch_and_extract(
     by_index: dict[int, Article | Failure] = {}
     signatures: dict[SignatureKey, TextSignature] = {}
     if chunks:
-        await asyncio.wait([future for _, future in chunks], timeout=max(0.0, deadline - loop.time()))
+        # a page fetched in time is extracted within its own bounds; the batch waits for the last ones at
+        # most as long as two chunks' pages could take (the other batch running beside it shares the pool)
+        extract_by = max(deadline, loop.time()) + 2 * CHUNK * settings.extract_page_timeout_s
+        await asyncio.wait([future for _, future in chunks], timeout=extract_by - loop.time())
     for indexes, future in chunks:
         if future.done() and not future.cancelled():
             chunk = as_extracted(future.result())

@@ -65,9 +65,7 @@ def test_a_worker_that_dies_loses_only_its_item(pool: WorkerPool) -> None:
     # os._exit ends the worker as a crash in C would; the item after it runs in a new worker
     done = pool.submit(os._exit, [3], limits=ROOMY, on_lost=lost_as_tuple).result(60)
     assert done.results == [("lost", 3, "died")]
-    both = [
-        pool.submit(math.sqrt, [x, 1.0], limits=ROOMY, on_lost=lost_as_tuple) for x in (16.0, 25.0)
-    ]
+    both = [pool.submit(math.sqrt, [x, 1.0], limits=ROOMY, on_lost=lost_as_tuple) for x in (16.0, 25.0)]
     assert [f.result(60).results for f in both] == [[4.0, 1.0], [5.0, 1.0]]
 
 
@@ -94,7 +92,9 @@ def test_a_dead_zygote_is_started_again() -> None:
     zygote = Zygote()
     workers = WorkerPool(1, zygote)
     try:
-        assert workers.submit(math.sqrt, [1.0], limits=ROOMY, on_lost=lost_as_tuple).result(60).results == [1.0]
+        assert workers.submit(math.sqrt, [1.0], limits=ROOMY, on_lost=lost_as_tuple).result(60).results == [
+            1.0
+        ]
         first = zygote.pid
         assert first is not None
         os.kill(first, signal.SIGKILL)
