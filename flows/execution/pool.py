@@ -548,14 +548,14 @@ class WorkerPool:
             self._give_up("worker processes keep exiting before they start work")
 
     def _give_up(self, why: str) -> None:
-        """Every queued item is lost: the pool cannot run anything now (a later submit tries again)."""
+        """No worker can run anything now: every queued job fails with WorkerStartError (a broken
+        environment fails the run; it is no page's fault). A later submit tries again."""
         self._failed_starts = 0
         with self._lock:
             jobs, self._queue = list(self._queue), deque()
         for job in jobs:
-            job.give_up(Lost("died", 0.0, why))
             if not job.future.done():
-                job.future.set_result(Done(job.results, None))
+                job.future.set_exception(WorkerStartError(why))
 
     # deadlines
 
