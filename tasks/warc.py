@@ -200,63 +200,51 @@ def process_warc(
     pool: WorkerPool | None = None,
 ) -> WarcStats:
     """Extract the window's new articles from the WARC files into the lake, batch by batch."""
-    with nullcontext(pool) if pool is not None else leased_workers(settings.extract_workers) as leased:
-        return _process_warc(paths, warehouse, run_id, config, settings, window, leased)
-
-
-def _process_warc(
-    paths: list[str],
-    warehouse: Path,
-    run_id: str,
-    config: OutletsConfig,
-    settings: Settings,
-    window: RunWindow,
-    pool: WorkerPool,
-) -> WarcStats:
     stats = WarcStats()
     seen: set[str] = set()
     pages = read_warc_pages(paths, config, window, settings.max_body_bytes)
     learned = store.learned_boilerplate(warehouse, [o.id for o in config.outlets])
-    for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
-        stats.matched += len(batch)
-        # one page per canonical URL, and none the warehouse already holds
-        fresh: dict[str, Page] = {}
-        for page in batch:
-            key = canonical_url(page.final_url)
-            if key not in seen and key not in fresh:
-                fresh[key] = page
-        seen.update(fresh)
-        known = store.seen_urls(warehouse, list(fresh))
-        todo = [page for key, page in fresh.items() if key not in known]
-        stats.new += len(todo)
-        extracted = _extract(todo, config, pool, learned, settings)
-        articles: list[Article] = []
-        failures: list[Failure] = []
-        for page, result in zip(todo, extracted.results, strict=True):
-            if isinstance(result, Failure):
-                # only pages crawled inside the window can be blamed on it
-                if window.contains(page.fetched_at):
-                    failures.append(result)
-                continue
-            stats.extracted += 1
-            if window.contains(_published(result)):
-                articles.append(result)
-            else:
-                stats.outside_window += 1
-        failures = settle_attempts(failures, warehouse, settings.extract_attempts)
-        stats.in_window += len(articles)
-        stats.failed += len(failures)
-        stats.failure_kinds.update(f.kind for f in failures)
-        discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
-        lake.write_batch(
-            warehouse,
-            run_id,
-            f"warc-{batch_no:05d}.parquet",
-            articles,
-            discovered,
-            extracted.signatures,
-            failures,
-        )
+    with nullcontext(pool) if pool is not None else leased_workers(settings.extract_workers) as leased:
+        for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
+            stats.matched += len(batch)
+            # one page per canonical URL, and none the warehouse already holds
+            fresh: dict[str, Page] = {}
+            for page in batch:
+                key = canonical_url(page.final_url)
+                if key not in seen and key not in fresh:
+                    fresh[key] = page
+            seen.update(fresh)
+            known = store.seen_urls(warehouse, list(fresh))
+            todo = [page for key, page in fresh.items() if key not in known]
+            stats.new += len(todo)
+            extracted = _extract(todo, config, leased, learned, settings)
+            articles: list[Article] = []
+            failures: list[Failure] = []
+            for page, result in zip(todo, extracted.results, strict=True):
+                if isinstance(result, Failure):
+                    # only pages crawled inside the window can be blamed on it
+                    if window.contains(page.fetched_at):
+                        failures.append(result)
+                    continue
+                stats.extracted += 1
+                if window.contains(_published(result)):
+                    articles.append(result)
+                else:
+                    stats.outside_window += 1
+            failures = settle_attempts(failures, warehouse, settings.extract_attempts)
+            stats.in_window += len(articles)
+            stats.failed += len(failures)
+            stats.failure_kinds.update(f.kind for f in failures)
+            discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
+            lake.write_batch(
+                warehouse,
+                run_id,
+                f"warc-{batch_no:05d}.parquet",
+                articles,
+                discovered,
+                extracted.signatures,
+                failures,
+            )
     return stats
 
 

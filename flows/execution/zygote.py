@@ -138,6 +138,8 @@ def serve(sock: socket.socket, slot: mmap.mmap) -> None:
         _limit_memory(memory)
         reply = _run(job_id, each, items, context, finish, slot)
         del items
+        # lifted between jobs: reading the next job (its pages) is bounded by its size, not by this limit
+        _limit_memory(0)
         try:
             payload = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
