@@ -7,6 +7,7 @@ after them has the machine's memory; a backfill keeps the zygote between its day
 each day's first batch then forking at once instead of waiting for the zygote's imports.
 """
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,8 +36,6 @@ def _ensure_pool(size: int) -> WorkerPool:
 
 
 def _cpu_count() -> int:
-    import os
-
     return max(1, os.cpu_count() or 1)
 
 
