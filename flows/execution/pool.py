@@ -52,6 +52,8 @@ R = TypeVar("R")
 DEPTH = 2
 # how long a fork request may wait for the zygote, whose first answer comes after its imports
 ZYGOTE_ANSWER_S = 60.0
+# how soon the deadlines are looked at again after a slot was read while its worker wrote it
+RECHECK_S = 0.01
 # how long a stopping pool waits for its idle workers to exit after their sockets close, before killing them
 EXIT_GRACE_S = 2.0
 _ZYGOTE_MAIN = "import sys; from copydesk.flows.execution.zygote import main; main(sys.argv[1])"
@@ -252,7 +254,9 @@ class _Job:
         self.prepared_for = 0
         self.started = False
         self.whole_losses = 0
-        # when it became the first job of its worker (the earliest it can have started)
+        # when it was sent to its worker (no item of it can have started before), and when it became the
+        # first job of its worker
+        self.sent_at = 0.0
         self.head_since = 0.0
 
     def prepare(self, submission: int) -> None:
@@ -410,8 +414,9 @@ class WorkerPool:
                 return
             with self._lock:
                 self._queue.popleft()
+            job.sent_at = time.monotonic()
             if not worker.jobs:
-                job.head_since = time.monotonic()
+                job.head_since = job.sent_at
             worker.jobs.append(job)
             worker.outbox.extend((memoryview(FRAME.pack(len(job.payload))), memoryview(job.payload)))
             self._write(worker)
@@ -521,7 +526,7 @@ class WorkerPool:
         requeue: list[_Job] = []
         if jobs:
             first = jobs[0]
-            seconds = time.monotonic() - started
+            seconds = time.monotonic() - max(started, first.sent_at)
             if worker.killed_for is not None and worker.killed_for[0] == first.submission:
                 _, item, seconds = worker.killed_for
                 limit = first.limits.item_timeout_s
@@ -562,6 +567,7 @@ class WorkerPool:
     def _check_deadlines(self) -> float | None:
         """Kill the workers whose item is past its deadline; seconds until the next deadline could pass."""
         now = time.monotonic()
+        soon = now + RECHECK_S
         wake: float | None = None
         for worker in self._workers:
             if not worker.jobs or worker.killed_for is not None:
@@ -570,12 +576,16 @@ class WorkerPool:
             limit = job.limits.item_timeout_s
             submission, item, started, _ = read_slot(worker.slot)
             running = submission == job.submission and item >= 0
+            if running and started < job.sent_at:
+                # not a time this item can have started at: a read during the worker's write; look again
+                wake = soon if wake is None else min(wake, soon)
+                continue
             deadline = (started if running else job.head_since) + limit
             if now < deadline:
                 wake = deadline if wake is None else min(wake, deadline)
                 continue
             if running and read_slot(worker.slot)[:3] != (submission, item, started):
-                wake = now  # it moved on just now: look again
+                wake = soon if wake is None else min(wake, soon)  # it moved on just now: look again
                 continue
             # running: that item overran; not running: the worker never took the job up (it is requeued)
             worker.killed_for = (job.submission, item, now - started) if running else (-1, -1, 0.0)

@@ -40,8 +40,13 @@ FORK_ANSWER = struct.Struct("!q")
 
 
 def write_slot(slot: mmap.mmap, job: int, item: int, state: int = BUSY) -> None:
-    """Record in the slot that the worker starts `item` of `job` now."""
-    SLOT.pack_into(slot, 0, job, item, time.monotonic(), state)
+    """Record in the slot that the worker starts `item` of `job` now.
+
+    One copy of the packed bytes, not struct.pack_into, which zeroes the fields before it writes them: a
+    reader would then see a start time of 0 (and kill the worker as overdue) if the writer were preempted
+    between the two. A copy changes each aligned field from its old value to its new one at once.
+    """
+    slot[0 : SLOT.size] = SLOT.pack(job, item, time.monotonic(), state)
 
 
 def read_slot(slot: mmap.mmap) -> tuple[int, int, float, int]:
@@ -169,7 +174,7 @@ def _run(
         # the item passed the memory limit; what it allocated may stay in this heap, so the worker ends here
         # and the pool, reading the slot, records the item and starts a fresh worker
         results.clear()
-        SLOT.pack_into(slot, 0, job_id, step, time.monotonic(), OUT_OF_MEMORY)
+        write_slot(slot, job_id, step, OUT_OF_MEMORY)
         sys.stderr.flush()
         os._exit(0)
     except Exception as exc:  # noqa: BLE001 - handed to the pool, which raises it to the job's caller
