@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from prefect import flow
 
+from copydesk.flows.execution import workers_kept_between_runs
 from copydesk.flows.ingest import run_links, task_runner_for
-from copydesk.tasks.batch import forkserver_kept
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.settings import Settings, get_settings
 from copydesk.tasks.steps import (
@@ -159,7 +159,7 @@ def backfill(
     days = links_by_day(links, start, end)
     _tell("window", days=len(days), links=sum(len(v) for v in days.values()), warc=len(warc_paths or []))
     reports = []
-    with forkserver_kept():
+    with workers_kept_between_runs():
         for day, day_links in days.items():
             print(f"{day}: {len(day_links)} links")
             reports.append(backfill_day(day, day_links, config, settings))

@@ -1,13 +1,9 @@
 """The `copydesk` command."""
 
 import csv
-import gc
 import json
 import os
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +19,7 @@ import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from copydesk.flows.execution import frozen_imports, prestart_workers, stop_workers  # noqa: E402
 from copydesk.tasks.models import OutletsConfig  # noqa: E402
 from copydesk.tasks.outlets import OutletsFileError, load_outlets  # noqa: E402
 from copydesk.tasks.settings import get_settings  # noqa: E402
@@ -73,23 +70,6 @@ class Format(StrEnum):
     json = "json"
 
 
-@contextmanager
-def _flow_imports() -> Iterator[None]:
-    """Import a command's flow without the cyclic GC, then freeze what is in memory (gc.freeze).
-
-    Prefect, pydantic and pyarrow leave ~160,000 objects that live as long as the process. Collections during
-    their import walk only those (0.2 s of a 1.6 s import), and every full collection after it walked them all
-    again: the five of a 7,000-page ingest took 0.6 s (0.2 s frozen), and the one at exit 0.3 s (gone). Frozen
-    objects are still freed by reference counting; only cycles among them would stay.
-    """
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
 def _check_warehouse(path: Path) -> Path:
     """The warehouse directory, or exit 2 when the path names something else."""
     if path.exists() and not path.is_dir():
@@ -106,23 +86,9 @@ def _check_outlets(path: Path, outlet_ids: list[str] | None = None) -> OutletsCo
         raise typer.Exit(2) from None
 
 
-# how long the forkserver's start waits for the discovery child: the child needs ~0.6 s of a core, the
-# forkserver's imports ~1 s, and the flow wants the child's links (~2 s after the start) before it needs a
-# worker (~0.4 s later); started together, the forkserver took the core the child (at nice 10) needed
+# how long the zygote's start waits for the discovery child: the flow wants the child's links before it needs
+# a worker, and started together, the zygote's imports took the core the child (at nice 10) needed
 DISCOVERY_HEAD_START_S = 1.5
-
-
-def _prestart_pool_after_discovery() -> None:
-    """Start the extraction workers' forkserver once the discovery child has answered (or at once without
-    one), from a thread: the command's own imports go on meanwhile."""
-    from copydesk.tasks.batch import prestart_pool
-    from copydesk.tasks.discovery import wait_for_prefetch
-
-    def start() -> None:
-        wait_for_prefetch(DISCOVERY_HEAD_START_S)
-        prestart_pool(main_module="copydesk.flows.cli")
-
-    threading.Thread(target=start, name="copydesk-pool-start", daemon=True).start()
 
 
 @app.command()
@@ -142,11 +108,9 @@ def ingest(
         from copydesk.tasks.discovery import prefetch_discovery
 
         # the flow's discover task takes this if nothing changed in between (tasks/discovery.py)
-        prefetch_discovery(config, settings, settings.warehouse)
-        _prestart_pool_after_discovery()
-    from copydesk.tasks.batch import shutdown_pool
-
-    with _flow_imports():
+        ahead = prefetch_discovery(config, settings, settings.warehouse)
+        prestart_workers(after=ahead and (lambda: ahead.ready(DISCOVERY_HEAD_START_S)))
+    with frozen_imports():
         from copydesk.flows.ingest import ingest as ingest_flow
 
     try:
@@ -161,7 +125,7 @@ def ingest(
         err.print(f"[bold red]error:[/] the run could not be loaded: {exc}", highlight=False)
         raise typer.Exit(1) from None
     finally:
-        shutdown_pool()
+        stop_workers()
     console.print(
         f"loaded {report.articles_new} new articles ({report.copies_linked} copies linked, "
         f"{report.stories_new} new stories, {report.failures} failures) into {settings.warehouse}"
@@ -388,10 +352,9 @@ def backfill(
     """Ingest what the outlets published between --start and --end, one day at a time, with progress bars."""
     from rich import progress as bars
 
-    with _flow_imports():
+    with frozen_imports():
         from copydesk.flows.backfill import WindowError, backfill_progress, check_window
         from copydesk.flows.backfill import backfill as backfill_flow
-    from copydesk.tasks.batch import shutdown_pool
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)
     _check_warehouse(settings.warehouse)
@@ -439,7 +402,7 @@ def backfill(
         err.print(f"[bold red]error:[/] the backfill could not be loaded: {exc}", highlight=False)
         raise typer.Exit(1) from None
     finally:
-        shutdown_pool()
+        stop_workers()
     copies, failures = sum(r.copies_linked for r in reports), sum(r.failures for r in reports)
     console.print(
         f"backfilled {start.date()}..{end.date()}: {sum(r.articles_new for r in reports)} new articles "
@@ -455,7 +418,7 @@ def serve(
     timezone: Annotated[str, typer.Option(help="Time zone of the cron schedule")] = "UTC",
 ) -> None:
     """Serve the ingest (scheduled) and backfill deployments from this process until interrupted."""
-    with _flow_imports():
+    with frozen_imports():
         from copydesk.flows.serve import serve_deployments
 
     settings = get_settings(outlets=outlets, warehouse=warehouse)

@@ -32,8 +32,8 @@ def render_outlets(template: Path, base_url: str, target: Path) -> Path:
 
 def run_demo(warehouse: Path, console: Console) -> None:
     """Serve the demo sites, ingest them into warehouse, print stories per outlet and the biggest stories."""
+    from copydesk.flows.execution import stop_workers
     from copydesk.flows.ingest import ingest
-    from copydesk.tasks.batch import shutdown_pool
     from copydesk.warehouse.store import connect_reader
 
     sites = DEMO_ROOT / "sites"
@@ -45,7 +45,7 @@ def run_demo(warehouse: Path, console: Console) -> None:
         try:
             report = ingest(outlets=str(outlets), warehouse=str(warehouse))
         finally:
-            shutdown_pool()
+            stop_workers()
     console.print(
         f"\nloaded {report.articles_new} articles: {report.stories_new} stories, "
         f"{report.copies_linked} copies folded into them, {report.failures} failures recorded\n"

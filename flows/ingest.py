@@ -10,11 +10,10 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import Field
 
-from copydesk.tasks.batch import stop_pool_if_idle
+from copydesk.flows.execution import run_in_batches
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.settings import Settings, get_settings
 from copydesk.tasks.steps import (
-    LinkBatch,
     commit_source_states,
     discover_task,
     load_task,
@@ -41,19 +40,6 @@ def task_runner_for(settings: Settings) -> TaskRunner:
     return ThreadPoolTaskRunner(max_workers=2)
 
 
-def staggered_batches(count: int, size: int) -> list[tuple[int, int]]:
-    """(start, end) of each batch of `count` links: the first holds half of `size`, the rest `size`.
-
-    The two runner threads share the extraction pool evenly, so batches that start together end together, and
-    at each end both threads write lake files and start fetching while the pool waits. A half first batch
-    offsets one thread's batch ends by half a batch from the other's, so the pool always has pages to work on.
-    """
-    if count <= size:
-        return [(0, count)] if count else []
-    edges = [0, *range(max(1, size // 2), count, size), count]
-    return list(zip(edges, edges[1:], strict=False))
-
-
 def run_links(
     links: list[Link],
     *,
@@ -67,20 +53,15 @@ def run_links(
     max_links: int = 0,
 ) -> LoadReport:
     """The part of a run after discovery; shared by ingest and each backfill day."""
-    # quote(): Prefect would walk every Link of a list parameter looking for futures (see LinkBatch)
+    # quote(): Prefect would walk every Link of a list parameter looking for futures
     fresh = select_new_task(quote(links), warehouse, max_links)
     # a run that fetched only part of what it found must not record its sources as read
     complete = window is None and not (max_links and len(fresh) >= max_links)
     # read once per run, not per batch: each batch's workers sign texts less what the loader will strip
     learned = learned_boilerplate(warehouse, sorted({link.outlet_id for link in fresh}))
-    futures = [
-        process_batch_task.submit(
-            LinkBatch(fresh[start:end], learned), warehouse, run_id, n, config, settings
-        )
-        for n, (start, end) in enumerate(staggered_batches(len(fresh), settings.batch_size), start=1)
-    ]
-    stats = [f.result() for f in futures]
-    stop_pool_if_idle()
+    stats = run_in_batches(
+        process_batch_task, fresh, settings.batch_size, learned, warehouse, run_id, config, settings
+    )
     kinds: Counter[str] = Counter()
     for s in stats:
         kinds.update(s.failure_kinds)

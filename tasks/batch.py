@@ -1,25 +1,24 @@
 """One batch of links: fetch concurrently, extract in worker processes, write the batch's lake files.
 
 The flow hands each batch to one Prefect task; inside, fetching is async and every CHUNK fetched pages go to
-a process pool shared by every batch of the run as soon as they arrive, so extraction overlaps fetching
-within a batch as well as across the batches the flow runs side by side. Results keep the links' order, so
-a batch's lake file does not depend on which page arrived first.
+the extraction pool shared by every batch of the run (flows/execution) as soon as they arrive, so extraction
+overlaps fetching within a batch as well as across the batches the flow runs side by side. Results keep the
+links' order, so a batch's lake file does not depend on which page arrived first.
+
+Every unit of work has a bound: a page's extraction its wall-clock deadline and its worker's memory limit (a
+page past either, or whose worker dies, is a failure row and the rest of the batch lands), and the batch its
+own deadline, so that it never waits forever on the network or the pool.
 """
 
 import asyncio
-import multiprocessing
-import os
-import threading
-import warnings
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
+from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from multiprocessing import forkserver
 from pathlib import Path
 
+from copydesk.flows.execution import Done, Limits, Lost, WorkerPool, leased_workers
 from copydesk.tasks.aio import run_sync
 from copydesk.tasks.boilerplate import (
     BOILERPLATE_ALGO,
@@ -31,28 +30,15 @@ from copydesk.tasks.http import Fetcher
 from copydesk.tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
 from copydesk.tasks.settings import Settings
 from copydesk.tasks.signing import SignatureKey, TextSignature, signature_key, text_signatures
-from copydesk.warehouse import lake
+from copydesk.warehouse import lake, store
 
 CHUNK = 8
-POOL_IDLE_S = 2.0
-# a worker of `python -m flows.cli` re-runs its program's main module as __mp_main__ (multiprocessing's spawn
-# preparation), and runpy warns that the module is imported already: the forkserver preloaded it, so that
-# a worker need not import it itself. The second module object is harmless (the module defines the commands
-# and runs nothing on import); the warning, printed by every worker, is not. The forkserver imports this
-# module, so its workers inherit the filter.
-warnings.filterwarnings(
-    "ignore", message=r"'[\w.]+' found in sys\.modules after import of package", category=RuntimeWarning
-)
-# what the forkserver imports once for every worker it forks: the module of the function workers run and the
-# extraction module it imports there (trafilatura, lxml, the language model); prestart_pool adds the calling
-# program's main module
-_preload = ["copydesk.tasks.batch", "copydesk.tasks.extract"]
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
-_leases = 0
-_generation = 0
-_forkserver_holds = 0
-_forkserver_stopping: threading.Thread | None = None
+# markup no article page has: the densest page of the real news pages in ../shared/bench has about a
+# twelfth of it. A document past it is refused before any parsing (its parse alone can take minutes and
+# gigabytes); the per-page deadline and memory limit bound what passes
+MAX_MARKUP_TAGS = 100_000
+# what a page that overran or killed its worker is recorded as
+LOST_KINDS = {"timeout": "too_slow", "memory": "too_large", "died": "worker_died"}
 
 
 @dataclass(frozen=True)
@@ -67,131 +53,6 @@ class BatchStats:
     failed_by_outlet: dict[str, int]
 
 
-def _ensure_pool(workers: int) -> ProcessPoolExecutor:
-    # the caller holds _pool_lock
-    global _pool
-    if _pool is None:
-        count = workers or max(1, os.cpu_count() or 1)
-        _pool = ProcessPoolExecutor(max_workers=count, mp_context=_forkserver_context())
-    return _pool
-
-
-def _forkserver_context() -> multiprocessing.context.ForkServerContext:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_preload)
-    return context
-
-
-def extraction_pool(workers: int = 0) -> Executor:
-    """The process pool shared by all batches of this process (forkserver: safe beside threads)."""
-    with _pool_lock:
-        return _ensure_pool(workers)
-
-
-def prestart_pool(main_module: str | None = None) -> None:
-    """Start the forkserver the extraction workers fork from, now, without waiting for it: its imports
-    (~0.9 s of a core) then overlap the command's own start (Prefect's imports, the flow run: ~2.5 s of the
-    other core) instead of delaying the first batch, whose workers are then a fork each.
-
-    main_module: the module the command runs as __main__ (`python -m flows.cli`, or the `copydesk` script,
-    which imports it). Every worker imports its program's main module before its first task (~0.4 s of a
-    core each, just as the first batch needs them); imported in the forkserver, that is done once, early.
-    Starting the workers here as well cost the command's imports 0.2 s (the pool's threads take the GIL); the
-    forkserver alone costs them ~0.03 s.
-    """
-    if main_module and main_module not in _preload:
-        _preload.append(main_module)
-    _forkserver_context()
-    forkserver.ensure_running()
-
-
-@contextmanager
-def leased_pool(workers: int = 0) -> Iterator[Executor]:
-    """The shared pool, held for one batch; once no batch has held it for POOL_IDLE_S its workers stop.
-
-    A run's last batch thus frees the workers' memory before the load, and a long-lived `copydesk serve`
-    keeps no idle workers between runs; the next batch starts a new pool.
-    """
-    global _leases, _generation
-    with _pool_lock:
-        pool = _ensure_pool(workers)
-        _leases += 1
-        _generation += 1
-    try:
-        yield pool
-    finally:
-        with _pool_lock:
-            _leases -= 1
-            if _leases == 0:
-                timer = threading.Timer(POOL_IDLE_S, _stop_idle_pool, args=(_generation,))
-                timer.daemon = True
-                timer.start()
-
-
-def _stop_idle_pool(generation: int) -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is not None and _leases == 0 and _generation == generation:
-            _pool.shutdown(wait=False)
-            _pool = None
-
-
-def stop_pool_if_idle() -> None:
-    """Stop the worker processes and their forkserver now if no batch holds the pool (a run's batches are
-    done): the load that follows must not share the machine's memory with idle workers until POOL_IDLE_S
-    runs out, nor with the forkserver's preloaded modules (~140 MB). A later batch starts both again."""
-    global _pool
-    with _pool_lock:
-        if _pool is not None and _leases == 0:
-            _pool.shutdown(wait=True)
-            _pool = None
-            if not _forkserver_holds:
-                _stop_forkserver()
-
-
-@contextmanager
-def forkserver_kept() -> Iterator[None]:
-    """Keep the forkserver between the runs inside the block (a backfill's days: each day's first batch would
-    otherwise wait ~1 s for a new one's imports); it stops at the end of the block if no pool is running."""
-    global _forkserver_holds
-    with _pool_lock:
-        _forkserver_holds += 1
-    try:
-        yield
-    finally:
-        with _pool_lock:
-            _forkserver_holds -= 1
-            if not _forkserver_holds and _pool is None:
-                _stop_forkserver()
-
-
-def _stop_forkserver() -> None:
-    """Ask the forkserver to exit, and reap it in a daemon thread: its interpreter takes ~0.15 s to finish,
-    which the load that follows need not wait for (the forkserver's own lock makes a later start wait)."""
-    global _forkserver_stopping
-    # multiprocessing has no public call for this; ForkServer._stop is the one its own tests use (3.8 on).
-    # Without it the forkserver lives until the process ends; the workers have exited by now
-    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
-    if stop is not None:
-        _forkserver_stopping = threading.Thread(target=stop, name="copydesk-forkserver-stop", daemon=True)
-        _forkserver_stopping.start()
-
-
-def wait_for_forkserver_stop(timeout_s: float = 10.0) -> None:
-    """Block until the last forkserver asked to stop has exited (tests)."""
-    if _forkserver_stopping is not None:
-        _forkserver_stopping.join(timeout_s)
-
-
-def shutdown_pool() -> None:
-    """Stop the worker processes (end of a CLI command; tests)."""
-    global _pool
-    with _pool_lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None
-
-
 @dataclass(frozen=True)
 class Extracted:
     """A chunk's results in page order, and the story-matching signature of each article's text, made here in
@@ -201,41 +62,109 @@ class Extracted:
     signatures: dict[SignatureKey, TextSignature]
 
 
+def extract_page(
+    page: Page, outlets: dict[str, Outlet], boilerplate_of: dict[str, set[int]] | None = None
+) -> Article | Failure:
+    """Extract one page (in a worker); a page that fails becomes a Failure, never an exception.
+
+    boilerplate_of: unused here, taken so that a job's one context serves extract_page and sign_results.
+    """
+    # imported here: the ingest process, which only fetches and writes, has no use for trafilatura
+    from copydesk.tasks.extract import ExtractionError, extract_article
+
+    # a count of '<' only for documents long enough to hold MAX_MARKUP_TAGS tags (3 characters each at least)
+    if len(page.html) > 3 * MAX_MARKUP_TAGS and (tags := page.html.count("<")) > MAX_MARKUP_TAGS:
+        return _extract_failure(
+            page, "too_large", f"{tags:,} tags: more markup than any article page has ({MAX_MARKUP_TAGS:,})"
+        )
+    outlet = outlets.get(page.link.outlet_id)
+    try:
+        return extract_article(
+            page.html,
+            page.final_url,
+            outlet_id=page.link.outlet_id,
+            link=page.link,
+            language_hint=outlet.language if outlet else None,
+            http_last_modified=page.last_modified,
+            fetched_at=page.fetched_at,
+            outlet_timezone=outlet.timezone if outlet else None,
+            site_prefix=outlet.site_prefix if outlet else None,
+        )
+    except ExtractionError as exc:
+        return _extract_failure(page, exc.kind, str(exc))
+    except RecursionError as exc:
+        return _extract_failure(page, "extractor_error", f"RecursionError: {exc}")
+    except Exception as exc:  # noqa: BLE001 - an extractor bug on odd markup costs its page, not the batch
+        return _extract_failure(page, "extractor_error", f"{type(exc).__name__}: {exc}")
+
+
+def sign_results(
+    results: list[Article | Failure],
+    outlets: dict[str, Outlet],
+    boilerplate_of: dict[str, set[int]] | None = None,
+) -> dict[SignatureKey, TextSignature]:
+    """The signatures of a chunk's articles (in the worker, after extract_page: see sign_articles)."""
+    return sign_articles([r for r in results if isinstance(r, Article)], boilerplate_of or {})
+
+
 def extract_pages(
     pages: list[Page], outlets: dict[str, Outlet], boilerplate_of: dict[str, set[int]] | None = None
 ) -> Extracted:
-    """Extract and sign every page of a chunk; a page that fails becomes a Failure, never an exception.
+    """Extract and sign every page of a chunk in this process (a Dask worker: the cluster is the parallelism).
 
     Each text is signed less the blocks `boilerplate_of` its outlet (what the last load learned, see
     store.learned_boilerplate): the loader strips those too, so its text is the one signed.
     """
-    # imported here: the ingest process, which only fetches and writes, has no use for trafilatura (~0.1 s)
-    from copydesk.tasks.extract import ExtractionError, extract_article
+    results = [extract_page(page, outlets) for page in pages]
+    return Extracted(results, sign_results(results, outlets, boilerplate_of))
 
-    results: list[Article | Failure] = []
-    for page in pages:
-        outlet = outlets.get(page.link.outlet_id)
-        try:
-            results.append(
-                extract_article(
-                    page.html,
-                    page.final_url,
-                    outlet_id=page.link.outlet_id,
-                    link=page.link,
-                    language_hint=outlet.language if outlet else None,
-                    http_last_modified=page.last_modified,
-                    fetched_at=page.fetched_at,
-                    outlet_timezone=outlet.timezone if outlet else None,
-                    site_prefix=outlet.site_prefix if outlet else None,
-                )
-            )
-        except ExtractionError as exc:
-            results.append(_extract_failure(page, exc.kind, str(exc)))
-        except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as exc:
-            # extractor bugs on odd markup: record the page, keep the run going
-            results.append(_extract_failure(page, "extractor_error", f"{type(exc).__name__}: {exc}"))
-    return Extracted(
-        results, sign_articles([r for r in results if isinstance(r, Article)], boilerplate_of or {})
+
+def submit_extraction(
+    pool: WorkerPool,
+    pages: list[Page],
+    outlets: dict[str, Outlet],
+    boilerplate_of: dict[str, set[int]] | None,
+    settings: Settings,
+) -> "Future[Done[Article | Failure]]":
+    """Extract and sign a chunk of pages in the pool, each page bounded by the settings' deadline and memory
+    limit; a page past them, or whose worker died, is a failure row (see lost_page)."""
+    return pool.submit(
+        extract_page,
+        pages,
+        (outlets, boilerplate_of),
+        finish=sign_results,
+        limits=Limits(settings.extract_page_timeout_s, settings.extract_memory_mb),
+        on_lost=lambda page, lost: lost_page(page, lost, settings),
+    )
+
+
+def as_extracted(done: Done[Article | Failure]) -> Extracted:
+    """A pool job's outcome as Extracted (no signatures when no page of the chunk was extracted)."""
+    return Extracted(done.results, done.extra or {})
+
+
+def lost_page(page: Page, lost: Lost, settings: Settings) -> Failure:
+    """The failure row of a page whose extraction overran its deadline or memory limit, or whose worker died.
+
+    Transient: a later run tries the page again, settings.extract_attempts times in all (settle_attempts).
+    """
+    if lost.reason == "timeout":
+        why = (
+            f"extraction still running after {lost.seconds:.0f} s (COPYDESK_EXTRACT_PAGE_TIMEOUT_S="
+            f"{settings.extract_page_timeout_s:g}): its worker was killed"
+        )
+    elif lost.reason == "memory":
+        why = (
+            f"extraction passed the worker's memory limit (COPYDESK_EXTRACT_MEMORY_MB="
+            f"{settings.extract_memory_mb}) after {lost.seconds:.1f} s"
+        )
+    else:
+        why = (
+            f"the extraction worker died on this page after {lost.seconds:.1f} s (killed, as the "
+            "out-of-memory killer does, or crashed)"
+        )
+    return _extract_failure(page, LOST_KINDS.get(lost.reason, "worker_died"), why).model_copy(
+        update={"transient": True}
     )
 
 
@@ -286,18 +215,21 @@ async def fetch_and_extract(
     settings: Settings,
     allow_private_addresses: bool,
     outlets: dict[str, Outlet],
-    pool: Executor | None,
+    pool: WorkerPool | None,
     boilerplate_of: dict[str, set[int]] | None = None,
 ) -> tuple[list[Page], list[Failure], Extracted]:
     """Fetch the links and extract each CHUNK of pages in the pool as soon as it has arrived; without a pool
     (a Dask worker: the cluster is the parallelism) extract in this process once every page is in.
 
+    Within settings.batch_timeout_s: a link not fetched by then is a transient fetch failure; a page not
+    extracted by then (and a grace for the last chunks) a transient extraction failure.
     Returns (pages, fetch failures, extraction results), each in the order of the links.
     """
     loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.batch_timeout_s
     fetched: list[tuple[int, Page]] = []
     fetch_failures: list[tuple[int, Failure]] = []
-    chunks: list[tuple[list[int], asyncio.Future[Extracted]]] = []
+    chunks: list[tuple[list[int], asyncio.Future[Done[Article | Failure]]]] = []
     waiting: list[tuple[int, Page]] = []
 
     def submit(ready: list[tuple[int, Page]]) -> None:
@@ -308,36 +240,57 @@ async def fetch_and_extract(
         ids = {page.link.outlet_id for page in pages}
         chunk_outlets = {o: outlets[o] for o in ids if o in outlets}
         chunk_blocks = {o: boilerplate_of[o] for o in ids if o in boilerplate_of} if boilerplate_of else None
-        chunks.append(
-            (
-                [i for i, _ in ready],
-                loop.run_in_executor(pool, extract_pages, pages, chunk_outlets, chunk_blocks),
-            )
-        )
+        future = submit_extraction(pool, pages, chunk_outlets, chunk_blocks, settings)
+        chunks.append(([i for i, _ in ready], asyncio.wrap_future(future)))
 
     async with Fetcher(settings, allow_private_addresses=allow_private_addresses) as fetcher:
 
         async def fetch_one(index: int, link: Link) -> tuple[int, Page | Failure]:
             return index, await fetcher.fetch_page_or_failure(link)
 
-        for next_done in asyncio.as_completed([fetch_one(i, link) for i, link in enumerate(links)]):
-            index, result = await next_done
-            if isinstance(result, Failure):
-                fetch_failures.append((index, result))
-            else:
-                fetched.append((index, result))
-                waiting.append((index, result))
-            if len(waiting) >= CHUNK:
-                submit(waiting)
-                waiting = []
+        fetches = [asyncio.ensure_future(fetch_one(i, link)) for i, link in enumerate(links)]
+        try:
+            for next_done in asyncio.as_completed(fetches, timeout=settings.batch_timeout_s):
+                index, result = await next_done
+                if isinstance(result, Failure):
+                    fetch_failures.append((index, result))
+                else:
+                    fetched.append((index, result))
+                    waiting.append((index, result))
+                if len(waiting) >= CHUNK:
+                    submit(waiting)
+                    waiting = []
+        except TimeoutError:
+            for fetch in fetches:
+                fetch.cancel()
+            await asyncio.gather(*fetches, return_exceptions=True)
+            answered = {i for i, _ in fetched} | {i for i, _ in fetch_failures}
+            fetch_failures.extend(
+                (i, _deadline_failure(link, "fetch", settings))
+                for i, link in enumerate(links)
+                if i not in answered
+            )
     if waiting:
         submit(waiting)
     by_index: dict[int, Article | Failure] = {}
     signatures: dict[SignatureKey, TextSignature] = {}
+    if chunks:
+        # a page fetched in time is extracted within its own bounds; the batch waits for the last ones at
+        # most as long as two chunks' pages could take (the other batch running beside it shares the pool)
+        extract_by = max(deadline, loop.time()) + 2 * CHUNK * settings.extract_page_timeout_s
+        await asyncio.wait([future for _, future in chunks], timeout=extract_by - loop.time())
     for indexes, future in chunks:
-        chunk = await future
-        by_index.update(zip(indexes, chunk.results, strict=True))
-        signatures.update(chunk.signatures)
+        if future.done() and not future.cancelled():
+            chunk = as_extracted(future.result())
+            by_index.update(zip(indexes, chunk.results, strict=True))
+            signatures.update(chunk.signatures)
+        else:
+            # past the batch's deadline: a job not started never starts; one running ends within its bounds
+            future.cancel()
+            page_of = dict(fetched)
+            by_index.update(
+                (i, _deadline_failure(page_of[i].link, "extract", settings, page_of[i])) for i in indexes
+            )
     fetched.sort(key=lambda item: item[0])
     fetch_failures.sort(key=lambda item: item[0])
     if pool is None:
@@ -348,6 +301,41 @@ async def fetch_and_extract(
     return [p for _, p in fetched], [f for _, f in fetch_failures], Extracted(results, signatures)
 
 
+def _deadline_failure(link: Link, stage: str, settings: Settings, page: Page | None = None) -> Failure:
+    """A link the batch's deadline left unfetched or unextracted: transient, a later run tries it again."""
+    what = "fetched" if stage == "fetch" else "extracted"
+    return Failure(
+        url=link.url,
+        outlet_id=link.outlet_id,
+        stage=stage,
+        kind="timeout" if stage == "fetch" else "too_slow",
+        error=(
+            f"the batch's deadline (COPYDESK_BATCH_TIMEOUT_S={settings.batch_timeout_s:g}) passed before "
+            f"this page was {what}"
+        ),
+        http_status=page.status if page else None,
+        transient=True,
+        at=datetime.now(UTC),
+    )
+
+
+def settle_attempts(failures: list[Failure], warehouse: Path, attempts: int) -> list[Failure]:
+    """The transient extraction failures of pages tried `attempts` times in all (earlier runs included) made
+    permanent: the page is not fetched again."""
+    urls = [f.url for f in failures if f.transient and f.stage == "extract"]
+    if not urls:
+        return failures
+    earlier = store.extract_attempts(warehouse, urls)
+    settled = []
+    for failure in failures:
+        tried = earlier.get(failure.url, 0) + 1
+        if failure.transient and failure.stage == "extract" and tried >= attempts:
+            note = f" (attempt {tried} of {attempts}: not tried again)"
+            failure = failure.model_copy(update={"transient": False, "error": failure.error[:480] + note})
+        settled.append(failure)
+    return settled
+
+
 def process_batch(
     links: list[Link],
     *,
@@ -356,7 +344,7 @@ def process_batch(
     batch_no: int,
     config: OutletsConfig,
     settings: Settings,
-    pool: Executor | None = None,
+    pool: WorkerPool | None = None,
     boilerplate_of: dict[str, set[int]] | None = None,
 ) -> BatchStats:
     """Fetch, extract and write one batch to the lake; returns its counts. `boilerplate_of`: the blocks the
@@ -366,7 +354,7 @@ def process_batch(
     lease = (
         nullcontext(pool)
         if pool is not None or settings.task_runner == "dask"
-        else leased_pool(settings.extract_workers)
+        else leased_workers(settings.extract_workers)
     )
     with lease as leased:
         pages, failures, extracted = run_sync(
@@ -376,6 +364,7 @@ def process_batch(
         )
     articles = [r for r in extracted.results if isinstance(r, Article)]
     failures = failures + [r for r in extracted.results if isinstance(r, Failure)]
+    failures = settle_attempts(failures, warehouse, settings.extract_attempts)
     discovered = {}
     by_url = {p.final_url: p.link for p in pages}
     for art in articles:

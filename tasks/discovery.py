@@ -1,24 +1,20 @@
 """A run's discovery over all its outlets, run by the flow's discover task or started ahead by the CLI.
 
-`copydesk ingest` spends its first ~2 s importing Prefect and creating the flow run on one core, while
-discovery (reading every feed and sitemap: ~0.6 s of a core for 8,000 links) could use the other. The CLI
-therefore starts the run's discovery in a child process before it imports the flow (`prefetch_discovery`),
-and the flow's discover task takes that result (`take_prefetched`) only when it asked the same question: the
-same outlets, settings, warehouse, no window, and the feed and sitemap state the task itself read. Anything
-else (no prefetch, another question, a prefetch that failed) and the task discovers by itself.
+`copydesk ingest` spends its first seconds importing Prefect and creating the flow run on one core, while
+discovery (reading every feed and sitemap) could use the other. The CLI therefore starts the run's discovery
+ahead, in a forked child (`prefetch_discovery`, flows/execution's Ahead), before it imports the flow; the
+flow's discover task takes that result (`take_prefetched`) only when it asked the same question: the same
+outlets, settings, warehouse, no window, and the feed and sitemap state the task itself read. Anything else
+(no prefetch, another question, a prefetch that failed) and the task discovers by itself.
 """
 
 import asyncio
-import contextlib
 import logging
-import multiprocessing
-import os
 import threading
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from copydesk.flows.execution import Ahead, AheadFailed
 from copydesk.tasks.aio import run_sync
 from copydesk.tasks.discover import discover_outlet
 from copydesk.tasks.http import Fetcher
@@ -85,62 +81,29 @@ def discover_all(
 @dataclass(frozen=True)
 class _Prefetch:
     question: tuple[OutletsConfig, Settings, Path]
-    child: BaseProcess
-    answer: Connection
+    call: Ahead
 
 
 _prefetch: _Prefetch | None = None
 _prefetch_lock = threading.Lock()
 
 
-def prefetch_discovery(config: OutletsConfig, settings: Settings, warehouse: Path) -> bool:
-    """Start the run's incremental discovery in a forked child and return at once (False: not started).
-
-    A fork, because the child then starts with this process's imports instead of redoing them (a forkserver
-    worker is ready ~1 s later, about when the flow wants the links); and only from a single-threaded process,
-    where forking is safe: the CLI calls this before Prefect starts its threads.
-    """
+def prefetch_discovery(config: OutletsConfig, settings: Settings, warehouse: Path) -> Ahead | None:
+    """Start the run's incremental discovery in a forked child and return at once (None: not started, as
+    from a process that has threads already: the CLI calls this before Prefect starts its threads)."""
     global _prefetch
-    if threading.active_count() > 1:
-        return False
-    answer, send = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_discover_in_child, args=(send, config, settings, warehouse), name="discovery", daemon=True
-    )
-    child.start()
-    send.close()
-    with _prefetch_lock:
-        _prefetch = _Prefetch((config, settings, warehouse), child, answer)
-    return True
+    call = Ahead.start(_discover_ahead, config, settings, warehouse, name="discovery")
+    if call is not None:
+        with _prefetch_lock:
+            _prefetch = _Prefetch((config, settings, warehouse), call)
+    return call
 
 
-def _discover_in_child(send: Connection, config: OutletsConfig, settings: Settings, warehouse: Path) -> None:
-    # the parent's imports are the start's critical path; this has ~1 s of slack behind them
-    os.nice(10)
-    reply: tuple[PreviousStates, Discovered] | str
-    try:
-        previous = previous_states(warehouse, config)
-        reply = (previous, discover_all(config, settings, None, previous))
-    except Exception as exc:  # noqa: BLE001 - the flow's task discovers by itself instead
-        reply = f"{type(exc).__name__}: {exc}"
-    # a parent that asked another question has stopped listening
-    with contextlib.suppress(OSError):
-        send.send(reply)
-    send.close()
-
-
-def wait_for_prefetch(timeout_s: float) -> bool:
-    """Wait until the discovery started ahead has its answer ready (without taking it) or timeout_s has
-    passed; False if none was started, or it had no answer in time."""
-    with _prefetch_lock:
-        prefetch = _prefetch
-    if prefetch is None:
-        return False
-    try:
-        return bool(multiprocessing.connection.wait([prefetch.answer], timeout_s))
-    except (OSError, ValueError):
-        # taken (and closed) by the flow meanwhile
-        return False
+def _discover_ahead(
+    config: OutletsConfig, settings: Settings, warehouse: Path
+) -> tuple[PreviousStates, Discovered]:
+    previous = previous_states(warehouse, config)
+    return previous, discover_all(config, settings, None, previous)
 
 
 def take_prefetched(
@@ -161,23 +124,11 @@ def take_prefetched(
     if prefetch is None:
         return None
     if window is not None or prefetch.question != (config, settings, warehouse):
-        _stop(prefetch)
+        prefetch.call.stop()
         return None
     try:
-        reply = prefetch.answer.recv()
-    except (EOFError, OSError):
-        reply = "the discovery process ended without an answer"
-    _stop(prefetch)
-    if isinstance(reply, str):
-        log.warning("discovery started ahead failed (%s); discovering again", reply)
+        used, found = prefetch.call.take()
+    except AheadFailed as exc:
+        log.warning("discovery started ahead failed (%s); discovering again", exc)
         return None
-    used, found = reply
     return found if used == previous else None
-
-
-def _stop(prefetch: _Prefetch) -> None:
-    prefetch.answer.close()
-    prefetch.child.join(timeout=1)
-    if prefetch.child.is_alive():
-        prefetch.child.kill()
-        prefetch.child.join()

@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     # pages per Prefect task run (each costs the Prefect server ~40 ms of CPU); 512 are ~2.5 s of a core
     batch_size: int = Field(default=512, ge=1)
     extract_workers: int = Field(default=0, ge=0, description="0 means one per CPU core")
+    # bounds of one page's extraction: past them the page is a failure row (too_slow, too_large; worker_died
+    # when its worker is killed), the rest of its batch lands. The deadline is wall-clock: the worker running
+    # the page is killed and replaced; the memory limit is each worker's data segment (enforced on Linux)
+    extract_page_timeout_s: float = Field(default=30.0, gt=0)
+    extract_memory_mb: int = Field(default=1024, ge=0, description="0: no limit")
+    # runs that may try a page whose extraction overran or killed its worker; after the last it is not
+    # fetched again
+    extract_attempts: int = Field(default=3, ge=1)
+    # a batch's fetching and extraction together: links not done by then are transient failures
+    batch_timeout_s: float = Field(default=3600.0, gt=0)
     # seconds a load waits for another writer before failing
     load_lock_timeout_s: float = Field(default=3600.0, gt=0)
     # DuckDB memory of the loader; a bigger run spills to DIR/state/spill instead of growing

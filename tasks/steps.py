@@ -9,6 +9,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from copydesk.flows.execution import Batch
 from copydesk.tasks import batch as batch_mod
 from copydesk.tasks.discovery import discover_all, previous_states, take_prefetched
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
@@ -166,35 +167,19 @@ def select_new_task(links: list[Link], warehouse: Path, limit: int = 0) -> list[
     return select_new_links(links, warehouse, limit)
 
 
-class LinkBatch:
-    """A batch's links, and the boilerplate learned for their outlets, as one task parameter Prefect passes as
-    it is.
-
-    Prefect walks every list, dict and model given to a task looking for futures (~0.2 ms per Link: 1.5 s
-    of a 7,000-page run), and prefect-dask turns its quote() annotation, a tuple, into a plain tuple; an
-    object of a class of our own is neither walked nor rewritten.
-    """
-
-    __slots__ = ("boilerplate_of", "links")
-
-    def __init__(self, links: list[Link], boilerplate_of: dict[str, set[int]]) -> None:
-        self.links = links
-        self.boilerplate_of = boilerplate_of
-
-
 @task(name="fetch-extract-batch", **STEP)
 def process_batch_task(
-    batch: LinkBatch, warehouse: Path, run_id: str, batch_no: int, config: OutletsConfig, settings: Settings
+    batch: Batch, warehouse: Path, run_id: str, config: OutletsConfig, settings: Settings
 ) -> batch_mod.BatchStats:
-    """Fetch and extract one batch of links into the lake."""
+    """Fetch and extract one batch of links into the lake (batch.shared: the outlets' learned boilerplate)."""
     return batch_mod.process_batch(
-        batch.links,
+        list(batch.items),
         warehouse=warehouse,
         run_id=run_id,
-        batch_no=batch_no,
+        batch_no=batch.number,
         config=config,
         settings=settings,
-        boilerplate_of=batch.boilerplate_of,
+        boilerplate_of=batch.shared,
     )
 
 

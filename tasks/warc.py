@@ -11,7 +11,7 @@ already holds are skipped before extraction, so re-running a window over the sam
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,8 @@ from dateutil.parser import isoparse
 from prefect import task
 from warcio.archiveiterator import ArchiveIterator
 
-from copydesk.tasks.batch import CHUNK, Extracted, extract_pages, extraction_pool
+from copydesk.flows.execution import WorkerPool, leased_workers
+from copydesk.tasks.batch import CHUNK, Extracted, as_extracted, settle_attempts, submit_extraction
 from copydesk.tasks.http import decode_html
 from copydesk.tasks.models import Article, Failure, Link, OutletsConfig, Page, RunWindow
 from copydesk.tasks.settings import Settings
@@ -160,14 +161,18 @@ def _published(result: Article) -> datetime:
 
 
 def _extract(
-    pages: list[Page], config: OutletsConfig, pool: Executor, boilerplate_of: dict[str, set[int]]
+    pages: list[Page],
+    config: OutletsConfig,
+    pool: WorkerPool,
+    boilerplate_of: dict[str, set[int]],
+    settings: Settings,
 ) -> Extracted:
     outlets = {o.id: o for o in config.outlets}
     futures = [
-        pool.submit(extract_pages, pages[i : i + CHUNK], outlets, boilerplate_of)
+        submit_extraction(pool, pages[i : i + CHUNK], outlets, boilerplate_of, settings)
         for i in range(0, len(pages), CHUNK)
     ]
-    chunks = [future.result() for future in futures]
+    chunks = [as_extracted(future.result()) for future in futures]
     return Extracted(
         [result for chunk in chunks for result in chunk.results],
         {key: sig for chunk in chunks for key, sig in chunk.signatures.items()},
@@ -193,53 +198,54 @@ def process_warc(
     config: OutletsConfig,
     settings: Settings,
     window: RunWindow,
-    pool: Executor | None = None,
+    pool: WorkerPool | None = None,
 ) -> WarcStats:
     """Extract the window's new articles from the WARC files into the lake, batch by batch."""
-    pool = pool or extraction_pool(settings.extract_workers)
     stats = WarcStats()
     seen: set[str] = set()
     pages = read_warc_pages(paths, config, window, settings.max_body_bytes)
     learned = store.learned_boilerplate(warehouse, [o.id for o in config.outlets])
-    for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
-        stats.matched += len(batch)
-        # one page per canonical URL, and none the warehouse already holds
-        fresh: dict[str, Page] = {}
-        for page in batch:
-            key = canonical_url(page.final_url)
-            if key not in seen and key not in fresh:
-                fresh[key] = page
-        seen.update(fresh)
-        known = store.seen_urls(warehouse, list(fresh))
-        todo = [page for key, page in fresh.items() if key not in known]
-        stats.new += len(todo)
-        extracted = _extract(todo, config, pool, learned)
-        articles: list[Article] = []
-        failures: list[Failure] = []
-        for page, result in zip(todo, extracted.results, strict=True):
-            if isinstance(result, Failure):
-                # only pages crawled inside the window can be blamed on it
-                if window.contains(page.fetched_at):
-                    failures.append(result)
-                continue
-            stats.extracted += 1
-            if window.contains(_published(result)):
-                articles.append(result)
-            else:
-                stats.outside_window += 1
-        stats.in_window += len(articles)
-        stats.failed += len(failures)
-        stats.failure_kinds.update(f.kind for f in failures)
-        discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
-        lake.write_batch(
-            warehouse,
-            run_id,
-            f"warc-{batch_no:05d}.parquet",
-            articles,
-            discovered,
-            extracted.signatures,
-            failures,
-        )
+    with nullcontext(pool) if pool is not None else leased_workers(settings.extract_workers) as leased:
+        for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
+            stats.matched += len(batch)
+            # one page per canonical URL, and none the warehouse already holds
+            fresh: dict[str, Page] = {}
+            for page in batch:
+                key = canonical_url(page.final_url)
+                if key not in seen and key not in fresh:
+                    fresh[key] = page
+            seen.update(fresh)
+            known = store.seen_urls(warehouse, list(fresh))
+            todo = [page for key, page in fresh.items() if key not in known]
+            stats.new += len(todo)
+            extracted = _extract(todo, config, leased, learned, settings)
+            articles: list[Article] = []
+            failures: list[Failure] = []
+            for page, result in zip(todo, extracted.results, strict=True):
+                if isinstance(result, Failure):
+                    # only pages crawled inside the window can be blamed on it
+                    if window.contains(page.fetched_at):
+                        failures.append(result)
+                    continue
+                stats.extracted += 1
+                if window.contains(_published(result)):
+                    articles.append(result)
+                else:
+                    stats.outside_window += 1
+            failures = settle_attempts(failures, warehouse, settings.extract_attempts)
+            stats.in_window += len(articles)
+            stats.failed += len(failures)
+            stats.failure_kinds.update(f.kind for f in failures)
+            discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
+            lake.write_batch(
+                warehouse,
+                run_id,
+                f"warc-{batch_no:05d}.parquet",
+                articles,
+                discovered,
+                extracted.signatures,
+                failures,
+            )
     return stats
 
 

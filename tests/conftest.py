@@ -42,9 +42,9 @@ def prefect_backend() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
-    from copydesk.tasks.batch import shutdown_pool
+    from copydesk.flows.execution import stop_workers
 
-    shutdown_pool()
+    stop_workers()
 
 
 @pytest.fixture(scope="module")

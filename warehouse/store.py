@@ -459,17 +459,27 @@ def _read(warehouse: Path, query: Callable[[duckdb.DuckDBPyConnection], T]) -> T
     raise AssertionError("unreachable")
 
 
-def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
-    """Which of these URLs the last published load already holds: url -> when its article was last fetched
-    (None for a URL that failed for good)."""
+def _by_url(warehouse: Path, urls: list[str], name: str) -> dict:
+    """url -> value of the named query, run over these URLs registered as the table candidate_urls."""
     if not urls:
         return {}
 
-    def query(con: duckdb.DuckDBPyConnection) -> dict[str, datetime | None]:
+    def query(con: duckdb.DuckDBPyConnection) -> dict:
         con.register("candidate_urls", pa.table({"url": pa.array(urls, pa.string())}))
-        return dict(con.execute(SQL["seen_urls"]).fetchall())
+        return dict(con.execute(SQL[name]).fetchall())
 
     return _read(warehouse, query)
+
+
+def seen_urls(warehouse: Path, urls: list[str]) -> dict[str, datetime | None]:
+    """Which of these URLs the last published load already holds: url -> when its article was last fetched
+    (None for a URL that failed for good)."""
+    return _by_url(warehouse, urls, "seen_urls")
+
+
+def extract_attempts(warehouse: Path, urls: list[str]) -> dict[str, int]:
+    """url -> how many earlier runs' extractions of the page overran their bounds or killed their worker."""
+    return _by_url(warehouse, urls, "extract_attempts")
 
 
 def source_states(warehouse: Path, outlet_ids: list[str]) -> list[tuple]:

@@ -12,10 +12,11 @@ SELECT url, outlet_id, etag, last_modified, body_hash, kind, checked_at, changed
 FROM core.source_state WHERE outlet_id IN (SELECT unnest(?::VARCHAR[]));
 
 -- name: retryable_failures
--- transient failures (timeouts, 5xx, resets) of pages never loaded since: retried by later runs, a few times
+-- transient failures (timeouts, 5xx, resets; extractions that overran or killed their worker) of pages never
+-- loaded since: retried by later runs, a few times
 SELECT f.url, any_value(f.outlet_id) AS outlet_id, count(*) AS attempts
 FROM core.failures f
-WHERE f.transient AND f.stage = 'fetch' AND f.outlet_id IN (SELECT unnest(?::VARCHAR[]))
+WHERE f.transient AND f.stage IN ('fetch', 'extract') AND f.outlet_id IN (SELECT unnest(?::VARCHAR[]))
   AND NOT EXISTS (SELECT 1 FROM core.urls_seen s WHERE s.url = f.url)
 GROUP BY f.url
 HAVING count(*) < ? AND max(f."at") > now() - INTERVAL 14 DAY;
@@ -26,3 +27,11 @@ HAVING count(*) < ? AND max(f."at") > now() - INTERVAL 14 DAY;
 SELECT b.outlet_id, b.block_hash, b.pages, p.pages AS pages_seen
 FROM core.outlet_blocks b JOIN core.outlet_pages p USING (outlet_id)
 WHERE b.outlet_id IN (SELECT unnest(?::VARCHAR[])) AND b.pages >= ?;
+
+-- name: extract_attempts
+-- earlier extractions of these pages that overran their bounds or killed their worker (transient failures
+-- of the extract stage); candidate_urls is a registered Arrow table
+SELECT f.url, count(*) AS attempts
+FROM core.failures f JOIN candidate_urls u ON u.url = f.url
+WHERE f.transient AND f.stage = 'extract'
+GROUP BY f.url;
