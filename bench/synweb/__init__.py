@@ -1,0 +1,28 @@
+"""The one generator of synthetic news webs, shared by the tests, the benchmarks and the demo.
+
+Every web is a site root of outlets on one loopback host, told apart by their first path segment
+(`{{BASE}}/<outlet>/`), with feeds, sitemaps, an outlets file and ground truth. The kinds:
+
+  fixtures   tests/sites: six hand-written outlets from tests/sites/src, committed (fixtures.py)
+  demo       deploy/demo/sites: the bundled demo from deploy/demo/src, committed as package data (demo.py)
+  generated  the bench's web of generated prose, English and Japanese, over one or two runs (generated.py)
+  texts      a web of real article texts (or ours) arriving over several runs (texts.py)
+  real       real pages' bytes reused over many outlets, with copies of their texts (real.py)
+  cjk        Shift_JIS / EUC-JP / EUC-KR and UTF-8 Japanese, Korean and Chinese outlets, long pages (cjk.py)
+
+Shared parts, each written once: markup.py (HTML, JSON-LD, dates, home pages), feeds.py (RSS 2.0, RSS 1.0,
+Atom, sitemaps), files.py (committed webs, run roots, legacy charsets, outlets files), truth.py,
+copies.py (the kinds of syndicated copy), sources.py (story files and texts), prose.py (generated prose),
+outlets.py (the bench outlets and their templates).
+
+Regenerate the committed webs with `python tests/sites/build.py` and `python deploy/demo/build.py` (or
+`python -m bench.synweb fixtures|demo`); build a bench web with
+`python -m bench.synweb build generated|real|cjk --out DIR [--stories N]`.
+"""
+
+from bench.synweb.files import render_outlets
+from bench.synweb.generated import GENERATED, KINDS, WebSpec, generate_web
+from bench.synweb.markup import BASE
+from bench.synweb.truth import GroundTruth
+
+__all__ = ["BASE", "GENERATED", "KINDS", "GroundTruth", "WebSpec", "generate_web", "render_outlets"]
