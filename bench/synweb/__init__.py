@@ -20,9 +20,33 @@ Regenerate the committed webs with `python tests/sites/build.py` and `python dep
 `python -m bench.synweb build generated|real|cjk --out DIR [--stories N]`.
 """
 
+from pathlib import Path
+
 from bench.synweb.files import render_outlets
 from bench.synweb.generated import GENERATED, KINDS, WebSpec, generate_web
 from bench.synweb.markup import BASE
 from bench.synweb.truth import GroundTruth
 
-__all__ = ["BASE", "GENERATED", "KINDS", "GroundTruth", "WebSpec", "generate_web", "render_outlets"]
+# the webs the throughput benchmark measures (issue 25), and the stories that give each ~7,000 article pages
+WEBS = ("generated", "real", "cjk")
+DEFAULT_STORIES = {"generated": 1820, "real": 3400, "cjk": 3000}
+
+
+def build_web(kind: str, out_dir: Path, n_stories: int | None = None, seed: int = 7) -> GroundTruth:
+    """Write a one-run bench web of the named kind (see WEBS) into out_dir."""
+    if kind not in WEBS:
+        raise ValueError(f"unknown web {kind!r}: one of {', '.join(WEBS)}")
+    stories = n_stories or DEFAULT_STORIES[kind]
+    if kind == "generated":
+        return generate_web(out_dir, n_stories=stories, seed=seed, runs=1)
+    if kind == "real":
+        from bench.synweb.real import generate_real_web
+
+        return generate_real_web(out_dir, n_stories=stories, seed=seed)
+    from bench.synweb.cjk import generate_cjk_web
+
+    return generate_cjk_web(out_dir, n_stories=stories, seed=seed)
+
+
+__all__ = ["BASE", "DEFAULT_STORIES", "GENERATED", "KINDS", "WEBS", "GroundTruth", "WebSpec", "build_web",
+           "generate_web", "render_outlets"]

@@ -150,7 +150,7 @@ class OutletEntry:
     id: str
     name: str
     homepage: str
-    language: str
+    language: str  # empty: a multilingual outlet, no language line
     feeds: Sequence[str] = ()
     sitemaps: Sequence[str] = ()
 
@@ -165,7 +165,7 @@ def outlets_yaml(header: Sequence[str], outlets: Iterable[OutletEntry], *, quote
             f"    name: {name}",
             f'    homepage: "{o.homepage}"',
             f'    site_prefix: "{o.homepage}"',
-            f"    language: {o.language}",
+            *([f"    language: {o.language}"] if o.language else []),
         ]
         for key, urls in (("feeds", o.feeds), ("sitemaps", o.sitemaps)):
             if urls:

@@ -72,7 +72,7 @@ OUTLETS: tuple[OutletSpec, ...] = (
 # outlets of the real-text webs: a Korean portal, an outlet of short articles, a digest
 EXTRA_OUTLETS: tuple[OutletSpec, ...] = (
     OutletSpec("hanbit", "한빛뉴스", "한빛뉴스", "ko", "ko_portal", ("rss.xml",), ("sitemap.xml",),
-               ("한빛뉴스는 독자 여러분의 제보를 기다립니다. 이메일로 보내 주세요.",)),
+               ("한빛뉴스는 독자 여러분의 제보를 기다립니다. 이메일로 보내 주세요.",), encoding="euc-kr", charset="EUC-KR"),
     OutletSpec("shortie", "Shortie", "Shortie", "en", "short_template", ("rss.xml",), ("sitemap.xml",),
                ("We value your privacy. We and our 842 partners store and/or access information on a device, such as "
                 "unique identifiers in cookies, and process personal data to personalise ads and content, measure "
@@ -89,6 +89,25 @@ EXTRA_OUTLETS: tuple[OutletSpec, ...] = (
                ("The Daily Digest rounds up what other newsrooms reported, with links to every story.",)),
 )
 
+# originating outlets of the CJK web: Japanese in Shift_JIS and EUC-JP, Korean in EUC-KR and UTF-8, Chinese
+CJK_OUTLETS: tuple[OutletSpec, ...] = (
+    OutletSpec("hinode", "日の出新聞", "日の出新聞", "ja", "origin", ("rss.xml",), ("sitemap.xml",),
+               ("日の出新聞の記事・写真の無断転載を禁じます。すべての内容は著作権法により保護されています。",
+                "ご意見・ご感想は読者センターまでお寄せください。"),
+               encoding="cp932", charset="Shift_JIS"),
+    OutletSpec("kitakaze", "北風タイムス", "北風タイムス", "ja", "origin", ("atom.xml",), ("sitemap.xml",),
+               ("北風タイムスは道内各地の話題を毎朝お届けしています。", "記事に関するお問い合わせは編集局までお願いします。"),
+               feed_format="atom", encoding="euc-jp", charset="EUC-JP", charset_header=True),
+    OutletSpec("hangang", "한강일보", "한강일보", "ko", "origin", ("rss.xml",), ("sitemap.xml",),
+               ("한강일보의 모든 콘텐츠는 저작권법의 보호를 받습니다. 무단 전재와 재배포를 금지합니다.",
+                "제보는 이메일로 보내 주시면 기자가 직접 확인합니다."),
+               encoding="euc-kr", charset="EUC-KR", charset_header=True),
+    OutletSpec("nuri", "누리뉴스", "누리뉴스", "ko", "origin", ("rss.xml",), ("sitemap_index.xml",),
+               ("누리뉴스를 구독하시면 매일 아침 주요 뉴스를 받아 보실 수 있습니다.", "이 기사에 대한 의견은 독자센터로 보내 주세요."),
+               sitemap_style="daily_index"),
+    OutletSpec("huanan", "华南日报", "华南日报", "zh", "origin", ("rss.xml",), ("sitemap.xml",),
+               ("本网站所有内容均受版权保护，未经授权不得转载。", "欢迎关注华南日报微信公众号，获取更多本地新闻。")),
+)
 
 @dataclass
 class PageIn:
@@ -260,6 +279,76 @@ def _render_kumonews(p: PageIn) -> str:
             '<footer><p>Copyright 雲通信 All rights reserved.</p></footer>\n</body>\n</html>\n')
 
 
+
+def _render_hinode(p: PageIn) -> str:
+    bp = p.outlet.boilerplate
+    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    teasers = _teaser_list(p, '<li><a href="{href}">{title}</a></li>')
+    return (head(p, "Shift_JIS") + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n<div id="wrapper">\n'
+            f'<div id="hd"><p class="logo"><a href="{BASE}/hinode/">日の出新聞</a></p><ul id="gnav"><li><a href="#">トップ</a></li>'
+            '<li><a href="#">社会</a></li><li><a href="#">政治</a></li><li><a href="#">経済</a></li><li><a href="#">地域</a></li><li><a href="#">スポーツ</a></li></ul></div>\n'
+            f'<div id="contents"><div id="main"><div class="article">\n<p class="category">{esc(p.section)}</p>\n<h1>{esc(p.title)}</h1>\n'
+            f'<p class="date">{ja_date(p.published.astimezone(p.clock))}</p>\n<div class="article-body">\n{body}\n</div>\n'
+            f'<p class="notice">{esc(bp[0])}</p>\n</div></div>\n'
+            f'<div id="sub"><h2>よく読まれている記事</h2><ol>{teasers}</ol><p class="mail">{esc(bp[1])}</p></div></div>\n'
+            '<div id="ft"><p>Copyright 日の出新聞社 All Rights Reserved.</p></div>\n</div>\n</body>\n</html>\n')
+
+
+def _render_kitakaze(p: PageIn) -> str:
+    bp = p.outlet.boilerplate
+    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    teasers = _teaser_list(p, '<li><a href="{href}">{title}</a><br><span>{dek}</span></li>')
+    t = p.published.astimezone(p.clock)
+    return (head(p, "EUC-JP") + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
+            f'<table id="layout"><tr><td colspan="2" id="masthead"><a href="{BASE}/kitakaze/">北風タイムス</a></td></tr>\n'
+            f'<tr><td id="story"><h2 class="midashi">{esc(p.title)}</h2>\n<div class="hiduke">{t:%Y年%m月%d日 %H:%M}</div>\n'
+            f'<div class="honbun">\n{body}\n<p class="info">{esc(bp[0])}</p>\n</div>\n</td>\n'
+            f'<td id="side"><h3>新着記事</h3><ul>{teasers}</ul></td></tr>\n'
+            f'<tr><td colspan="2" id="footer">{esc(bp[1])}</td></tr></table>\n</body>\n</html>\n')
+
+
+def _render_hangang(p: PageIn) -> str:
+    bp = p.outlet.boilerplate
+    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    teasers = _teaser_list(p, '<li><a href="{href}">{title}</a></li>')
+    t = p.published.astimezone(p.clock)
+    return (head(p, "EUC-KR") + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
+            f'<div id="header"><a class="logo" href="{BASE}/hangang/">한강일보</a><ul class="menu"><li>정치</li><li>경제</li><li>사회</li>'
+            '<li>국제</li><li>문화</li></ul></div>\n<div id="container"><div class="article-head">\n'
+            f'<h1 class="headline">{esc(p.title)}</h1>\n<div class="info"><span class="byline">{esc(p.author)} 기자</span> '
+            f'<span class="date">입력 {t:%Y.%m.%d %H:%M}</span></div>\n</div>\n'
+            f'<div id="articleBody" class="article-body">\n{body}\n<p class="copyright">{esc(bp[0])}</p>\n</div>\n'
+            f'<div class="most-viewed"><h3>많이 본 뉴스</h3><ol>{teasers}</ol></div>\n</div>\n'
+            f'<div id="footer"><p>{esc(bp[1])}</p><p>한강일보 | 서울특별시 중구</p></div>\n</body>\n</html>\n')
+
+
+def _render_nuri(p: PageIn) -> str:
+    bp = p.outlet.boilerplate
+    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    teasers = _teaser_list(p, '<li><a href="{href}"><strong>{title}</strong><span>{dek}</span></a></li>')
+    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
+            f'<header class="gnb"><a class="brand" href="{BASE}/nuri/">누리뉴스</a><nav><a href="#">전체</a><a href="#">정치</a>'
+            '<a href="#">경제</a><a href="#">사회</a><a href="#">IT</a></nav></header>\n<main class="view">\n<article>\n'
+            f'<h1 class="view-title">{esc(p.title)}</h1>\n<p class="view-sub">{esc(p.dek)}</p>\n'
+            f'<time datetime="{iso_in(p.published, p.clock)}">{p.published.astimezone(p.clock):%Y-%m-%d %H:%M}</time>\n'
+            f'<div class="view-content">\n{body}\n</div>\n<aside class="subscribe"><p>{esc(bp[0])}</p></aside>\n</article>\n'
+            f'<section class="ranking"><h2>실시간 인기 기사</h2><ol>{teasers}</ol></section>\n</main>\n'
+            f'<footer><p>{esc(bp[1])}</p></footer>\n</body>\n</html>\n')
+
+
+def _render_huanan(p: PageIn) -> str:
+    bp = p.outlet.boilerplate
+    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    teasers = _teaser_list(p, '<li><a href="{href}">{title}</a></li>')
+    t = p.published.astimezone(p.clock)
+    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
+            f'<div class="top-nav"><a href="{BASE}/huanan/">华南日报</a> <a href="#">首页</a> <a href="#">时政</a> <a href="#">经济</a>'
+            ' <a href="#">社会</a> <a href="#">文化</a></div>\n<div class="main">\n<div class="left">\n'
+            f'<h1 class="title">{esc(p.title)}</h1>\n<div class="info">{t:%Y-%m-%d %H:%M} 来源：华南日报</div>\n'
+            f'<div class="content" id="content">\n{body}\n</div>\n<div class="statement">{esc(bp[0])}</div>\n</div>\n'
+            f'<div class="right"><h3>热点新闻</h3><ul>{teasers}</ul></div>\n</div>\n'
+            f'<div class="footer"><p>{esc(bp[1])}</p></div>\n</body>\n</html>\n')
+
 def _render_dailyfeedr(p: PageIn) -> str:
     assert p.source is not None
     bp = p.outlet.boilerplate
@@ -387,4 +476,6 @@ def _render_digest(p: PageIn) -> str:
 RENDER = {"northwire": _render_northwire, "meridian": _render_meridian, "kumonews": _render_kumonews,
           "dailyfeedr": _render_dailyfeedr, "harbourpost": _render_harbourpost, "briefly": _render_briefly,
           "matome": _render_matome, "citylens": _render_citylens,
-          "hanbit": _render_hanbit, "shortie": _render_shortie, "digest": _render_digest}
+          "hanbit": _render_hanbit, "shortie": _render_shortie, "digest": _render_digest,
+          "hinode": _render_hinode, "kitakaze": _render_kitakaze, "hangang": _render_hangang, "nuri": _render_nuri,
+          "huanan": _render_huanan}
