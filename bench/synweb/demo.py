@@ -19,26 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bench.synweb import feeds
 from bench.synweb.copies import continue_line, credit_date, drop_sentences, first_published_line
-from bench.synweb.feeds import (
-    atom,
-    atom_entry,
-    atom_link,
-    el,
-    news_url,
-    rdf,
-    rdf_channel,
-    rdf_item,
-    rss,
-    rss_channel,
-    rss_item,
-    sitemap_url,
-    urlset,
-    xml_document,
-)
 from bench.synweb.files import FileSet, OutletEntry, outlets_yaml
 from bench.synweb.markup import BASE, attr, esc, front_page, iso, ja_date, ld_script, rfc822
-from bench.synweb.sources import Story, check_story, read_stories
+from bench.synweb.sources import Story, check_story, newest_first, read_stories
 
 ROOT = Path(__file__).resolve().parents[2] / "deploy" / "demo"
 SRC = ROOT / "src"
@@ -122,16 +107,16 @@ def meridian_page(story: Story, others: list[Story]) -> str:
 
 
 def meridian_feed(stories: list[Story]) -> str:
-    ordered = sorted(stories, key=lambda s: s.published, reverse=True)
+    ordered = newest_first(stories)
     items = [
-        rss_item(s.title, s.url, rfc822(s.published), s["description"], guid=s.url, permalink=True,
+        feeds.rss_item(s.title, s.url, rfc822(s.published), s["description"], guid=s.url, permalink=True,
                  category=s["section"])
         for s in ordered
     ]  # fmt: skip
-    channel = rss_channel(f"{MERIDIAN}: Top News", f"{BASE}/meridian/",
+    channel = feeds.rss_channel(f"{MERIDIAN}: Top News", f"{BASE}/meridian/",
                           "Breaking news and analysis from Meridian Press", "en",
                           built=rfc822(ordered[0].published))  # fmt: skip
-    return xml_document(rss(channel, items), pretty=True)
+    return feeds.xml_document(feeds.rss(channel, items), pretty=True)
 
 
 # -- The Northfield Gazette ---------------------------------------------------------------------------
@@ -191,10 +176,10 @@ def gazette_page(story: Story, based_on: Story | None) -> str:
 
 
 def gazette_sitemaps(stories: list[Story]) -> tuple[str, str]:
-    ordered = sorted(stories, key=lambda s: s.published, reverse=True)
-    plain = urlset(sitemap_url(s.url, iso(s.published)) for s in ordered)
-    news = urlset((news_url(s.url, GAZETTE, "en", iso(s.published), s.title) for s in ordered), news=True)
-    return xml_document(plain, pretty=True), xml_document(news, pretty=True)
+    ordered = newest_first(stories)
+    plain = feeds.urlset(feeds.sitemap_url(s.url, iso(s.published)) for s in ordered)
+    news = feeds.urlset((feeds.news_url(s.url, GAZETTE, "en", iso(s.published), s.title) for s in ordered), news=True)
+    return feeds.xml_document(plain, pretty=True), feeds.xml_document(news, pretty=True)
 
 
 # -- Newsgrid ------------------------------------------------------------------------------------------
@@ -272,10 +257,10 @@ def newsgrid_feed(copies: list[Copy], gone: tuple[str, str, datetime]) -> str:
     rows = [(c.url, c.original.title, c.published, c.credit) for c in copies]
     rows.append((f"{BASE}/{gone[0]}", gone[1], gone[2], MERIDIAN))
     rows.sort(key=lambda r: r[2], reverse=True)
-    channel = rdf_channel(f"{BASE}/newsgrid/index.rdf", NEWSGRID, f"{BASE}/newsgrid/",
+    channel = feeds.rdf_channel(f"{BASE}/newsgrid/index.rdf", NEWSGRID, f"{BASE}/newsgrid/",
                           "The day's stories from everywhere, in one place", [u for u, *_ in rows])  # fmt: skip
-    items = [rdf_item(u, t, u, date=iso(d), source=c) for u, t, d, c in rows]
-    return xml_document(rdf(channel, items), pretty=True)
+    items = [feeds.rdf_item(u, t, u, date=iso(d), source=c) for u, t, d, c in rows]
+    return feeds.xml_document(feeds.rdf(channel, items), pretty=True)
 
 
 # -- みなと新報 ------------------------------------------------------------------------------------------
@@ -323,19 +308,7 @@ def minato_page(story: Story) -> str:
 
 
 def minato_feed(stories: list[Story]) -> str:
-    ordered = sorted(stories, key=lambda s: s.published, reverse=True)
-    entries = [
-        atom_entry(s.title, s.url, s.url, iso(s.published), iso(s.published), s["description"],
-                   authors=s.authors[:1], link_type="text/html")
-        for s in ordered
-    ]  # fmt: skip
-    header = [
-        el("title", MINATO),
-        atom_link(f"{BASE}/minato/", "alternate"),
-        el("id", f"{BASE}/minato/"),
-        el("updated", iso(ordered[0].published)),
-    ]
-    return xml_document(atom(header, entries, "ja"), pretty=True)
+    return feeds.atom_of_stories(stories, MINATO, f"{BASE}/minato/", "ja")
 
 
 # -- build ---------------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
+from bench.synweb.markup import iso
+from bench.synweb.sources import Story, newest_first
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -179,6 +182,19 @@ def atom_entry(
             el("summary", summary, {"type": summary_type} if summary_type else None),
         ],
     )
+
+
+def atom_of_stories(stories: Sequence[Story], title: str, home: str, lang: str) -> str:
+    """A story-file outlet's Atom feed (pretty): its stories newest first, each with its first author."""
+    ordered = newest_first(list(stories))
+    entries = [
+        atom_entry(s.title, s.url, s.url, iso(s.published), iso(s.modified or s.published), s["description"],
+                   authors=s.authors[:1], link_type="text/html")
+        for s in ordered
+    ]  # fmt: skip
+    newest = ordered[0].modified or ordered[0].published
+    header = [el("title", title), atom_link(home, "alternate"), el("id", home), el("updated", iso(newest))]
+    return xml_document(atom(header, entries, lang), pretty=True)
 
 
 # -- RSS 1.0 (RDF)

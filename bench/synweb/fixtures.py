@@ -22,27 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bench.synweb import feeds
 from bench.synweb.copies import continue_line, credit_date
-from bench.synweb.feeds import (
-    atom,
-    atom_entry,
-    atom_link,
-    el,
-    news_url,
-    rdf,
-    rdf_channel,
-    rdf_item,
-    rss,
-    rss_channel,
-    rss_item,
-    sitemap_index,
-    sitemap_url,
-    urlset,
-    xml_document,
-)
 from bench.synweb.files import FileSet, OutletEntry, outlets_yaml
 from bench.synweb.markup import BASE, attr, esc, front_page, iso, ja_date, ld_script, rfc822, slug
-from bench.synweb.sources import Story, aware, check_story, read_stories
+from bench.synweb.sources import Story, aware, check_story, newest_first, read_stories
 from bench.synweb.truth import yaml_lines
 
 ROOT = Path(__file__).resolve().parents[2] / "tests" / "sites"
@@ -227,7 +211,7 @@ def harbor_page(story: Story, others: list[Story]) -> str:
 
 def harbor_feed(stories: list[Story]) -> str:
     items = [
-        rss_item(
+        feeds.rss_item(
             story["title"],
             story.url + HARBOR_TRACKING,
             rfc822(story.published),
@@ -237,10 +221,10 @@ def harbor_feed(stories: list[Story]) -> str:
             creators=story.authors,
             category=story["section"],
         )
-        for story in sorted(stories, key=lambda s: s.published, reverse=True)
+        for story in newest_first(stories)
     ]
     newest = max(s.modified or s.published for s in stories)
-    channel = rss_channel(
+    channel = feeds.rss_channel(
         HARBOR_NAME,
         f"{BASE}/harbor/",
         "News from Port Alder and Skell Island",
@@ -248,7 +232,7 @@ def harbor_feed(stories: list[Story]) -> str:
         self_href=f"{BASE}/harbor/rss.xml",
         built=rfc822(newest),
     )
-    return xml_document(rss(channel, items, DC_ATOM), pretty=True)
+    return feeds.xml_document(feeds.rss(channel, items, DC_ATOM), pretty=True)
 
 
 # -- Metro Daily: div soup, no <article>, JSON-LD @graph (WebPage + NewsArticle + Organization) -------
@@ -382,7 +366,7 @@ METRO_PDF = "metro/documents/2025/castlebridge-transport-audit.pdf"
 def metro_feed(stories: list[Story]) -> str:
     def entry(title: str, path: str, tag: str, published: datetime, updated: datetime, authors: list[str],
               summary: str, link_type: str | None = "text/html"):  # fmt: skip
-        return atom_entry(
+        return feeds.atom_entry(
             title,
             f"{BASE}/{path}",
             f"tag:metro-daily.example,2025:{tag}",
@@ -413,13 +397,13 @@ def metro_feed(stories: list[Story]) -> str:
                                  "The 64-page audit of the city's buses and trams, as published.", None)))  # fmt: skip
     entries.sort(key=lambda e: e[0], reverse=True)
     header = [
-        el("title", f"{METRO_NAME} - Castlebridge"),
-        atom_link(f"{BASE}/metro/", "alternate", "text/html"),
-        atom_link(f"{BASE}/metro/atom.xml", "self", "application/atom+xml"),
-        el("id", "tag:metro-daily.example,2025:castlebridge"),
-        el("updated", iso(entries[0][0])),
+        feeds.el("title", f"{METRO_NAME} - Castlebridge"),
+        feeds.atom_link(f"{BASE}/metro/", "alternate", "text/html"),
+        feeds.atom_link(f"{BASE}/metro/atom.xml", "self", "application/atom+xml"),
+        feeds.el("id", "tag:metro-daily.example,2025:castlebridge"),
+        feeds.el("updated", iso(entries[0][0])),
     ]
-    return xml_document(atom(header, [e for _, e in entries], "en-GB"), pretty=True, encoding="utf-8")
+    return feeds.xml_document(feeds.atom(header, [e for _, e in entries], "en-GB"), pretty=True, encoding="utf-8")
 
 
 def metro_gone_page() -> str:
@@ -540,16 +524,16 @@ def valley_sitemaps(stories: list[Story]) -> dict[str, str]:
             child, prefix = VALLEY_GZ_CHILD, "/"
         else:
             child, prefix = f"valley/sitemap-{day}.xml", f"{BASE}/"
-        rows = [sitemap_url(prefix + s.path, iso(s.modified or s.published)) for s in group]
-        files[child] = xml_document(urlset(rows), pretty=True)
+        rows = [feeds.sitemap_url(prefix + s.path, iso(s.modified or s.published)) for s in group]
+        files[child] = feeds.xml_document(feeds.urlset(rows), pretty=True)
         index_rows.append((f"{BASE}/{child}", iso(lastmod)))
-    files["valley/sitemap_index.xml"] = xml_document(sitemap_index(index_rows), pretty=True)
+    files["valley/sitemap_index.xml"] = feeds.xml_document(feeds.sitemap_index(index_rows), pretty=True)
     news_rows = [
-        news_url(story.url, VALLEY_NAME, "en", iso(story.published), story["title"])
-        for story in sorted(stories, key=lambda s: s.published, reverse=True)
+        feeds.news_url(story.url, VALLEY_NAME, "en", iso(story.published), story["title"])
+        for story in newest_first(stories)
         if story["news"] == "yes"
     ]
-    files["valley/news-sitemap.xml"] = xml_document(urlset(news_rows, news=True), pretty=True)
+    files["valley/news-sitemap.xml"] = feeds.xml_document(feeds.urlset(news_rows, news=True), pretty=True)
     return files
 
 
@@ -668,8 +652,8 @@ def daily8_page(copy: Copy) -> str:
 
 
 def daily8_feed(copies: list[Copy]) -> str:
-    ordered = sorted(copies, key=lambda c: c.published, reverse=True)
-    channel = rdf_channel(
+    ordered = newest_first(copies)
+    channel = feeds.rdf_channel(
         f"{BASE}/daily8/index.rdf",
         DAILY8_NAME,
         f"{BASE}/daily8/",
@@ -678,10 +662,10 @@ def daily8_feed(copies: list[Copy]) -> str:
         iso(ordered[0].published),
     )
     items = [
-        rdf_item(c.url, c.original["title"], c.url, c.original["description"], iso(c.published), c.credit)
+        feeds.rdf_item(c.url, c.original["title"], c.url, c.original["description"], iso(c.published), c.credit)
         for c in ordered
     ]
-    return xml_document(rdf(channel, items), pretty=True)
+    return feeds.xml_document(feeds.rdf(channel, items), pretty=True)
 
 
 # -- 東京ニュース (Shift_JIS on the wire) and 서울 데일리 (EUC-KR on the wire) ---------------------------
@@ -755,11 +739,11 @@ def tokyo_page(story: Story) -> str:
 
 def tokyo_feed(stories: list[Story]) -> str:
     items = [
-        rss_item(s["title"], s.url, rfc822(s.published), s["description"], guid=s.url, permalink=True)
-        for s in sorted(stories, key=lambda s: s.published, reverse=True)
+        feeds.rss_item(s["title"], s.url, rfc822(s.published), s["description"], guid=s.url, permalink=True)
+        for s in newest_first(stories)
     ]
-    channel = rss_channel(TOKYO_NAME, f"{BASE}/tokyo/", "東京ニュースの最新記事", "ja")
-    return xml_document(rss(channel, items), pretty=True)
+    channel = feeds.rss_channel(TOKYO_NAME, f"{BASE}/tokyo/", "東京ニュースの最新記事", "ja")
+    return feeds.xml_document(feeds.rss(channel, items), pretty=True)
 
 
 SEOUL_NAME = "서울 데일리"
@@ -811,19 +795,7 @@ def seoul_page(story: Story) -> str:
 
 
 def seoul_feed(stories: list[Story]) -> str:
-    ordered = sorted(stories, key=lambda s: s.published, reverse=True)
-    entries = [
-        atom_entry(s["title"], s.url, s.url, iso(s.published), iso(s.modified or s.published),
-                   s["description"], authors=s.authors[:1], link_type="text/html")
-        for s in ordered
-    ]  # fmt: skip
-    header = [
-        el("title", SEOUL_NAME),
-        atom_link(f"{BASE}/seoul/", "alternate"),
-        el("id", f"{BASE}/seoul/"),
-        el("updated", iso(ordered[0].modified or ordered[0].published)),
-    ]
-    return xml_document(atom(header, entries, "ko"), pretty=True)
+    return feeds.atom_of_stories(stories, SEOUL_NAME, f"{BASE}/seoul/", "ko")
 
 
 # -- expected.yaml -------------------------------------------------------------------------------------
@@ -963,105 +935,49 @@ def render() -> FileSet:
     outlets_meta: list[dict] = []
     expected: dict[str, dict] = {}
 
-    # harbor
-    for story in harbor:
-        out.add(story.path, harbor_page(story, harbor))
+    def outlet(oid: str, name: str, language: str, sources: list[dict], articles: dict, *,
+               feeds: tuple[str, ...] = (), sitemaps: tuple[str, ...] = (), failures: tuple[dict, ...] = ()) -> None:
+        expected[oid] = {"name": name, "language": language, "homepage": f"{oid}/", "sources": sources,
+                         "articles": articles, "failures": list(failures)}
+        outlets_meta.append({"id": oid, "name": name, "homepage": f"{oid}/", "language": language,
+                             "feeds": list(feeds), "sitemaps": list(sitemaps)})  # fmt: skip
+
+    def entries(stories: list[Story], name: str, boilerplate: list[str], language: str = "en",
+                **wire: str) -> dict:
+        return {s.path: article_entry(s, language=language, site_name=name, boilerplate=boilerplate, **wire)
+                for s in stories}  # fmt: skip
+
+    def pages(stories: list[Story], render_page, codec: str = "utf-8", headers: str | None = None) -> None:
+        for story in stories:
+            out.add(story.path, render_page(story), codec)
+            if headers:
+                out.add(story.path + ".headers", headers)
+
+    pages(harbor, lambda s: harbor_page(s, harbor))
     out.add("harbor/rss.xml", harbor_feed(harbor))
     out.add("harbor/rss.xml.headers", "Content-Type: application/rss+xml; charset=UTF-8\n")
     out.add("harbor/index.html", home_page(HARBOR_NAME, "en-US", [(s.url, s["title"]) for s in harbor]))
-    expected["harbor"] = {
-        "name": HARBOR_NAME,
-        "language": "en",
-        "homepage": "harbor/",
-        "sources": [
-            source(
-                "harbor/rss.xml",
-                "rss",
-                "application/rss+xml; charset=UTF-8",
-                [s.path + HARBOR_TRACKING for s in sorted(harbor, key=lambda s: s.published, reverse=True)],
-            )
-        ],
-        "articles": {
-            s.path: article_entry(s, language="en", site_name=HARBOR_NAME, boilerplate=HARBOR_BOILERPLATE)
-            for s in harbor
-        },
-        "failures": [],
-    }
-    outlets_meta.append(
-        {
-            "id": "harbor",
-            "name": HARBOR_NAME,
-            "homepage": "harbor/",
-            "language": "en",
-            "feeds": ["harbor/rss.xml"],
-            "sitemaps": [],
-        }
-    )
+    links = [s.path + HARBOR_TRACKING for s in newest_first(harbor)]
+    outlet("harbor", HARBOR_NAME, "en", [source("harbor/rss.xml", "rss", "application/rss+xml; charset=UTF-8", links)],
+           entries(harbor, HARBOR_NAME, HARBOR_BOILERPLATE), feeds=("harbor/rss.xml",))
 
-    # metro
-    for story in metro:
-        out.add(story.path, metro_page(story))
+    pages(metro, metro_page)
     out.add(METRO_GONE, metro_gone_page())
     out.add(METRO_GONE + ".headers", "Status: 404\n")
-    out.add(
-        METRO_PDF,
-        pdf_bytes(
-            [
-                "Castlebridge Transport Audit 2025",
-                "Prepared for the Combined Authority",
-                "Summary of findings: bus punctuality, tram capacity, fares.",
-            ]
-        ),
-    )
+    out.add(METRO_PDF, pdf_bytes(["Castlebridge Transport Audit 2025", "Prepared for the Combined Authority",
+                                  "Summary of findings: bus punctuality, tram capacity, fares."]))
     feed = metro_feed(metro)
     out.add("metro/atom.xml", feed)
     out.add("metro/atom.xml.headers", "Content-Type: application/atom+xml; charset=utf-8\n")
     out.add("metro/index.html", home_page(METRO_NAME, "en-GB", [(s.url, s["title"]) for s in metro]))
-    metro_links = [
-        m.removeprefix(f"{BASE}/") for m in re.findall(r'rel="alternate"[^>]*href="([^"]+)"', feed)
-    ][1:]
-    expected["metro"] = {
-        "name": METRO_NAME,
-        "language": "en",
-        "homepage": "metro/",
-        "sources": [source("metro/atom.xml", "atom", "application/atom+xml; charset=utf-8", metro_links)],
-        "articles": {
-            s.path: article_entry(s, language="en", site_name=METRO_NAME, boilerplate=METRO_BOILERPLATE)
-            for s in metro
-        },
-        "failures": [
-            {
-                "path": METRO_GONE,
-                "listed_in": "metro/atom.xml",
-                "stage": "fetch",
-                "kind": "http_error",
-                "http_status": 404,
-                "content_type": "text/html",
-            },
-            {
-                "path": METRO_PDF,
-                "listed_in": "metro/atom.xml",
-                "stage": "fetch",
-                "kind": "not_html",
-                "http_status": 200,
-                "content_type": "application/pdf",
-            },
-        ],
-    }
-    outlets_meta.append(
-        {
-            "id": "metro",
-            "name": METRO_NAME,
-            "homepage": "metro/",
-            "language": "en",
-            "feeds": ["metro/atom.xml"],
-            "sitemaps": [],
-        }
-    )
+    links = [m.removeprefix(f"{BASE}/") for m in re.findall(r'rel="alternate"[^>]*href="([^"]+)"', feed)][1:]
+    failed = [(METRO_GONE, "http_error", 404, "text/html"), (METRO_PDF, "not_html", 200, "application/pdf")]
+    outlet("metro", METRO_NAME, "en", [source("metro/atom.xml", "atom", "application/atom+xml; charset=utf-8", links)],
+           entries(metro, METRO_NAME, METRO_BOILERPLATE), feeds=("metro/atom.xml",),
+           failures=tuple({"path": path, "listed_in": "metro/atom.xml", "stage": "fetch", "kind": kind,
+                           "http_status": status, "content_type": ctype} for path, kind, status, ctype in failed))
 
-    # valley
-    for story in valley:
-        out.add(story.path, valley_page(story, valley))
+    pages(valley, lambda s: valley_page(s, valley))
     maps = valley_sitemaps(valley)
     for path, text in maps.items():
         if path.endswith(".gz"):
@@ -1075,70 +991,29 @@ def render() -> FileSet:
         return [loc.removeprefix(f"{BASE}/").lstrip("/") for loc in re.findall(r"<loc>([^<]+)</loc>", text)]
 
     xml_type = "application/xml; charset=UTF-8"
-    valley_sources = [
-        source("valley/sitemap_index.xml", "sitemap_index", xml_type, locs(maps["valley/sitemap_index.xml"]))
-    ]
-    for child in locs(maps["valley/sitemap_index.xml"]):
+    index = "valley/sitemap_index.xml"
+    valley_sources = [source(index, "sitemap_index", xml_type, locs(maps[index]))]
+    for child in locs(maps[index]):
         gz = child.endswith(".gz")
-        valley_sources.append(
-            source(
-                child,
-                "sitemap",
-                "application/gzip" if gz else xml_type,
-                locs(maps[child]),
-                gzip=gz,
-                relative_locs=gz,
-            )
-        )
-    valley_sources.append(
-        source("valley/news-sitemap.xml", "news_sitemap", xml_type, locs(maps["valley/news-sitemap.xml"]))
-    )
-    expected["valley"] = {
-        "name": VALLEY_NAME,
-        "language": "en",
-        "homepage": "valley/",
-        "sources": valley_sources,
-        "articles": {
-            s.path: article_entry(s, language="en", site_name=VALLEY_NAME, boilerplate=VALLEY_BOILERPLATE)
-            for s in valley
-        },
-        "failures": [],
-    }
-    outlets_meta.append(
-        {
-            "id": "valley",
-            "name": VALLEY_NAME,
-            "homepage": "valley/",
-            "language": "en",
-            "feeds": [],
-            "sitemaps": ["valley/sitemap_index.xml", "valley/news-sitemap.xml"],
-        }
-    )
+        valley_sources.append(source(child, "sitemap", "application/gzip" if gz else xml_type, locs(maps[child]),
+                                     gzip=gz, relative_locs=gz))
+    valley_sources.append(source("valley/news-sitemap.xml", "news_sitemap", xml_type,
+                                 locs(maps["valley/news-sitemap.xml"])))
+    outlet("valley", VALLEY_NAME, "en", valley_sources, entries(valley, VALLEY_NAME, VALLEY_BOILERPLATE),
+           sitemaps=(index, "valley/news-sitemap.xml"))
 
-    # daily8
     by_path = {s.path: s for s in harbor + metro + valley}
     ferry = by_path["harbor/2025/06/17/port-alder-ferry-fares-frozen-through-2026.html"]
     hospital = by_path["valley/news/2025/06/17/dunmore-hospital-to-reopen-birthing-unit.html"]
     tram = by_path["metro/news/castlebridge/2025/06/16/northgate-tram-extension-approved.html"]
     smoke = related_only[0]
     copies = [
-        Copy(
-            "daily8/article/4f1c2a90-port-alder-ferry-fares-frozen.html",
-            ferry,
-            "Harbor Times",
-            "full",
-            aware("2025-06-18T02:14:00+00:00"),
-            ((VALLEY_NAME, "a day ago", hospital), (smoke["source"], smoke["age"], smoke)),
-        ),
-        Copy(
-            "daily8/article/7b20e5d3-northgate-tram-extension-approved.html",
-            tram,
-            METRO_NAME,
-            "truncated",
-            aware("2025-06-16T09:02:00+00:00"),
-            (),
-        ),
-    ]
+        Copy("daily8/article/4f1c2a90-port-alder-ferry-fares-frozen.html", ferry, "Harbor Times", "full",
+             aware("2025-06-18T02:14:00+00:00"),
+             ((VALLEY_NAME, "a day ago", hospital), (smoke["source"], smoke["age"], smoke))),
+        Copy("daily8/article/7b20e5d3-northgate-tram-extension-approved.html", tram, METRO_NAME, "truncated",
+             aware("2025-06-16T09:02:00+00:00"), ()),
+    ]  # fmt: skip
     daily8_articles = {}
     for copy in copies:
         out.add(copy.path, daily8_page(copy))
@@ -1168,128 +1043,34 @@ def render() -> FileSet:
             raise SystemExit(f"{copy.path}: key sentence lost in the copy")
         daily8_articles[copy.path] = entry
     out.add("daily8/index.rdf", daily8_feed(copies))
-    out.add(
-        "daily8/index.html", home_page(DAILY8_NAME, "en", [(c.url, c.original["title"]) for c in copies])
-    )
-    expected["daily8"] = {
-        "name": DAILY8_NAME,
-        "language": "en",
-        "homepage": "daily8/",
-        "sources": [
-            source(
-                "daily8/index.rdf",
-                "rdf",
-                "application/rdf+xml",
-                [c.path for c in sorted(copies, key=lambda c: c.published, reverse=True)],
-            )
-        ],
-        "articles": daily8_articles,
-        "failures": [],
-    }
-    outlets_meta.append(
-        {
-            "id": "daily8",
-            "name": DAILY8_NAME,
-            "homepage": "daily8/",
-            "language": "en",
-            "feeds": ["daily8/index.rdf"],
-            "sitemaps": [],
-        }
-    )
+    out.add("daily8/index.html", home_page(DAILY8_NAME, "en", [(c.url, c.original["title"]) for c in copies]))
+    links = [c.path for c in newest_first(copies)]
+    outlet("daily8", DAILY8_NAME, "en", [source("daily8/index.rdf", "rdf", "application/rdf+xml", links)],
+           daily8_articles, feeds=("daily8/index.rdf",))
 
     # tokyo: Shift_JIS bytes, declared only in <meta charset>; the header names no charset
-    for story in tokyo:
-        out.add(story.path, tokyo_page(story), "cp932")
-        out.add(story.path + ".headers", "Content-Type: text/html\n")
-    out.add(
-        "tokyo/index.html",
-        home_page(TOKYO_NAME, "ja", [(s.url, s["title"]) for s in tokyo], "Shift_JIS"),
-        "cp932",
-    )
+    pages(tokyo, tokyo_page, "cp932", "Content-Type: text/html\n")
+    out.add("tokyo/index.html", home_page(TOKYO_NAME, "ja", [(s.url, s["title"]) for s in tokyo], "Shift_JIS"),
+            "cp932")
     out.add("tokyo/index.html.headers", "Content-Type: text/html\n")
     out.add("tokyo/rss.xml", tokyo_feed(tokyo))
     out.add("tokyo/rss.xml.headers", "Content-Type: text/xml; charset=UTF-8\n")
-    expected["tokyo"] = {
-        "name": TOKYO_NAME,
-        "language": "ja",
-        "homepage": "tokyo/",
-        "sources": [
-            source(
-                "tokyo/rss.xml",
-                "rss",
-                "text/xml; charset=UTF-8",
-                [s.path for s in sorted(tokyo, key=lambda s: s.published, reverse=True)],
-            )
-        ],
-        "articles": {
-            s.path: article_entry(
-                s,
-                language="ja",
-                site_name=TOKYO_NAME,
-                boilerplate=TOKYO_BOILERPLATE,
-                encoding="shift_jis",
-                charset_from="meta",
-            )
-            for s in tokyo
-        },
-        "failures": [],
-    }
-    outlets_meta.append(
-        {
-            "id": "tokyo",
-            "name": TOKYO_NAME,
-            "homepage": "tokyo/",
-            "language": "ja",
-            "feeds": ["tokyo/rss.xml"],
-            "sitemaps": [],
-        }
-    )
+    links = [s.path for s in newest_first(tokyo)]
+    outlet("tokyo", TOKYO_NAME, "ja", [source("tokyo/rss.xml", "rss", "text/xml; charset=UTF-8", links)],
+           entries(tokyo, TOKYO_NAME, TOKYO_BOILERPLATE, "ja", encoding="shift_jis", charset_from="meta"),
+           feeds=("tokyo/rss.xml",))
 
     # seoul: EUC-KR bytes, declared only in the Content-Type header
-    for story in seoul:
-        out.add(story.path, seoul_page(story), "cp949")
-        out.add(story.path + ".headers", "Content-Type: text/html; charset=EUC-KR\n")
-    out.add(
-        "seoul/index.html", home_page(SEOUL_NAME, "ko", [(s.url, s["title"]) for s in seoul], None), "cp949"
-    )
-    out.add("seoul/index.html.headers", "Content-Type: text/html; charset=EUC-KR\n")
+    euc_kr = "Content-Type: text/html; charset=EUC-KR\n"
+    pages(seoul, seoul_page, "cp949", euc_kr)
+    out.add("seoul/index.html", home_page(SEOUL_NAME, "ko", [(s.url, s["title"]) for s in seoul], None), "cp949")
+    out.add("seoul/index.html.headers", euc_kr)
     out.add("seoul/atom.xml", seoul_feed(seoul))
     out.add("seoul/atom.xml.headers", "Content-Type: application/atom+xml; charset=UTF-8\n")
-    expected["seoul"] = {
-        "name": SEOUL_NAME,
-        "language": "ko",
-        "homepage": "seoul/",
-        "sources": [
-            source(
-                "seoul/atom.xml",
-                "atom",
-                "application/atom+xml; charset=UTF-8",
-                [s.path for s in sorted(seoul, key=lambda s: s.published, reverse=True)],
-            )
-        ],
-        "articles": {
-            s.path: article_entry(
-                s,
-                language="ko",
-                site_name=SEOUL_NAME,
-                boilerplate=SEOUL_BOILERPLATE,
-                encoding="euc-kr",
-                charset_from="http_header",
-            )
-            for s in seoul
-        },
-        "failures": [],
-    }
-    outlets_meta.append(
-        {
-            "id": "seoul",
-            "name": SEOUL_NAME,
-            "homepage": "seoul/",
-            "language": "ko",
-            "feeds": ["seoul/atom.xml"],
-            "sitemaps": [],
-        }
-    )
+    links = [s.path for s in newest_first(seoul)]
+    outlet("seoul", SEOUL_NAME, "ko", [source("seoul/atom.xml", "atom", "application/atom+xml; charset=UTF-8", links)],
+           entries(seoul, SEOUL_NAME, SEOUL_BOILERPLATE, "ko", encoding="euc-kr", charset_from="http_header"),
+           feeds=("seoul/atom.xml",))
 
     for outlet in expected.values():
         link_articles(outlet)

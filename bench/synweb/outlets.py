@@ -181,6 +181,15 @@ def head(p: PageIn, charset: str = "utf-8") -> str:
             f'<link rel="stylesheet" href="{BASE}/{p.outlet.id}/static/site.css">\n')
 
 
+def _top(p: PageIn, charset: str = "utf-8", ld: dict[str, object] | None = None) -> str:
+    """A page up to its <body> tag: the head with its JSON-LD (a NewsArticle of the page by default)."""
+    return head(p, charset) + ld_script(ld or news_ld(p), separators=TIGHT) + "\n</head>\n<body>\n"
+
+
+def _paragraphs(paragraphs: Iterable[str]) -> str:
+    return "\n".join(f"<p>{esc(x)}</p>" for x in paragraphs)
+
+
 def news_ld(p: PageIn) -> dict[str, object]:
     """A NewsArticle JSON-LD object of the page."""
     zone = p.clock
@@ -210,11 +219,11 @@ def _share_en() -> str:
 
 
 def _render_northwire(p: PageIn) -> str:
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    body = _paragraphs(p.paragraphs)
     bp = p.outlet.boilerplate
     teasers = _teaser_list(p, '<li><a href="{href}">{title}</a><p class="teaser">{dek}</p></li>')
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<header class="site-header"><a class="logo" href="{BASE}/northwire/">North Wire</a>'
+    return (_top(p)
+            + f'<header class="site-header"><a class="logo" href="{BASE}/northwire/">North Wire</a>'
             f'<nav><ul>{_nav(p.outlet, EN_SECTIONS)}</ul></nav><a class="subscribe" href="#subscribe">Subscribe</a></header>\n'
             f'<main id="content">\n<article class="story">\n<header class="story-header">'
             f'<p class="kicker">{esc(p.section)}</p><h1>{esc(p.title)}</h1>'
@@ -250,8 +259,8 @@ def _render_meridian(p: PageIn) -> str:
     ]}
     teasers = _teaser_list(p, '<div class="mr-i"><a href="{href}">{title}</a><div class="mr-d">{dek}</div></div>')
     text = "\n".join(paras)
-    return (head(p) + f'{ld_script(ld, separators=TIGHT)}\n</head>\n<body>\n<div id="pg">\n'
-            f'<div class="top"><div class="logo">Meridian Press Agency</div><div class="mnu">'
+    return (_top(p, ld=ld) + '<div id="pg">\n'
+            '<div class="top"><div class="logo">Meridian Press Agency</div><div class="mnu">'
             + "".join(f'<a href="{BASE}/meridian/{s.lower()}/">{s}</a>' for s in EN_SECTIONS)
             + '</div></div>\n<div class="row"><div class="col-8"><div class="cnt">\n'
             f'<div class="kick">{esc(p.section)}</div><div class="hdl">{esc(p.title)}</div>'
@@ -263,12 +272,12 @@ def _render_meridian(p: PageIn) -> str:
 
 
 def _render_kumonews(p: PageIn) -> str:
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    body = _paragraphs(p.paragraphs)
     bp = p.outlet.boilerplate
     t = p.published.astimezone(JST)
     teasers = _teaser_list(p, '<li><a href="{href}">{title}</a><span>{dek}</span></li>')
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<header><div class="logo"><a href="{BASE}/kumonews/">雲通信</a></div><nav><ul>'
+    return (_top(p)
+            + f'<header><div class="logo"><a href="{BASE}/kumonews/">雲通信</a></div><nav><ul>'
             '<li><a href="#">国内</a></li><li><a href="#">経済</a></li><li><a href="#">国際</a></li><li><a href="#">地域</a></li><li><a href="#">スポーツ</a></li></ul></nav></header>\n'
             f'<main>\n<article class="kiji">\n<h1 class="kiji-midashi">{esc(p.title)}</h1>\n'
             f'<div class="kiji-hiduke"><time datetime="{iso_in(p.published, JST)}">{ja_date(t)}</time></div>\n'
@@ -280,86 +289,87 @@ def _render_kumonews(p: PageIn) -> str:
 
 
 
-def _render_hinode(p: PageIn) -> str:
-    bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
-    teasers = _teaser_list(p, '<li><a href="{href}">{title}</a></li>')
-    return (head(p, "Shift_JIS") + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n<div id="wrapper">\n'
-            f'<div id="hd"><p class="logo"><a href="{BASE}/hinode/">日の出新聞</a></p><ul id="gnav"><li><a href="#">トップ</a></li>'
-            '<li><a href="#">社会</a></li><li><a href="#">政治</a></li><li><a href="#">経済</a></li><li><a href="#">地域</a></li><li><a href="#">スポーツ</a></li></ul></div>\n'
-            f'<div id="contents"><div id="main"><div class="article">\n<p class="category">{esc(p.section)}</p>\n<h1>{esc(p.title)}</h1>\n'
-            f'<p class="date">{ja_date(p.published.astimezone(p.clock))}</p>\n<div class="article-body">\n{body}\n</div>\n'
-            f'<p class="notice">{esc(bp[0])}</p>\n</div></div>\n'
-            f'<div id="sub"><h2>よく読まれている記事</h2><ol>{teasers}</ol><p class="mail">{esc(bp[1])}</p></div></div>\n'
-            '<div id="ft"><p>Copyright 日の出新聞社 All Rights Reserved.</p></div>\n</div>\n</body>\n</html>\n')
+@dataclass(frozen=True)
+class PageTemplate:
+    """An outlet's page as data: its charset, the markup of one Most-read item ({href}, {title}, {dek}) and
+    of everything after <body>, with the fields {home} {title} {dek} {section} {author} {body} {teasers}
+    {bp0} {bp1} {iso} {jadate} and {t:<strftime format>} (the published time on the outlet's clock)."""
+
+    charset: str
+    teaser: str
+    body: str
+
+    def render(self, p: PageIn) -> str:
+        """The page."""
+        bp = p.outlet.boilerplate
+        t = p.published.astimezone(p.clock)
+        fields = {"home": f"{BASE}/{p.outlet.id}/", "title": esc(p.title), "dek": esc(p.dek),
+                  "section": esc(p.section), "author": esc(p.author), "body": _paragraphs(p.paragraphs),
+                  "teasers": _teaser_list(p, self.teaser), "bp0": esc(bp[0]), "bp1": esc(bp[1]),
+                  "iso": iso_in(p.published, p.clock), "jadate": ja_date(t), "t": t}  # fmt: skip
+        return _top(p, self.charset) + self.body.format(**fields)
 
 
-def _render_kitakaze(p: PageIn) -> str:
-    bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
-    teasers = _teaser_list(p, '<li><a href="{href}">{title}</a><br><span>{dek}</span></li>')
-    t = p.published.astimezone(p.clock)
-    return (head(p, "EUC-JP") + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<table id="layout"><tr><td colspan="2" id="masthead"><a href="{BASE}/kitakaze/">北風タイムス</a></td></tr>\n'
-            f'<tr><td id="story"><h2 class="midashi">{esc(p.title)}</h2>\n<div class="hiduke">{t:%Y年%m月%d日 %H:%M}</div>\n'
-            f'<div class="honbun">\n{body}\n<p class="info">{esc(bp[0])}</p>\n</div>\n</td>\n'
-            f'<td id="side"><h3>新着記事</h3><ul>{teasers}</ul></td></tr>\n'
-            f'<tr><td colspan="2" id="footer">{esc(bp[1])}</td></tr></table>\n</body>\n</html>\n')
+CJK_TEMPLATES = {
+    "hinode": PageTemplate(
+        "Shift_JIS", '<li><a href="{href}">{title}</a></li>',
+        '<div id="wrapper">\n<div id="hd"><p class="logo"><a href="{home}">日の出新聞</a></p><ul id="gnav"><li><a href="#">トップ</a></li>'
+        '<li><a href="#">社会</a></li><li><a href="#">政治</a></li><li><a href="#">経済</a></li><li><a href="#">地域</a></li><li><a href="#">スポーツ</a></li></ul></div>\n'
+        '<div id="contents"><div id="main"><div class="article">\n<p class="category">{section}</p>\n<h1>{title}</h1>\n'
+        '<p class="date">{jadate}</p>\n<div class="article-body">\n{body}\n</div>\n<p class="notice">{bp0}</p>\n</div></div>\n'
+        '<div id="sub"><h2>よく読まれている記事</h2><ol>{teasers}</ol><p class="mail">{bp1}</p></div></div>\n'
+        '<div id="ft"><p>Copyright 日の出新聞社 All Rights Reserved.</p></div>\n</div>\n</body>\n</html>\n',
+    ),
+    "kitakaze": PageTemplate(
+        "EUC-JP", '<li><a href="{href}">{title}</a><br><span>{dek}</span></li>',
+        '<table id="layout"><tr><td colspan="2" id="masthead"><a href="{home}">北風タイムス</a></td></tr>\n'
+        '<tr><td id="story"><h2 class="midashi">{title}</h2>\n<div class="hiduke">{t:%Y年%m月%d日 %H:%M}</div>\n'
+        '<div class="honbun">\n{body}\n<p class="info">{bp0}</p>\n</div>\n</td>\n'
+        '<td id="side"><h3>新着記事</h3><ul>{teasers}</ul></td></tr>\n'
+        '<tr><td colspan="2" id="footer">{bp1}</td></tr></table>\n</body>\n</html>\n',
+    ),
+    "hangang": PageTemplate(
+        "EUC-KR", '<li><a href="{href}">{title}</a></li>',
+        '<div id="header"><a class="logo" href="{home}">한강일보</a><ul class="menu"><li>정치</li><li>경제</li><li>사회</li>'
+        '<li>국제</li><li>문화</li></ul></div>\n<div id="container"><div class="article-head">\n'
+        '<h1 class="headline">{title}</h1>\n<div class="info"><span class="byline">{author} 기자</span> '
+        '<span class="date">입력 {t:%Y.%m.%d %H:%M}</span></div>\n</div>\n'
+        '<div id="articleBody" class="article-body">\n{body}\n<p class="copyright">{bp0}</p>\n</div>\n'
+        '<div class="most-viewed"><h3>많이 본 뉴스</h3><ol>{teasers}</ol></div>\n</div>\n'
+        '<div id="footer"><p>{bp1}</p><p>한강일보 | 서울특별시 중구</p></div>\n</body>\n</html>\n',
+    ),
+    "nuri": PageTemplate(
+        "utf-8", '<li><a href="{href}"><strong>{title}</strong><span>{dek}</span></a></li>',
+        '<header class="gnb"><a class="brand" href="{home}">누리뉴스</a><nav><a href="#">전체</a><a href="#">정치</a>'
+        '<a href="#">경제</a><a href="#">사회</a><a href="#">IT</a></nav></header>\n<main class="view">\n<article>\n'
+        '<h1 class="view-title">{title}</h1>\n<p class="view-sub">{dek}</p>\n<time datetime="{iso}">{t:%Y-%m-%d %H:%M}</time>\n'
+        '<div class="view-content">\n{body}\n</div>\n<aside class="subscribe"><p>{bp0}</p></aside>\n</article>\n'
+        '<section class="ranking"><h2>실시간 인기 기사</h2><ol>{teasers}</ol></section>\n</main>\n'
+        '<footer><p>{bp1}</p></footer>\n</body>\n</html>\n',
+    ),
+    "huanan": PageTemplate(
+        "utf-8", '<li><a href="{href}">{title}</a></li>',
+        '<div class="top-nav"><a href="{home}">华南日报</a> <a href="#">首页</a> <a href="#">时政</a> <a href="#">经济</a>'
+        ' <a href="#">社会</a> <a href="#">文化</a></div>\n<div class="main">\n<div class="left">\n'
+        '<h1 class="title">{title}</h1>\n<div class="info">{t:%Y-%m-%d %H:%M} 来源：华南日报</div>\n'
+        '<div class="content" id="content">\n{body}\n</div>\n<div class="statement">{bp0}</div>\n</div>\n'
+        '<div class="right"><h3>热点新闻</h3><ul>{teasers}</ul></div>\n</div>\n'
+        '<div class="footer"><p>{bp1}</p></div>\n</body>\n</html>\n',
+    ),
+}
 
-
-def _render_hangang(p: PageIn) -> str:
-    bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
-    teasers = _teaser_list(p, '<li><a href="{href}">{title}</a></li>')
-    t = p.published.astimezone(p.clock)
-    return (head(p, "EUC-KR") + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<div id="header"><a class="logo" href="{BASE}/hangang/">한강일보</a><ul class="menu"><li>정치</li><li>경제</li><li>사회</li>'
-            '<li>국제</li><li>문화</li></ul></div>\n<div id="container"><div class="article-head">\n'
-            f'<h1 class="headline">{esc(p.title)}</h1>\n<div class="info"><span class="byline">{esc(p.author)} 기자</span> '
-            f'<span class="date">입력 {t:%Y.%m.%d %H:%M}</span></div>\n</div>\n'
-            f'<div id="articleBody" class="article-body">\n{body}\n<p class="copyright">{esc(bp[0])}</p>\n</div>\n'
-            f'<div class="most-viewed"><h3>많이 본 뉴스</h3><ol>{teasers}</ol></div>\n</div>\n'
-            f'<div id="footer"><p>{esc(bp[1])}</p><p>한강일보 | 서울특별시 중구</p></div>\n</body>\n</html>\n')
-
-
-def _render_nuri(p: PageIn) -> str:
-    bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
-    teasers = _teaser_list(p, '<li><a href="{href}"><strong>{title}</strong><span>{dek}</span></a></li>')
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<header class="gnb"><a class="brand" href="{BASE}/nuri/">누리뉴스</a><nav><a href="#">전체</a><a href="#">정치</a>'
-            '<a href="#">경제</a><a href="#">사회</a><a href="#">IT</a></nav></header>\n<main class="view">\n<article>\n'
-            f'<h1 class="view-title">{esc(p.title)}</h1>\n<p class="view-sub">{esc(p.dek)}</p>\n'
-            f'<time datetime="{iso_in(p.published, p.clock)}">{p.published.astimezone(p.clock):%Y-%m-%d %H:%M}</time>\n'
-            f'<div class="view-content">\n{body}\n</div>\n<aside class="subscribe"><p>{esc(bp[0])}</p></aside>\n</article>\n'
-            f'<section class="ranking"><h2>실시간 인기 기사</h2><ol>{teasers}</ol></section>\n</main>\n'
-            f'<footer><p>{esc(bp[1])}</p></footer>\n</body>\n</html>\n')
-
-
-def _render_huanan(p: PageIn) -> str:
-    bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
-    teasers = _teaser_list(p, '<li><a href="{href}">{title}</a></li>')
-    t = p.published.astimezone(p.clock)
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<div class="top-nav"><a href="{BASE}/huanan/">华南日报</a> <a href="#">首页</a> <a href="#">时政</a> <a href="#">经济</a>'
-            ' <a href="#">社会</a> <a href="#">文化</a></div>\n<div class="main">\n<div class="left">\n'
-            f'<h1 class="title">{esc(p.title)}</h1>\n<div class="info">{t:%Y-%m-%d %H:%M} 来源：华南日报</div>\n'
-            f'<div class="content" id="content">\n{body}\n</div>\n<div class="statement">{esc(bp[0])}</div>\n</div>\n'
-            f'<div class="right"><h3>热点新闻</h3><ul>{teasers}</ul></div>\n</div>\n'
-            f'<div class="footer"><p>{esc(bp[1])}</p></div>\n</body>\n</html>\n')
 
 def _render_dailyfeedr(p: PageIn) -> str:
     assert p.source is not None
     bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    body = _paragraphs(p.paragraphs)
     related = "".join(
         f'<div class="rel-card"><div class="rel-t">{esc(t)}</div><div class="rel-t2">{esc(t)}</div>'
         f'<div class="rel-src">{esc(src)}</div><div class="rel-age">time{esc(age)}</div><ul><li>{esc(src)}</li></ul>'
         f'<h4>{esc(t)}</h4><p>{esc(text)}</p></div>\n' for t, src, age, text in p.related)
     t = p.published
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            '<div class="app"><div class="topbar"><span class="logo">logo</span><a href="#">For you</a><a href="#">World</a><a href="#">Local</a></div>\n'
+    return (_top(p)
+            + '<div class="app"><div class="topbar"><span class="logo">logo</span><a href="#">For you</a><a href="#">World</a><a href="#">Local</a></div>\n'
             f'<main class="article-page"><div class="article">\n<h1>{esc(p.title)}</h1>\n<div class="title-repeat">{esc(p.title)}</div>\n'
             f'<div class="source-line"><span class="src">{esc(p.source.short)}</span><span class="dt">{credit_date(t)}</span></div>\n'
             f'<div class="article-body">\n{body}\n</div>\n'
@@ -380,8 +390,8 @@ def _render_harbourpost(p: PageIn) -> str:
     ld = news_ld(p)
     teasers = _teaser_list(p, '<li><a href="{href}">{title}</a> <small>{dek}</small></li>')
     body = "\n".join(paras)
-    return (head(p) + f'{ld_script(ld, separators=TIGHT)}\n</head>\n<body>\n'
-            f'<div class="masthead"><a href="{BASE}/harbourpost/">The Harbour Post</a><ul class="menu">{_nav(p.outlet, EN_SECTIONS[:6])}</ul></div>\n'
+    return (_top(p, ld=ld)
+            + f'<div class="masthead"><a href="{BASE}/harbourpost/">The Harbour Post</a><ul class="menu">{_nav(p.outlet, EN_SECTIONS[:6])}</ul></div>\n'
             f'<div class="layout"><article class="post">\n<h1 class="post-title">{esc(p.title)}</h1>\n'
             f'<div class="meta">By {esc(p.author)} &middot; <time datetime="{iso_in(p.published)}">{p.published:%a %d %b %Y %H.%M} UTC</time></div>\n'
             f'<div class="post-content">\n{body}\n</div>\n<div class="post-footer"><p>{esc(bp[1])}</p></div>\n</article>\n'
@@ -391,10 +401,10 @@ def _render_harbourpost(p: PageIn) -> str:
 
 def _render_briefly(p: PageIn) -> str:
     assert p.source is not None and p.source_url is not None
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    body = _paragraphs(p.paragraphs)
     teasers = _teaser_list(p, '<li><a href="{href}">{title}</a> &mdash; {dek}</li>')
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<nav class="bar"><a href="{BASE}/briefly/">Briefly</a> <a href="#">Top</a> <a href="#">Latest</a></nav>\n'
+    return (_top(p)
+            + f'<nav class="bar"><a href="{BASE}/briefly/">Briefly</a> <a href="#">Top</a> <a href="#">Latest</a></nav>\n'
             f'<div class="brief">\n<h1>{esc(p.title)}</h1>\n<p class="when">{p.published:%H:%M, %d %b}</p>\n{body}\n'
             f'<p class="more"><a href="{attr(p.source_url)}">{esc(continue_line(p.source.name))}</a></p>\n'
             f'<p class="about">{esc(p.outlet.boilerplate[0])}</p>\n</div>\n'
@@ -421,10 +431,10 @@ def _render_matome(p: PageIn) -> str:
 
 
 def _render_citylens(p: PageIn) -> str:
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    body = _paragraphs(p.paragraphs)
     teasers = _teaser_list(p, '<li><a href="{href}">{title}</a><p>{dek}</p></li>')
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<header class="cl-head"><a href="{BASE}/citylens/">City Lens</a><nav>{_nav(p.outlet, EN_SECTIONS[:5])}</nav></header>\n'
+    return (_top(p)
+            + f'<header class="cl-head"><a href="{BASE}/citylens/">City Lens</a><nav>{_nav(p.outlet, EN_SECTIONS[:5])}</nav></header>\n'
             f'<main><article class="cl-article">\n<h1>{esc(p.title)}</h1>\n<p class="cl-date">{p.published:%B %d, %Y}</p>\n'
             f'<section class="cl-body">\n{body}\n</section>\n<div class="cl-member"><p>{esc(p.outlet.boilerplate[0])}</p></div>\n</article>\n'
             f'<aside><h2>Trending</h2><ul>{teasers}</ul></aside></main>\n' + _share_en()
@@ -432,7 +442,7 @@ def _render_citylens(p: PageIn) -> str:
 
 
 def render_amp(p: PageIn) -> str:
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    body = _paragraphs(p.paragraphs)
     return ('<!doctype html>\n<html amp lang="en">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{esc(p.title)} | City Lens</title>\n<link rel=\"canonical\" href=\"{attr(p.canonical)}\">\n"
             '<meta name="viewport" content="width=device-width">\n'
@@ -446,8 +456,8 @@ def _render_hanbit(p: PageIn) -> str:
     assert p.source is not None
     bp = p.outlet.boilerplate
     body = "\n".join(f"<p>{esc(x)}</p>" for x in [*p.paragraphs, f"(출처: {p.source.name})"])
-    return (head(p, "EUC-KR") + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<div id="wrap"><div id="gnb"><a href="{BASE}/hanbit/">한빛뉴스</a> <a href="#">정치</a> <a href="#">경제</a> <a href="#">사회</a></div>\n'
+    return (_top(p, "EUC-KR")
+            + f'<div id="wrap"><div id="gnb"><a href="{BASE}/hanbit/">한빛뉴스</a> <a href="#">정치</a> <a href="#">경제</a> <a href="#">사회</a></div>\n'
             f'<div id="article"><h2 class="tit">{esc(p.title)}</h2><div class="date">입력 {p.published:%Y.%m.%d %H:%M}</div>\n'
             f'<div id="articleBody">\n{body}\n</div>\n<div class="reporter"><p>{esc(bp[0])}</p></div></div>\n'
             '<div id="footer">한빛뉴스 | 서울특별시</div></div>\n</body>\n</html>\n')
@@ -455,10 +465,10 @@ def _render_hanbit(p: PageIn) -> str:
 
 def _render_shortie(p: PageIn) -> str:
     bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
+    body = _paragraphs(p.paragraphs)
     # the consent text and the newsletter line sit inside the article container, as consent tools inject them
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<div class="top"><a href="{BASE}/shortie/">Shortie</a></div>\n<article class="short">\n'
+    return (_top(p)
+            + f'<div class="top"><a href="{BASE}/shortie/">Shortie</a></div>\n<article class="short">\n'
             f'<div class="consent"><p>{esc(bp[0])}</p><p><button>{esc(bp[1])}</button></p></div>\n'
             f'<h1>{esc(p.title)}</h1><p class="when">{p.published:%d %b %Y %H:%M}</p>\n{body}\n'
             f'<p class="mail">{esc(bp[2])}</p>\n</article>\n</body>\n</html>\n')
@@ -466,9 +476,9 @@ def _render_shortie(p: PageIn) -> str:
 
 def _render_digest(p: PageIn) -> str:
     bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs)
-    return (head(p) + f'{ld_script(news_ld(p), separators=TIGHT)}\n</head>\n<body>\n'
-            f'<header><a href="{BASE}/digest/">The Daily Digest</a></header>\n<main><article class="digest">\n'
+    body = _paragraphs(p.paragraphs)
+    return (_top(p)
+            + f'<header><a href="{BASE}/digest/">The Daily Digest</a></header>\n<main><article class="digest">\n'
             f'<h1>{esc(p.title)}</h1>\n<time datetime="{iso_in(p.published)}">{p.published:%d %B %Y}</time>\n{body}\n'
             f'<p class="about">{esc(bp[0])}</p>\n</article></main>\n</body>\n</html>\n')
 
@@ -477,5 +487,4 @@ RENDER = {"northwire": _render_northwire, "meridian": _render_meridian, "kumonew
           "dailyfeedr": _render_dailyfeedr, "harbourpost": _render_harbourpost, "briefly": _render_briefly,
           "matome": _render_matome, "citylens": _render_citylens,
           "hanbit": _render_hanbit, "shortie": _render_shortie, "digest": _render_digest,
-          "hinode": _render_hinode, "kitakaze": _render_kitakaze, "hangang": _render_hangang, "nuri": _render_nuri,
-          "huanan": _render_huanan}
+          **{oid: template.render for oid, template in CJK_TEMPLATES.items()}}

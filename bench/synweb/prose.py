@@ -272,10 +272,6 @@ class CjkNames:
     group_suffixes: tuple[str, ...]
     project_suffixes: tuple[str, ...]
     domains: dict[str, tuple[tuple[str, ...], str]]
-    days: tuple[str, ...]
-    money: str  # "{}億円"
-    month: str  # "{}月"
-    year_month: str  # "{}年{}月"
 
     def word(self, rng: random.Random) -> str:
         """A coined name."""
@@ -289,8 +285,7 @@ class CjkNames:
 JA_NAMES = CjkNames(
     JA_KANA, (2, 4), True, ("市", "町", "村"), JA_SURNAMES, JA_GIVEN, True, (JA_ROLE1, JA_ROLE2, JA_ROLE3),
     ("電力", "ホールディングス", "交通", "建設", "銀行", "製作所", "通信", "開発"), ("県", "委員会", "公社"),
-    ("住民の会", "労働組合", "研究所", "商工会"), ("計画", "プロジェクト", "再開発事業", "整備事業"), JA_DOMAINS, JA_DAYS,
-    "{}億円", "{}月", "{}年{}月",
+    ("住民の会", "労働組合", "研究所", "商工会"), ("計画", "プロジェクト", "再開発事業", "整備事業"), JA_DOMAINS,
 )
 
 # Korean: particles attach to fixed words (측은, 사업이, 지역의) so that a slot of any ending reads right
@@ -318,8 +313,6 @@ KO_NAMES = CjkNames(
         "tech": (("데이터센터", "광통신망", "반도체 공장", "인공위성", "전자정부", "소프트웨어 계약", "통신망"), "통신요금"),
         "culture": (("미술관", "영화제", "공연장", "사적지", "도서관망", "극장", "경기장"), "입장료"),
     },
-    ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"),
-    "{}억 원", "{}월", "{}년 {}월",
 )  # fmt: skip
 ZH_NAMES = CjkNames(
     ("安", "宁", "平", "兴", "东", "西", "南", "北", "江", "河", "山", "湖", "桥", "川", "阳", "德", "华", "林", "泉",
@@ -345,8 +338,6 @@ ZH_NAMES = CjkNames(
         "tech": (("数据中心", "光纤网络", "芯片工厂", "人造卫星", "电子政务", "软件合同", "通信网络"), "通信资费"),
         "culture": (("美术馆", "电影节", "音乐厅", "历史遗址", "图书馆网络", "剧院", "体育场"), "门票价格"),
     },
-    ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"),
-    "{}亿元", "{}月", "{}年{}月",
 )  # fmt: skip
 KO_PATTERNS: dict[str, tuple[str, str, str]] = {
     "raise": ("{O1}, {RATE} {HPCT}% 인상", "",
@@ -539,32 +530,48 @@ def vocab(seed: int, idx: int, lang: str, domain: str | None = None) -> tuple[tu
     return tuple(v.items())
 
 
+@dataclass(frozen=True)
+class Spelling:
+    """How a language writes sums of money, months, weekdays and a month of a year."""
+
+    money: str  # "${} million", "{}億円"
+    headline_money: str  # "${}m"
+    months: tuple[str, ...]
+    days: tuple[str, ...]
+    year_month: str  # "{month} {year}", "{year}年{month}"
+
+
+def _numbered_months(suffix: str) -> tuple[str, ...]:
+    return tuple(f"{m}{suffix}" for m in range(1, 13))
+
+
+SPELLING = {
+    "en": Spelling("${} million", "${}m", EN_MONTHS, EN_DAYS, "{month} {year}"),
+    "ja": Spelling("{}億円", "{}億円", _numbered_months("月"), JA_DAYS, "{year}年{month}"),
+    "ko": Spelling("{}억 원", "{}억 원", _numbered_months("월"),
+                   ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"), "{year}년 {month}"),
+    "zh": Spelling("{}亿元", "{}亿元", _numbered_months("月"),
+                   ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"), "{year}年{month}"),
+}  # fmt: skip
+
+
 def numbers(rng: random.Random, lang: str) -> dict[str, str]:
     """Per-sentence numeric slots, so two sentences from one template still differ."""
     month = rng.randrange(12)
-    if lang == "en":
-        return {"NUM": str(rng.randint(2, 18)), "BIG": f"{rng.randint(3, 95) * 100 + rng.randint(1, 99):,}",
-                "MONEY": f"${rng.randint(2, 950)} million", "PCT": str(rng.randint(2, 24)),
-                "YEAR": str(rng.randint(2026, 2031)), "YEAR0": str(rng.randint(2009, 2022)),
-                "MONTH": EN_MONTHS[month], "DAY": rng.choice(EN_DAYS)}
-    names = CJK_NAMES[lang]
+    spell = SPELLING[lang]
     return {"NUM": str(rng.randint(2, 18)), "BIG": f"{rng.randint(3, 95) * 100 + rng.randint(1, 99):,}",
-            "MONEY": names.money.format(rng.randint(2, 950)), "PCT": str(rng.randint(2, 24)),
+            "MONEY": spell.money.format(rng.randint(2, 950)), "PCT": str(rng.randint(2, 24)),
             "YEAR": str(rng.randint(2026, 2031)), "YEAR0": str(rng.randint(2009, 2022)),
-            "MONTH": names.month.format(month + 1), "DAY": rng.choice(names.days)}
+            "MONTH": spell.months[month], "DAY": rng.choice(spell.days)}
 
 
 def headline_numbers(rng: random.Random, lang: str) -> dict[str, str]:
     """Numeric slots of a headline (rounder than a body's)."""
     month = rng.randrange(12)
-    if lang == "en":
-        return {"HPCT": str(rng.randint(3, 15)), "HMONEY": f"${rng.randint(20, 900)}m",
-                "HBIG": f"{rng.randint(2, 60) * 100:,}", "HNUM": str(rng.randint(3, 18)),
-                "HMONTH": f"{EN_MONTHS[month]} {rng.randint(2026, 2029)}"}
-    names = CJK_NAMES[lang]
-    return {"HPCT": str(rng.randint(3, 15)), "HMONEY": names.money.format(rng.randint(20, 900)),
+    spell = SPELLING[lang]
+    return {"HPCT": str(rng.randint(3, 15)), "HMONEY": spell.headline_money.format(rng.randint(20, 900)),
             "HBIG": f"{rng.randint(2, 60) * 100:,}", "HNUM": str(rng.randint(3, 18)),
-            "HMONTH": names.year_month.format(rng.randint(2026, 2029), month + 1)}
+            "HMONTH": spell.year_month.format(year=rng.randint(2026, 2029), month=spell.months[month])}
 
 
 @dataclass(frozen=True)

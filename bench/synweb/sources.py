@@ -68,6 +68,11 @@ def aware(value: str) -> datetime:
     return moment
 
 
+def newest_first(stories: list) -> list:
+    """Stories (or copies of them) by publication time, newest first, as feeds list them."""
+    return sorted(stories, key=lambda s: s.published, reverse=True)
+
+
 def read_stories(path: Path) -> list[Story]:
     """The story blocks of one source file."""
     stories = []
