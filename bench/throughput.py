@@ -496,7 +496,7 @@ def report(f: dict[str, object]) -> str:
     ingest_cpu, pages = float(f["ingest_cpu_s"]), int(f["pages"])  # type: ignore[arg-type]
     main_cpu = float(f["ingest_main_cpu_s"])  # type: ignore[arg-type]
     lines = [
-        f"web: {f['web']}, {f['stories']} stories, {pages} HTML article pages fetched "
+        f"web: {f['web']}, {f['web_stories']} stories, {pages} HTML article pages fetched "
         f"({f['page_mb']:.1f} MB); "
         f"{f['cpus']} CPUs; task runner: {f['task_runner']}; load average before the run: {f['load_before']}",
         "",
@@ -588,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
 
         figures: dict[str, object] = {
             "web": args.web,
-            "stories": stories,
+            "web_stories": stories,
             "cpus": os.cpu_count(),
             "task_runner": Settings().task_runner,
             "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
