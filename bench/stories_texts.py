@@ -20,14 +20,8 @@ from pathlib import Path
 
 from bench.stories import _norm, _pairs, _ratio, match_rows
 from bench.synweb import generate_web
-from bench.synweb_texts import (
-    APART_KINDS,
-    COPY_KINDS,
-    SourceText,
-    stamp_run_times,
-    texts_from_aeb,
-    texts_from_news_pages,
-)
+from bench.synweb.sources import SourceText, texts_from_aeb, texts_from_news_pages
+from bench.synweb.texts import APART_KINDS, COPY_KINDS, stamp_run_times
 from copydesk.flows.siteserver import serve_sites
 
 TEXT_SETS = {

@@ -1,11 +1,16 @@
 """Whole-pipeline throughput: `copydesk ingest` of a generated web vs bare trafilatura on the same page bytes.
 
-Run `.venv/bin/python -m bench.throughput [--stories N] [--workdir DIR] [--no-write] [--no-ephemeral]`.
+Run `.venv/bin/python -m bench.throughput [--web generated|real|cjk] [--stories N] [--workdir DIR]
+[--no-write] [--no-ephemeral]`.
 
 Steps, all in one process tree on this machine:
 
-1. bench.synweb generates a web of N stories in one run state (1,820 stories: about 7,000 article pages),
-   unless DIR/web already holds one of that size;
+1. bench.synweb generates a web of N stories in one run state, unless DIR/web-<kind> already holds one of that
+   size. `--web` picks its kind (bench.synweb.WEBS), each about 7,000 article pages at its default size:
+   `generated` (the default: 1,820 stories of generated English and Japanese prose), `real` (the real pages
+   of ../shared/bench/aeb-dev and news-pages-dev, reused over 24 outlets with small changes to their bytes,
+   plus copies rendered from their texts; needs ../shared/bench) or `cjk` (Shift_JIS, EUC-JP, EUC-KR and
+   UTF-8 Japanese, Korean and Chinese outlets with long stories on heavy pages, and their copies);
 2. a `prefect server start` with its own PREFECT_HOME starts on a free loopback port (as when deployed) and
    the web is served on loopback in a child process by bench.fastsites (flows.siteserver's answers from an
    asyncio server: outlets' servers do not run on the cores measured), which records every path requested;
@@ -14,8 +19,9 @@ Steps, all in one process tree on this machine:
    process (ingest + its workers, the Prefect server, the site server) is sampled every 0.1 s and the peak
    of the sum reported;
 4. the HTML pages the ingest fetched are read back from the site root with the same {{BASE}} substitution the
-   server applied (the same bytes) and `trafilatura.bare_extraction(page)` (default settings) runs over all
-   of them in this process, one after another: the single-process baseline;
+   server applied (the same bytes: a sample is fetched again over HTTP and compared first, legacy charsets
+   included) and `trafilatura.bare_extraction(page)` (default settings) runs over all of them in this
+   process, one after another: the single-process baseline;
 5. ingest runs again over the unchanged outlets (every URL already seen): the incremental rerun; then once
    more without PREFECT_API_URL, which shows the ephemeral-mode (temporary local server) cold start;
 6. with --pairs N (default 3), steps 2-4 run N times in all, a cold ingest then the bare side each time, and
@@ -23,7 +29,8 @@ Steps, all in one process tree on this machine:
    within minutes (the same run's CPU seconds move with it), so one pair's ratio depends on which side
    ran in a fast moment; every pair is listed.
 
-pages/s = HTML article pages fetched / seconds. Results go to stdout and bench/results/throughput.md.
+pages/s = HTML article pages fetched / seconds. Results go to stdout and bench/results/throughput.md (the
+generated web) or bench/results/throughput-<kind>.md (the others).
 """
 
 import argparse
@@ -48,13 +55,14 @@ import duckdb
 import httpx
 
 from bench.results_file import write_block
+from bench.synweb import DEFAULT_STORIES, WEBS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = REPO_ROOT / ".venv" / "bin"
 RESULTS = REPO_ROOT / "bench" / "results" / "throughput.md"
 PLACEHOLDER = b"{{BASE}}"
-DEFAULT_STORIES = 1820
 SAMPLE_S = 0.1
+CHECKED_PAGES = 300
 
 
 def free_port() -> int:
@@ -64,18 +72,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ensure_web(web_dir: Path, n_stories: int) -> tuple[Path, Path]:
-    """(sites root, outlets template) of a one-run web of n_stories, generated unless already there."""
+def ensure_web(web_dir: Path, n_stories: int, kind: str = "generated") -> tuple[Path, Path]:
+    """(sites root, outlets template) of a one-run web of its kind and n_stories, generated unless already
+    there."""
     meta_file = web_dir / "truth.json"
     if meta_file.is_file():
         meta = json.loads(meta_file.read_text(encoding="utf-8")).get("meta", {})
-        if meta.get("n_stories") == n_stories and meta.get("runs") == 1:
+        same = meta.get("n_stories") == n_stories and meta.get("web", "generated") == kind
+        if same and meta.get("runs") == 1:
             return web_dir / "sites", web_dir / "outlets.yaml"
         shutil.rmtree(web_dir)
-    from bench.synweb import generate_web
+    from bench.synweb import build_web
 
-    web = generate_web(web_dir, n_stories=n_stories, runs=1)
-    print(f"generated {web.articles} articles, {web.pages[1]} pages in {web.seconds:.1f} s", flush=True)
+    web = build_web(kind, web_dir, n_stories)
+    print(f"generated the {kind} web: {web.articles} articles, {web.pages[1]} pages in {web.seconds:.1f} s",
+          flush=True)  # fmt: skip
     return web.sites, web.outlets_file
 
 
@@ -330,12 +341,30 @@ def fetched_pages(root: Path, requests: list[str]) -> list[Path]:
     return pages
 
 
+def served_bytes(page: Path, base_url: str) -> bytes:
+    """A page's bytes as the site server sends them: the file with {{BASE}} replaced."""
+    return page.read_bytes().replace(PLACEHOLDER, base_url.encode("ascii"))
+
+
+def check_served_bytes(sites: Path, root: Path, pages: list[Path], sample: int = CHECKED_PAGES) -> int:
+    """Fetch an even sample of the pages from a fresh site server and fail unless every body is what the bare
+    side reads; return how many were compared."""
+    step = max(1, len(pages) // sample)
+    chosen = pages[::step][:sample]
+    with SiteProcess(sites, root / "requests-check.log") as site, httpx.Client(timeout=30) as client:
+        for page in chosen:
+            response = client.get(f"{site.base_url}/{page.relative_to(sites.resolve()).as_posix()}")
+            if response.status_code != 200 or response.content != served_bytes(page, site.base_url):
+                raise SystemExit(f"the bare side would not read what the server sends for {page}")
+    return len(chosen)
+
+
 def run_bare(pages: list[Path], base_url: str) -> tuple[float, float]:
     """(Seconds, CPU seconds) of single-process `trafilatura.bare_extraction` (defaults) over the pages'
     served bytes."""
     import trafilatura
 
-    data = [p.read_bytes().replace(PLACEHOLDER, base_url.encode("ascii")) for p in pages]
+    data = [served_bytes(p, base_url) for p in pages]
     trafilatura.bare_extraction(data[0])  # imports and caches, as the ingest's workers do once
     started, cpu = time.perf_counter(), time.process_time()
     for page in data:
@@ -364,7 +393,7 @@ def bare_scaling(pages: list[Path], base_url: str) -> tuple[float, float]:
     """
     import multiprocessing
 
-    data = [p.read_bytes().replace(PLACEHOLDER, base_url.encode("ascii")) for p in pages[:SCALING_PAGES]]
+    data = [served_bytes(p, base_url) for p in pages[:SCALING_PAGES]]
     context = multiprocessing.get_context("fork")
     with context.Pool(1) as pool:
         (one,) = pool.map(_bare_pages_per_s, [data])
@@ -467,7 +496,8 @@ def report(f: dict[str, object]) -> str:
     ingest_cpu, pages = float(f["ingest_cpu_s"]), int(f["pages"])  # type: ignore[arg-type]
     main_cpu = float(f["ingest_main_cpu_s"])  # type: ignore[arg-type]
     lines = [
-        f"web: {f['stories']} stories, {pages} HTML article pages fetched ({f['page_mb']:.1f} MB); "
+        f"web: {f['web']}, {f['web_stories']} stories, {pages} HTML article pages fetched "
+        f"({f['page_mb']:.1f} MB); "
         f"{f['cpus']} CPUs; task runner: {f['task_runner']}; load average before the run: {f['load_before']}",
         "",
         "| side | seconds | pages/s | CPU ms per page |",
@@ -518,15 +548,22 @@ def _bare_lines(f: dict[str, object], pages: int) -> list[str]:
     ]
 
 
-def write_results(section: str, path: Path = RESULTS) -> None:
-    """Record the figures in the results file's generated block."""
-    write_block(path, section, "Throughput benchmark")
+def write_results(section: str, web: str = "generated") -> None:
+    """Record the figures in the generated block of the web's results file."""
+    if web == "generated":
+        write_block(RESULTS, section, "Throughput benchmark")
+    else:
+        path = RESULTS.with_name(f"throughput-{web}.md")
+        write_block(path, section, f"Throughput benchmark: the {web} web")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run both sides, print the figures and record them in bench/results/throughput.md."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--stories", type=int, default=DEFAULT_STORIES, help="stories in the generated web")
+    parser.add_argument("--web", choices=WEBS, default="generated", help="the kind of web (synweb.WEBS)")
+    parser.add_argument(
+        "--stories", type=int, help=f"stories in the web (default per web, ~7,000 pages: {DEFAULT_STORIES})"
+    )
     parser.add_argument("--workdir", type=Path, help="keep the web and warehouse here (default: a temp dir)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave the results file alone")
     parser.add_argument("--no-ephemeral", action="store_true", help="skip the ephemeral-mode rerun")
@@ -536,12 +573,13 @@ def main(argv: list[str] | None = None) -> int:
         "--pairs", type=int, default=3, help="cold ingest + bare pairs, interleaved; the ratio: their median"
     )
     args = parser.parse_args(argv)
+    stories = args.stories or DEFAULT_STORIES[args.web]
 
     tmp = None if args.workdir else tempfile.TemporaryDirectory(prefix="copydesk-throughput-")
     workdir = (args.workdir or Path(tmp.name)).resolve()  # type: ignore[union-attr]
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        sites, template = ensure_web(workdir / "web", args.stories)
+        sites, template = ensure_web(workdir / f"web-{args.web}", stories, args.web)
         warehouse = workdir / "wh"
         shutil.rmtree(warehouse, ignore_errors=True)
         log = workdir / "ingest.log"
@@ -549,7 +587,8 @@ def main(argv: list[str] | None = None) -> int:
         from copydesk.tasks.settings import Settings
 
         figures: dict[str, object] = {
-            "stories": args.stories,
+            "web": args.web,
+            "web_stories": stories,
             "cpus": os.cpu_count(),
             "task_runner": Settings().task_runner,
             "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -604,6 +643,8 @@ def main(argv: list[str] | None = None) -> int:
         figures["page_mb"] = sum(p.stat().st_size for p in pages) / 2**20
         figures["ingest_pps"] = len(pages) / float(figures["ingest_s"])  # type: ignore[arg-type]
         if not args.no_bare:
+            checked = check_served_bytes(sites, workdir, pages)
+            print(f"{checked} pages fetched again: the bare side reads what the server sends", flush=True)
             print(f"bare trafilatura over {len(pages)} pages ...", flush=True)
             figures["bare_s"], figures["bare_cpu_s"] = run_bare(pages, base_url)
             figures["bare_pps"] = len(pages) / float(figures["bare_s"])  # type: ignore[arg-type]
@@ -623,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
         section = report(figures)
         print(section)
         if not args.no_write:
-            write_results(section)
+            write_results(section, args.web)
         return 0
     finally:
         if tmp is not None:

@@ -1,28 +1,40 @@
-"""bench.fastsites answers what flows.siteserver answers: same status, headers and bytes for every path."""
+"""bench.fastsites answers what flows.siteserver answers: same status, headers and bytes for every path,
+on the fixture web and on a bench web of legacy charsets (as the throughput benchmark's bare side reads)."""
 
 import socket
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bench.fastsites import serve_fast_sites
+from bench.synweb.cjk import generate_cjk_web
 from copydesk.flows.siteserver import serve_sites
 
 SITES = Path(__file__).parent / "sites"
 
 
-def _paths() -> list[str]:
-    files = sorted(p for p in SITES.rglob("*") if p.is_file())
-    paths = ["/" + p.relative_to(SITES).as_posix() for p in files]
+def _paths(root: Path) -> list[str]:
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    paths = ["/" + p.relative_to(root).as_posix() for p in files]
     # directories (index.html), a missing file, a path outside the root, a sidecar itself
-    extra = ["/", "/harbor/", "/no/such/page.html", "/../pyproject.toml", "/%2e%2e/etc/passwd"]
+    extra = ["/", f"/{files[0].relative_to(root).parts[0]}/", "/no/such/page.html", "/../pyproject.toml",
+             "/%2e%2e/etc/passwd"]  # fmt: skip
     return paths + extra + [p + ".headers" for p in paths[:3]]
 
 
-def test_every_path_gets_the_same_answer_from_both_servers() -> None:
-    paths = _paths()
+@pytest.fixture(scope="module", params=["fixtures", "cjk"])
+def root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if request.param == "fixtures":
+        return SITES
+    return generate_cjk_web(tmp_path_factory.mktemp("cjk"), n_stories=12, page_bytes=10_000).sites
+
+
+def test_every_path_gets_the_same_answer_from_both_servers(root: Path) -> None:
+    paths = _paths(root)
     assert len(paths) > 60
-    with serve_sites(SITES) as slow, serve_fast_sites(SITES) as fast, httpx.Client(timeout=10) as client:
+    assert any(p.endswith(".headers") for p in paths[:-3])  # sidecars with a status or a charset
+    with serve_sites(root) as slow, serve_fast_sites(root) as fast, httpx.Client(timeout=10) as client:
         for path in paths:
             want = client.get(slow.base_url + path)
             got = client.get(fast.base_url + path)

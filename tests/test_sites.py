@@ -6,7 +6,6 @@ would be asserting against the wrong pages. The pipeline's own tests live elsewh
 
 import gzip
 import html
-import importlib.util
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import httpx
 import pytest
 import yaml
 
+from bench.synweb import demo, fixtures
 from copydesk.flows.siteserver import SiteServer, serve_sites
 from copydesk.tasks.outlets import parse_outlets
 
@@ -94,13 +94,17 @@ def test_totals_add_up() -> None:
         assert set(article["embeds_full_text_of"]) <= originals
 
 
+def _strays(root: Path, folders: list[str], made: dict[str, bytes]) -> list[str]:
+    """Files under the generated folders that the generator does not write."""
+    files = (p for folder in folders for p in (root / folder).rglob("*") if p.is_file())
+    return [rel for rel in (p.relative_to(root).as_posix() for p in files) if rel not in made]
+
+
 def test_generated_files_are_up_to_date() -> None:
-    spec = importlib.util.spec_from_file_location("sites_build", SITES / "build.py")
-    assert spec and spec.loader
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    stale = [path for path, data in build.render().files.items() if (SITES / path).read_bytes() != data]
-    assert stale == [], "run `python tests/sites/build.py` and commit the result"
+    made = fixtures.render()
+    assert len(made.files) > 40
+    assert made.stale(SITES) == [], "run `python tests/sites/build.py` and commit the result"
+    assert _strays(SITES, list(fixtures.OUTLET_DIRS), made.files) == []
 
 
 def test_outlets_file_names_every_top_level_source(server: SiteServer) -> None:
@@ -223,12 +227,10 @@ DEMO = Path(__file__).resolve().parent.parent / "deploy" / "demo"
 
 
 def test_demo_web_is_up_to_date() -> None:
-    spec = importlib.util.spec_from_file_location("demo_build", DEMO / "build.py")
-    assert spec and spec.loader
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    stale = [path for path, data in build.render().items() if (DEMO / "sites" / path).read_bytes() != data]
-    assert stale == [], "run `python deploy/demo/build.py` and commit the result"
+    made = demo.render()
+    assert "outlets.yaml" in made.files and len(made.files) > 40
+    assert made.stale(DEMO) == [], "run `python deploy/demo/build.py` and commit the result"
+    assert _strays(DEMO, ["sites"], made.files) == []
 
 
 def test_demo_outlets_serve_every_listed_page(client: httpx.Client) -> None:

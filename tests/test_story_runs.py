@@ -14,7 +14,8 @@ from copydesk.flows.siteserver import serve_sites
 from tests.conftest import warehouse_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.synweb_texts import PagePlan, generate_text_web, stamp_run_times, texts_from_dir  # noqa: E402
+from bench.synweb.sources import texts_from_dir  # noqa: E402
+from bench.synweb.texts import PagePlan, generate_text_web, stamp_run_times  # noqa: E402
 
 TEXTS = Path(__file__).parent / "dedupe_texts"
 RUNS = 3

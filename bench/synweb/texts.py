@@ -31,65 +31,41 @@ related_to (a list for digests) and paragraphs.
 # page templates are lines of markup; wrapping them to 110 columns would hide their structure
 # ruff: noqa: E501
 
-import json
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
-from bench import synweb
-from bench.synweb import (
-    BASE,
+from bench.synweb import feeds
+from bench.synweb.copies import (
+    CJK,
     HALF_WIDTH,
-    OUTLET,
-    START,
-    GroundTruth,
-    Markup,
-    OutletSpec,
-    _a,
-    _e,
-    _finish,
-    _head,
-    _iso,
-    _ld,
-    _news_ld,
-    _PageIn,
-    _rel,
-    _rfc822,
-    _Site,
-    _slug,
+    TEXT_REWORDS,
+    continue_line,
+    credit_date,
+    edit_sentences,
+    lead_length,
+    regroup,
+    rewrite_headline,
+    teaser,
 )
+from bench.synweb.files import OutletEntry, Site, outlets_yaml
+from bench.synweb.generated import GENERATED, START, rel_path
+from bench.synweb.markup import BASE, Markup, attr, esc, iso_in, numbered_slug, rfc822
+from bench.synweb.outlets import EXTRA_OUTLETS, RENDER, OutletSpec, PageIn, finish, render_amp
+from bench.synweb.sources import SourceText, sentences_of
+from bench.synweb.truth import GroundTruth, TruthWriter
 
 TEXT_KINDS = ("original", "full", "edited", "truncated", "sjis", "euckr", "mirror", "followup", "same_event",
               "digest", "short")
 COPY_KINDS = ("full", "edited", "truncated", "sjis", "euckr", "mirror")
 APART_KINDS = ("followup", "same_event", "digest")
-CJK = ("ja", "ko", "zh")
 LONG_PARAGRAPHS = 40
 
-EXTRA_OUTLETS: tuple[OutletSpec, ...] = (
-    OutletSpec("hanbit", "한빛뉴스", "한빛뉴스", "ko", "ko_portal", ("rss.xml",), ("sitemap.xml",),
-               ("한빛뉴스는 독자 여러분의 제보를 기다립니다. 이메일로 보내 주세요.",)),
-    OutletSpec("shortie", "Shortie", "Shortie", "en", "short_template", ("rss.xml",), ("sitemap.xml",),
-               ("We value your privacy. We and our 842 partners store and/or access information on a device, such as "
-                "unique identifiers in cookies, and process personal data to personalise ads and content, measure "
-                "ads and content, gain audience insights and develop and improve products. With your permission we "
-                "and our partners may use precise geolocation data and identification through device scanning. You "
-                "may click to consent to our and our 842 partners' processing as described above, or access more "
-                "detailed information and change your preferences before consenting or to refuse consenting. Some "
-                "processing of your personal data may not require your consent, but you have a right to object to "
-                "such processing. Your preferences will apply to this website only and can be changed at any time "
-                "by returning to this site or visiting our privacy policy.",
-                "Accept all cookies",
-                "Get the Shortie morning mail: five things to know before you leave the house.")),
-    OutletSpec("digest", "The Daily Digest", "Digest", "en", "digest", ("rss.xml",), ("sitemap.xml",),
-               ("The Daily Digest rounds up what other newsrooms reported, with links to every story.",)),
-)
-TEXT_OUTLETS: tuple[OutletSpec, ...] = (*synweb.OUTLETS, *EXTRA_OUTLETS)
+TEXT_OUTLETS: tuple[OutletSpec, ...] = (*GENERATED.outlets, *EXTRA_OUTLETS)
 TEXT_OUTLET = {o.id: o for o in TEXT_OUTLETS}
 
 # related-link labels in the texts' languages (our own wording of what outlets print)
@@ -105,92 +81,6 @@ NOTICES = ("This material may not be published, broadcast, rewritten or redistri
 FOLLOWUP_LEADIN = "{SOURCE} reported earlier:"
 DIGEST_INTRO = "Here is what other newsrooms reported today, in brief."
 WIRE = "Nordwire"
-# what a partner's editor swaps (the first that applies, once in a sentence)
-REWORDS = ((" said ", " stated "), (" says ", " states "), (" sagte ", " erklärte "), (" sagt ", " erklärt "),
-           (" dijo ", " afirmó "), (" disse ", " afirmou "), (" also ", " as well "), (" but ", " yet "),
-           (" aber ", " jedoch "), (" people ", " residents "))
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(\[A-ZÀ-ÖØ-ÞА-Я0-9])|(?<=[。！？])")
-
-
-@dataclass(frozen=True)
-class SourceText:
-    """One real article: its title, body paragraphs and language (a primary subtag)."""
-
-    key: str
-    title: str
-    paragraphs: tuple[str, ...]
-    language: str
-
-
-def _tidy(paragraphs: Iterable[str]) -> tuple[str, ...]:
-    return tuple(p for p in (" ".join(x.split()) for x in paragraphs) if p)
-
-
-def _title_from(paragraphs: Sequence[str], url: str) -> str:
-    slug = re.sub(r"\.[a-z]+$", "", url.rstrip("/").rsplit("/", 1)[-1])
-    words = [w for w in re.split(r"[-_]+", slug) if w.isalpha()]
-    if len(words) >= 4:
-        return " ".join(words).capitalize()
-    # no words in the URL: the first sentence as the headline, cut at a word as a headline is
-    first = sentences_of(paragraphs[0])[0] if paragraphs else "Untitled"
-    return first[:90].rsplit(" ", 1)[0].rstrip(",;:") if len(first) > 90 else first.rstrip(".")
-
-
-def _language_of(text: str) -> str:
-    import pycld2  # copydesk's own dependency, as extraction uses it
-
-    try:
-        reliable, _, details = pycld2.detect(text[:5000])
-    except pycld2.error:
-        return "en"
-    code = details[0][1] if details and details[0][1] != "un" else "en"
-    return code.split("-")[0] if reliable or code else "en"
-
-
-def texts_from_aeb(root: Path) -> list[SourceText]:
-    """The article-extraction-benchmark pages' ground-truth bodies (ground-truth.json: id -> articleBody, url)."""
-    truth = json.loads((Path(root) / "ground-truth.json").read_text(encoding="utf-8"))
-    out = []
-    for key, entry in sorted(truth.items()):
-        paragraphs = _tidy(entry["articleBody"].split("\n"))
-        if len(paragraphs) >= 2:
-            out.append(SourceText(f"aeb-{key[:12]}", _title_from(paragraphs, entry.get("url", "")), paragraphs,
-                                  _language_of(" ".join(paragraphs))))
-    return out
-
-
-def texts_from_news_pages(root: Path) -> list[SourceText]:
-    """The news-pages cases' expected title and body (summary, then each section's headline and paragraphs)."""
-    cases = json.loads((Path(root) / "cases.json").read_text(encoding="utf-8"))
-    out = []
-    for case in cases:
-        expected = case.get("expected") or {}
-        body = expected.get("body") or {}
-        parts = list(body.get("summary") or [])
-        for section in body.get("sections") or []:
-            parts += list(section.get("headline") or []) + list(section.get("paragraphs") or [])
-        paragraphs = _tidy(parts)
-        title = " ".join((expected.get("title") or "").split()) or _title_from(paragraphs, case.get("url", ""))
-        if len(paragraphs) >= 2:
-            out.append(SourceText(f"np-{case['id']}", title, paragraphs, (case.get("languages") or ["en"])[0]))
-    return out
-
-
-def texts_from_dir(root: Path) -> list[SourceText]:
-    """Texts of our own: one .txt per article, its first line the title, one paragraph per line; the
-    language is the file name's prefix (en_..., ja_...)."""
-    out = []
-    for path in sorted(Path(root).glob("*.txt")):
-        title, *paragraphs = path.read_text(encoding="utf-8").strip().split("\n")
-        out.append(SourceText(path.stem, title.strip(), _tidy(paragraphs), path.stem.split("_", 1)[0]))
-    return out
-
-
-def sentences_of(paragraph: str) -> list[str]:
-    """A paragraph's sentences (after . ! ? before a capital, or after 。！？)."""
-    return [s for s in (x.strip() for x in SENTENCE_END.split(paragraph)) if s]
-
-
 # ---------------------------------------------------------------------------------------------- the plan
 
 
@@ -206,6 +96,7 @@ class PagePlan:
     claimed: datetime = START
     variant: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    path: str | None = None  # its path under the site root, when the plan chooses it
 
 
 @dataclass
@@ -303,59 +194,23 @@ def plan_web(texts: Sequence[SourceText], seed: int, runs: int, arrival_seed: in
 # ---------------------------------------------------------------------------------------------- pages
 
 
-def _render_hanbit(p: _PageIn) -> str:
-    assert p.source is not None
-    bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{_e(x)}</p>" for x in [*p.paragraphs, f"(출처: {p.source.name})"])
-    return (_head(p, "EUC-KR") + f'<script type="application/ld+json">{_ld(_news_ld(p))}</script>\n</head>\n<body>\n'
-            f'<div id="wrap"><div id="gnb"><a href="{BASE}/hanbit/">한빛뉴스</a> <a href="#">정치</a> <a href="#">경제</a> <a href="#">사회</a></div>\n'
-            f'<div id="article"><h2 class="tit">{_e(p.title)}</h2><div class="date">입력 {p.published:%Y.%m.%d %H:%M}</div>\n'
-            f'<div id="articleBody">\n{body}\n</div>\n<div class="reporter"><p>{_e(bp[0])}</p></div></div>\n'
-            '<div id="footer">한빛뉴스 | 서울특별시</div></div>\n</body>\n</html>\n')
-
-
-def _render_shortie(p: _PageIn) -> str:
-    bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{_e(x)}</p>" for x in p.paragraphs)
-    # the consent text and the newsletter line sit inside the article container, as consent tools inject them
-    return (_head(p) + f'<script type="application/ld+json">{_ld(_news_ld(p))}</script>\n</head>\n<body>\n'
-            f'<div class="top"><a href="{BASE}/shortie/">Shortie</a></div>\n<article class="short">\n'
-            f'<div class="consent"><p>{_e(bp[0])}</p><p><button>{_e(bp[1])}</button></p></div>\n'
-            f'<h1>{_e(p.title)}</h1><p class="when">{p.published:%d %b %Y %H:%M}</p>\n{body}\n'
-            f'<p class="mail">{_e(bp[2])}</p>\n</article>\n</body>\n</html>\n')
-
-
-def _render_digest(p: _PageIn) -> str:
-    bp = p.outlet.boilerplate
-    body = "\n".join(f"<p>{_e(x)}</p>" for x in p.paragraphs)
-    return (_head(p) + f'<script type="application/ld+json">{_ld(_news_ld(p))}</script>\n</head>\n<body>\n'
-            f'<header><a href="{BASE}/digest/">The Daily Digest</a></header>\n<main><article class="digest">\n'
-            f'<h1>{_e(p.title)}</h1>\n<time datetime="{_iso(p.published)}">{p.published:%d %B %Y}</time>\n{body}\n'
-            f'<p class="about">{_e(bp[0])}</p>\n</article></main>\n</body>\n</html>\n')
-
-
-RENDER = {**synweb.RENDER, "hanbit": _render_hanbit, "shortie": _render_shortie, "digest": _render_digest}
-
-
-def _teaser(text: SourceText) -> str:
-    first = text.paragraphs[0]
-    return first if len(first) <= 110 else first[:110].rsplit(" ", 1)[0] + " …"
-
-
 class _TextWeb:
     """Renders a planned web: pages per run, feeds and sitemaps per run, truth.json."""
 
-    def __init__(self, out_dir: Path, plans: list[StoryPlan], seed: int, runs: int, page_bytes: int) -> None:
+    def __init__(self, out_dir: Path, plans: list[StoryPlan], seed: int, runs: int, page_bytes: int,
+                 outlets: tuple[OutletSpec, ...] = TEXT_OUTLETS, kinds: tuple[str, ...] = TEXT_KINDS) -> None:
         self.out_dir = out_dir
         self.plans = plans
         self.by_key = {s.key: s for s in plans}
         self.seed = seed
         self.runs = runs
         self.page_bytes = page_bytes
-        self.site = _Site(out_dir, runs)
-        self.truth: dict[str, dict[str, object]] = {}
-        self.items: dict[str, list[dict[str, object]]] = {o.id: [] for o in TEXT_OUTLETS}
-        self.kinds: dict[str, int] = dict.fromkeys(TEXT_KINDS, 0)
+        self.outlets = outlets
+        self.outlet = {o.id: o for o in outlets}
+        self.site = Site(out_dir, runs)
+        self.truth = TruthWriter(out_dir / "truth.json")
+        self.items: dict[str, list[dict[str, object]]] = {o.id: [] for o in outlets}
+        self.kinds: dict[str, int] = dict.fromkeys(kinds, 0)
         self.url_of: dict[str, str] = {}
         for story in plans:
             self.url_of[story.key] = self._url(story, story.pages[0], 0)
@@ -363,7 +218,9 @@ class _TextWeb:
     # -- urls
 
     def _url(self, story: StoryPlan, page: PagePlan, n: int) -> str:
-        slug = _slug(story.text.title if page.kind not in ("digest",) else "digest", int(story.key[1:]) * 10 + n)
+        if page.path:
+            return f"{BASE}/{page.path}"
+        slug = numbered_slug(story.text.title if page.kind not in ("digest",) else "digest", int(story.key[1:]) * 10 + n)
         slug = slug if slug.strip("-0123456789") else f"story-{story.key}-{n}"
         by_outlet = {
             "northwire": f"northwire/{story.t0:%Y/%m/%d}/{slug}.html", "meridian": f"meridian/article/{slug}.html",
@@ -390,20 +247,20 @@ class _TextWeb:
             label = RELATED_LABEL.get(lang, "Read more")
             other = rng.choice(others)
             line = f"{label}: {other.text.title}"
-            paragraphs.insert(2, Markup(f'{_e(label)}: <a href="{_a(self.url_of[other.key])}">{_e(other.text.title)}</a>'))
+            paragraphs.insert(2, Markup(f'{esc(label)}: <a href="{attr(self.url_of[other.key])}">{esc(other.text.title)}</a>'))
             lines.append(line)
             if lang in BOX_HEADING and len(paragraphs) >= 6 and rng.random() < 0.4:
                 picks = rng.sample(others, min(2, len(others)))
                 at = len(paragraphs) - 2
-                box = [Markup(f'<a href="{_a(self.url_of[o.key])}">{_e(o.text.title)}</a>') for o in picks]
+                box = [Markup(f'<a href="{attr(self.url_of[o.key])}">{esc(o.text.title)}</a>') for o in picks]
                 paragraphs[at:at] = [BOX_HEADING[lang], *box]
                 lines += [BOX_HEADING[lang], *(o.text.title for o in picks)]
         return paragraphs, lines
 
     @staticmethod
     def _edit(paragraphs: Sequence[str], rng: random.Random) -> tuple[list[str], set[str]]:
-        edited, untouched = synweb._edit([s for p in paragraphs for s in sentences_of(p)], rng, REWORDS)
-        return synweb._regroup(edited, rng), untouched
+        edited, untouched = edit_sentences([s for p in paragraphs for s in sentences_of(p)], rng, TEXT_REWORDS)
+        return regroup(edited, rng), untouched
 
     # -- writing
 
@@ -415,19 +272,19 @@ class _TextWeb:
         self._discovery()
 
     def _page(self, story: StoryPlan, page: PagePlan, n: int, rng: random.Random) -> None:
-        outlet = TEXT_OUTLET[page.outlet]
+        outlet = self.outlet[page.outlet]
         text = story.text
         lang = text.language
         url = self._url(story, page, n) if n else self.url_of[story.key]
         original_url = self.url_of[story.key]
-        source = OUTLET.get(story.outlet) or TEXT_OUTLET[story.outlet]
+        source = self.outlet[story.outlet]
         must_not: list[str] = [b for b in outlet.boilerplate if len(b) > 25]
         teasers = self._teasers(story, page, rng)
         must_not += [dek for _, dek, _ in teasers]
         related_sentences: list[str] = []
         title, variants, encoding, headers = text.title, [], "utf-8", None
         hint = "none"
-        p = _PageIn(outlet, url, "ja" if page.outlet in ("kumonews", "matome") else lang, title, _teaser(text),
+        p = PageIn(outlet, url, "ja" if page.outlet in ("kumonews", "matome") else lang, title, teaser(text),
                     [], page.claimed, page.claimed, f"{source.name} staff", "World", teasers,
                     url, source=source, source_url=original_url)
         extra: dict[str, object] = {}
@@ -443,10 +300,10 @@ class _TextWeb:
                 p.paragraphs[0] = f"HALDEN ({WIRE}) — {p.paragraphs[0]}"
             notice = rng.choice(NOTICES).replace("{SOURCE}", source.name)
             p.paragraphs.append(notice)
-            must_not += [notice, f"{source.short}{page.claimed:%d-%m-%Y}"]
+            must_not += [notice, f"{source.short}{credit_date(page.claimed)}"]
             for other in rng.sample([s for s in self.plans if s.kind == "story" and s.key != story.key], 2):
                 body = " ".join(other.text.paragraphs)
-                p.related.append((other.text.title, OUTLET[other.outlet].name if other.outlet in OUTLET else other.outlet,
+                p.related.append((other.text.title, self.outlet[other.outlet].name,
                                   f"{rng.randint(1, 6)} days ago", body))
                 related_sentences += sentences_of(other.text.paragraphs[-1])[-1:]
             must_not += related_sentences
@@ -455,7 +312,7 @@ class _TextWeb:
         elif page.kind == "edited":
             edited, untouched = self._edit(text.paragraphs, rng)
             p.paragraphs = edited
-            title = p.title = _rewrite_headline(text.title, lang, rng)
+            title = p.title = rewrite_headline(text.title, lang, rng)
             kept = [s for s in untouched if len(s) > 40] or sorted(untouched) or edited
             key = sorted(kept)[len(kept) // 2]
             if page.variant % 3:
@@ -467,10 +324,10 @@ class _TextWeb:
                 p.paragraphs.append(notice)
                 must_not.append(notice)
         elif page.kind == "truncated":
-            keep = 3 if len(text.paragraphs) >= 8 else 2
+            keep = lead_length(len(text.paragraphs))
             p.paragraphs = list(text.paragraphs[:keep])
             key = self._key_sentence(text.paragraphs[:keep])
-            must_not.append(f"Continue reading at {source.name}")
+            must_not.append(continue_line(source.name))
             if page.variant % 2 == 0:
                 p.canonical, hint = original_url, "canonical"
             else:
@@ -535,19 +392,19 @@ class _TextWeb:
         p.url = url
         if not p.canonical:
             p.canonical = url
-        data = _finish(RENDER[outlet.id](p), outlet.id, self.page_bytes)
-        self.site.put(_rel(url), data.encode(encoding, errors="xmlcharrefreplace"), page.run, headers=headers)
+        data = finish(RENDER[outlet.id](p), outlet.id, self.page_bytes)
+        self.site.put(rel_path(url), data.encode(encoding, errors="xmlcharrefreplace"), page.run, headers=headers)
         if page.kind == "mirror":
-            amp_page = _PageIn(outlet, variants[1], lang, title, p.dek, p.paragraphs, page.claimed, page.claimed,
+            amp_page = PageIn(outlet, variants[1], lang, title, p.dek, p.paragraphs, page.claimed, page.claimed,
                                p.author, "World", [], url)
-            self.site.put(_rel(variants[1]), synweb._render_amp(amp_page).encode(), page.run)
+            self.site.put(rel_path(variants[1]), render_amp(amp_page).encode(), page.run)
         update: dict[str, object] = {}
         if page.kind == "original" and story.update_run and story.update_sentence:
             new = [story.update_sentence, *p.paragraphs[:-1]] if len(p.paragraphs) > 3 else [story.update_sentence, *p.paragraphs]
             p.paragraphs = new
             p.modified = page.claimed + timedelta(days=2)
-            data = _finish(RENDER[outlet.id](p), outlet.id, self.page_bytes)
-            self.site.put(_rel(url), data.encode(encoding, errors="xmlcharrefreplace"), story.update_run, replace=True)
+            data = finish(RENDER[outlet.id](p), outlet.id, self.page_bytes)
+            self.site.put(rel_path(url), data.encode(encoding, errors="xmlcharrefreplace"), story.update_run, replace=True)
             update = {"update_run": story.update_run, "update_sentence": story.update_sentence}
         feed_url = variants[0] if variants else url
         map_url = variants[1] if variants else url
@@ -555,12 +412,12 @@ class _TextWeb:
                                       "published": page.claimed, "run": page.run,
                                       "update_run": story.update_run if page.kind == "original" else None})
         self.kinds[page.kind] += 1
-        self.truth[url] = {
+        self.truth.article(url, {
             "story": story.key, "is_original": n == 0, "outlet": outlet.id, "kind": page.kind, "run": page.run,
             "language": lang, "title": title, "key_sentence": key, "must_not_contain": must_not,
-            "related": related_sentences, "published_at": _iso(page.claimed), "date_trap": False, "hint": hint,
+            "related": related_sentences, "published_at": iso_in(page.claimed), "date_trap": False, "hint": hint,
             "encoding": encoding, "variants": variants, **extra, **update,
-        }
+        })
 
     @staticmethod
     def _key_sentence(paragraphs: Sequence[str]) -> str:
@@ -572,67 +429,53 @@ class _TextWeb:
     def _teasers(self, story: StoryPlan, page: PagePlan, rng: random.Random) -> list[tuple[str, str, str]]:
         pool = [s for s in self.plans if s.kind == "story" and s.key != story.key and s.key not in story.related_to]
         picks = rng.sample(pool, min(3, len(pool)))
-        return [(s.text.title, _teaser(s.text), self.url_of[s.key]) for s in picks]
+        return [(s.text.title, teaser(s.text), self.url_of[s.key]) for s in picks]
 
     def _discovery(self) -> None:
         """An RSS feed and a sitemap per outlet and run; a page updated in run k has lastmod {{RUN_TIME:k}}."""
         for run in self.site.roots:
-            for outlet in TEXT_OUTLETS:
+            for outlet in self.outlets:
                 items = sorted((it for it in self.items[outlet.id] if int(it["run"]) <= run),  # type: ignore[call-overload]
                                key=lambda it: it["published"], reverse=True)
-                entries = "".join(
-                    f"<item><title>{xml_escape(str(it['title']))}</title><link>{xml_escape(str(it['feed']))}</link>"
-                    f"<guid>{xml_escape(str(it['feed']))}</guid><pubDate>{_rfc822(it['published'])}</pubDate>"  # type: ignore[arg-type]
-                    f"<description>{xml_escape(str(it['dek']))}</description></item>\n" for it in items)
-                feed = (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>\n'
-                        f"<title>{xml_escape(outlet.name)}</title><link>{BASE}/{outlet.id}/</link>"
-                        f"<description>{xml_escape(outlet.name)}</description>\n{entries}</channel></rss>\n")
-                self.site.put_state(run, f"{outlet.id}/{outlet.feeds[0]}", feed)
+                channel = feeds.rss_channel(outlet.name, f"{BASE}/{outlet.id}/", outlet.name)
+                entries = [feeds.rss_item(str(it["title"]), str(it["feed"]), rfc822(it["published"], gmt=True),  # type: ignore[arg-type]
+                                          str(it["dek"]), guid=str(it["feed"])) for it in items]
+                self.site.put_state(run, f"{outlet.id}/{outlet.feeds[0]}",
+                                    feeds.xml_document(feeds.rss(channel, entries), pretty=False))
                 rows = []
                 for it in items:
                     update_run = it["update_run"]
                     if update_run is not None and int(update_run) <= run:  # type: ignore[call-overload]
                         lastmod = f"{{{{RUN_TIME:{update_run}}}}}"
                     else:
-                        lastmod = _iso(it["published"])  # type: ignore[arg-type]
-                    rows.append(f"<url><loc>{xml_escape(str(it['map']))}</loc><lastmod>{lastmod}</lastmod></url>\n")
-                sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                           + "".join(rows) + "</urlset>\n")
-                self.site.put_state(run, f"{outlet.id}/{outlet.sitemaps[0] if outlet.sitemaps else 'sitemap.xml'}", sitemap)
+                        lastmod = iso_in(it["published"])  # type: ignore[arg-type]
+                    rows.append(feeds.sitemap_url(str(it["map"]), lastmod))
+                self.site.put_state(run, f"{outlet.id}/{_sitemap_of(outlet)}",
+                                    feeds.xml_document(feeds.urlset(rows), pretty=False))
 
     def close(self, meta: dict[str, object]) -> Path:
-        stories = {}
-        for story in self.plans:
-            stories[story.key] = {"original": self.url_of[story.key], "kind": story.kind,
-                                  "related_to": story.related_to if story.kind == "digest" else (story.related_to[0] if story.related_to else None),
-                                  "language": story.text.language, "title": story.text.title,
-                                  "run": story.pages[0].run, "published_at": _iso(story.t0),
-                                  "paragraphs": len(story.text.paragraphs), "source_text": story.text.key}
-        path = self.out_dir / "truth.json"
-        path.write_text(json.dumps({"articles": self.truth, "stories": stories, "meta": meta}, ensure_ascii=False),
-                        encoding="utf-8")
-        return path
+        """Finish truth.json with the stories table and the generation parameters."""
+        stories = (
+            (story.key, {"original": self.url_of[story.key], "kind": story.kind,
+                         "related_to": story.related_to if story.kind == "digest" else (story.related_to[0] if story.related_to else None),
+                         "language": story.text.language, "title": story.text.title,
+                         "run": story.pages[0].run, "published_at": iso_in(story.t0),
+                         "paragraphs": len(story.text.paragraphs), "source_text": story.text.key})
+            for story in self.plans
+        )  # fmt: skip
+        return self.truth.close(stories, meta)
 
 
-def _rewrite_headline(title: str, language: str, rng: random.Random) -> str:
-    """A partner's headline for the same story: its words in another order, with a tag of its own."""
-    words = title.split()
-    if language in CJK or len(words) < 4:
-        return f"【詳報】{title}" if language == "ja" else f"{title} (update)"
-    cut = rng.randint(2, len(words) - 2)
-    return " ".join([*words[cut:], "—", *words[:cut]])
+def _sitemap_of(outlet: OutletSpec) -> str:
+    return outlet.sitemaps[0] if outlet.sitemaps else "sitemap.xml"
 
 
-def text_outlets_yaml() -> str:
-    """The outlets file of a text web: bench.synweb's outlets and this module's, every one with a sitemap."""
-    lines = ["# synthetic outlets with real texts, generated by bench/synweb_texts.py; {{BASE}}: the site server",
-             "allow_private_addresses: true", "outlets:"]
-    for o in TEXT_OUTLETS:
-        lines += [f"  - id: {o.id}", f"    name: {json.dumps(o.name, ensure_ascii=False)}",
-                  f'    homepage: "{BASE}/{o.id}/"', f'    site_prefix: "{BASE}/{o.id}/"', f"    language: {o.language}",
-                  "    feeds:", f'      - "{BASE}/{o.id}/{o.feeds[0]}"',
-                  "    sitemaps:", f'      - "{BASE}/{o.id}/{o.sitemaps[0] if o.sitemaps else "sitemap.xml"}"']
-    return "\n".join(lines) + "\n"
+def text_outlets_yaml(outlets: tuple[OutletSpec, ...] = TEXT_OUTLETS,
+                      comment: str = "synthetic outlets with real texts, generated by bench/synweb/texts.py") -> str:
+    """The outlets file of a text web: every outlet with its feed and a sitemap."""
+    entries = [OutletEntry(o.id, o.name, f"{BASE}/{o.id}/", o.language, [f"{BASE}/{o.id}/{o.feeds[0]}"],
+                           [f"{BASE}/{o.id}/{_sitemap_of(o)}"]) for o in outlets]
+    return outlets_yaml([f"# {comment}; {BASE}: the site server"], entries)
 
 
 def generate_text_web(out_dir: Path, texts: Sequence[SourceText], *, seed: int = 7, arrival_seed: int = 1,
@@ -652,10 +495,10 @@ def generate_text_web(out_dir: Path, texts: Sequence[SourceText], *, seed: int =
     outlets_file = out_dir / "outlets.yaml"
     outlets_file.write_text(text_outlets_yaml(), encoding="utf-8")
     meta = {"seed": seed, "arrival_seed": arrival_seed, "runs": runs, "texts": len(texts),
-            "articles": len(web.truth), "pages": web.site.pages, "bytes": web.site.bytes, "kinds": web.kinds}
+            "articles": len(web.truth.urls), "pages": web.site.pages, "bytes": web.site.bytes, "kinds": web.kinds}
     truth_file = web.close(meta)
     return GroundTruth(out_dir, web.site.roots[1], web.site.roots.get(2), outlets_file, truth_file,
-                       len(plans), len(web.truth), dict(web.site.pages), web.site.bytes, dict(web.kinds),
+                       len(plans), len(web.truth.urls), dict(web.site.pages), web.site.bytes, dict(web.kinds),
                        time.perf_counter() - started, dict(web.site.roots))
 
 
