@@ -10,7 +10,7 @@ OTHER = "A different story about the town's summer fair and its record crowds on
 def _prune(html: str) -> tuple[str, int]:
     tree = parse_html(html)
     assert tree is not None
-    pruned, removed = prune_furniture(tree, ["Harbour board picks ferry bid"])
+    pruned, removed, _ = prune_furniture(tree, ["Harbour board picks ferry bid"])
     assert text_of(tree) != text_of(pruned) or removed == 0  # the caller's tree is left as it was
     return " ".join(text_of(pruned).split()), removed
 

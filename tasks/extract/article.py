@@ -35,8 +35,9 @@ from copydesk.tasks.extract.jsonld import first_str, name_of
 from copydesk.tasks.extract.language import detect_language
 from copydesk.tasks.extract.meta import page_metadata, read_page_meta
 from copydesk.tasks.extract.provenance import find_credit_line, jsonld_credit, resolve_urls
+from copydesk.tasks.extract.standfirst import find_standfirst
 from copydesk.tasks.extract.text import extract_text
-from copydesk.tasks.extract.title import strip_site_suffix
+from copydesk.tasks.extract.title import choose_title, strip_site_suffix, visible_headline
 from copydesk.tasks.extract.tree import parse_html
 from copydesk.tasks.extract.verdict import ExtractionError, is_blocked, reject_non_article
 from copydesk.tasks.extract.words import content_hash, count_words
@@ -83,9 +84,16 @@ def extract_article(
         or (link.title if link else None)
         or page.title_tag
     )
-    title = strip_site_suffix(raw_title, [n for n in (site_name, publisher) if n])
+    headline = first_str(article_ld.get("headline"))
+    social = page.first("og:title")
+    twitter = page.first("twitter:title")
+    h1 = visible_headline(tree, [headline, social, twitter, page.title_tag])
+    title = choose_title(
+        {"social": social, "twitter": twitter, "jsonld": headline, "h1": h1, "title": page.title_tag},
+        [n for n in (site_name, publisher) if n],
+    ) or strip_site_suffix(raw_title, [n for n in (site_name, publisher) if n])
 
-    pruned, _ = prune_furniture(tree, [t for t in (title, raw_title, page.title_tag) if t])
+    pruned, _, headline_nodes = prune_furniture(tree, [t for t in (title, raw_title, page.title_tag) if t])
     raw_text = extract_text(pruned, url, outlet_id)
     if not raw_text.strip():
         # pruning can take a page whose only text sits in a marked block: try the whole page once
@@ -97,7 +105,25 @@ def extract_article(
 
     teaser_marker = has_read_more(raw_text) or links_elsewhere(pruned)
     text, _ = clean_text(raw_text)
-    text, _ = drop_leading_title(text, [t for t in (title, raw_title, page.title_tag) if t])
+    text, _ = drop_leading_title(text, [t for t in (title, raw_title, page.title_tag, headline, h1) if t])
+    description = (
+        page.first("og:description", "description", "twitter:description")
+        or first_str(article_ld.get("description"))
+        or metadata().description
+    )
+    lead = find_standfirst(
+        pruned,
+        headline_nodes,
+        text,
+        [
+            page.first("og:description"),
+            page.first("description"),
+            page.first("twitter:description"),
+            first_str(article_ld.get("description")),
+        ],
+    )
+    if lead:
+        text = f"{lead}\n{text}"
     credit_line = find_credit_line(pruned)
     source_credit = detect_source_credit(text) or (credit_of_line(credit_line) if credit_line else None)
     text, _ = strip_credit_lines(text)
@@ -140,11 +166,6 @@ def extract_article(
             DateCandidate(source=c.source, value=fixed_offset(c.value), role=c.role),
         )
 
-    description = (
-        page.first("og:description", "description", "twitter:description")
-        or first_str(article_ld.get("description"))
-        or metadata().description
-    )
     access = access_of(paywalled(page, raw_text), teaser_marker, word_count, link)
 
     return Article(

@@ -10,6 +10,7 @@ the headline go too. Figures: bench/results/extraction.md.
 from collections.abc import Iterable
 from copy import deepcopy
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
@@ -175,12 +176,39 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
     return removed
 
 
-def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> tuple[HtmlElement, int]:
-    """A copy of the tree without scripts and furniture blocks; returns it and how many blocks went."""
+def inline_ruby(tree: HtmlElement) -> None:
+    """Make each <ruby> annotation plain text in its line ("尹錫悦（ユンソンニョル）"), in place.
+
+    trafilatura breaks the line around a ruby element and drops its reading, splitting the sentence.
+    """
+    for ruby in list(tree.iter("ruby")):
+        parent = ruby.getparent()
+        if parent is None:
+            continue
+        text = text_of(ruby) + (ruby.tail or "")
+        previous = ruby.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(ruby)
+
+
+class Pruned(NamedTuple):
+    """The pruned copy of the page, how many blocks went, and its headline and articleBody elements."""
+
+    tree: HtmlElement
+    removed: int
+    headline: list[HtmlElement]
+
+
+def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> Pruned:
+    """A copy of the tree without scripts and furniture blocks."""
     tree = deepcopy(tree)
     for element in list(tree.iter(*ALWAYS_DROP_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
+    inline_ruby(tree)
     headline = headline_nodes(tree, titles)
     protected: set[HtmlElement] = set()
     for node in headline:
@@ -207,4 +235,4 @@ def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> tuple[HtmlEleme
             element.drop_tree()
             removed += 1
     removed += cut_headed_sections(tree, headline)
-    return tree, removed
+    return Pruned(tree, removed, headline)
