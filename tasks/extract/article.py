@@ -23,10 +23,12 @@ from copydesk.tasks.clean import (
 from copydesk.tasks.extract.access import access_of, links_elsewhere, paywalled
 from copydesk.tasks.extract.authors import pick_authors
 from copydesk.tasks.extract.dates import (
+    EXACT,
     collect_dates,
     fixed_offset,
     htmldate_candidate,
     is_plausible,
+    page_zone,
     resolve_dates,
     zone_named,
 )
@@ -61,7 +63,7 @@ def extract_article(
     """Extract text and metadata from a decoded HTML page; raises ExtractionError when there is no article."""
     now = now or datetime.now(UTC)
     fetched_at = fetched_at or now
-    zone = zone_named(outlet_timezone)
+    zone = zone_named(outlet_timezone) if outlet_timezone else None
     if not html or not html.strip():
         raise ExtractionError("empty", "no HTML")
     tree = parse_html(html)
@@ -139,20 +141,17 @@ def extract_article(
     if source_credit is None:
         source_credit = jsonld_credit(page, (site_name, publisher))
 
-    candidates = [
-        c
-        for c in collect_dates(
-            page,
-            pruned,
-            raw_text,
-            credit_line,
-            [article_url, fetched_canonical],
-            link,
-            http_last_modified,
-            zone,
-        )
-        if is_plausible(c, now)
-    ]
+    date_evidence = partial(
+        collect_dates, page, pruned, raw_text, credit_line, [article_url, fetched_canonical], link,
+        http_last_modified,
+    )  # fmt: skip
+    found = date_evidence(zone or UTC)
+    if zone is None and any(c.precision != EXACT for c in found):
+        zone = page_zone(found, [page.lang_tag, page.first("og:locale")])
+        if zone is not None:
+            found = date_evidence(zone)
+    zone = zone or UTC
+    candidates = [c for c in found if is_plausible(c, now)]
     if not any(c.role == "published" for c in candidates):
         # htmldate's guess is the last resort: it reads the same JSON-LD, meta tags, <time> and URL as above
         guess = htmldate_candidate(metadata().date, zone)

@@ -18,7 +18,7 @@ ARTICLE_TYPES = frozenset(
         "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
         "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "SatiricalArticle",
         "BlogPosting", "LiveBlogPosting", "SocialMediaPosting", "Report", "TechArticle", "ScholarlyArticle",
-        "Review", "DiscussionForumPosting",
+        "Review", "DiscussionForumPosting", "ClaimReview",
     }
 )  # fmt: skip
 PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "MediaObject", "VideoObject"})
