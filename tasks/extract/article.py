@@ -37,6 +37,7 @@ from copydesk.tasks.extract.jsonld import first_str, name_of
 from copydesk.tasks.extract.language import detect_language
 from copydesk.tasks.extract.meta import page_metadata, read_page_meta
 from copydesk.tasks.extract.provenance import find_credit_line, jsonld_credit, resolve_urls
+from copydesk.tasks.extract.script_text import script_text
 from copydesk.tasks.extract.standfirst import find_standfirst
 from copydesk.tasks.extract.text import extract_text
 from copydesk.tasks.extract.title import choose_title, strip_site_suffix, visible_headline
@@ -100,6 +101,7 @@ def extract_article(
     if not raw_text.strip():
         # pruning can take a page whose only text sits in a marked block: try the whole page once
         raw_text = extract_text(tree, url)
+    raw_text = script_text(page, tree, raw_text.strip()) or raw_text
     if is_blocked(html, tree, page, len(raw_text.strip())):
         raise ExtractionError("blocked", "bot challenge or access-denied interstitial")
     if not raw_text.strip():
