@@ -17,9 +17,17 @@ from copydesk.tasks.clean import normalise_for_matching
 from copydesk.tasks.extract.jsonld import first_str
 from copydesk.tasks.extract.meta import PageMeta
 
-AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|、|／|\s/\s)\s*", re.IGNORECASE)
+# "and" joining two names: English, German, Norwegian and Danish "og", Swedish "och" (French "et" is left
+# out: "Le Figaro et AFP" is one credit in news-pages-dev's labels; single letters, Spanish "y" or Italian
+# "e", stand inside names, "Ortega y Gasset")
+AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|\b(?:and|und|og|och)\b|、|／|\s/\s)\s*", re.IGNORECASE)
+# byline labels: "By", "Von", "Par", "Por", "Door", "Av", "Af", "Autor", "Autorin/Autor", "Yazar", and
+# words that name a byline only with their colon ("Text:", "Reporter:")
 AUTHOR_PREFIX_RE = re.compile(
-    r"^(?:(?:written|reported|text|words|reporting)\s+)?(?:by|von|par|por)\s*:?\s+", re.I
+    r"^(?:(?:(?:written|reported|text|words|reporting)\s+)?(?:by|von|par|por|door|av|af)\s*:?\s+"
+    r"|(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|auteur|yazar)\s*:?\s+"
+    r"|(?:author|text|texto|testo|tekst|reporter|redaktion|reportage)\s*:\s*)",
+    re.IGNORECASE,
 )
 ROLE_WORDS_RE = re.compile(
     r"^(?:the\s+)?(?:(?:senior|chief|staff|special|political|foreign|business|deputy|contributing|associate|"

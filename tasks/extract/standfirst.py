@@ -32,6 +32,9 @@ NOT_STANDFIRST_WORDS = frozenset(
 STANDFIRST_PAIRS = (("sub", "title"), ("sub", "headline"), ("sub", "heading"), ("article", "description"))
 BLOCK_TAGS = frozenset({"p", "div", "h2", "h3", "h4", "span", "section", "header", "strong", "em", "b", "li"})
 MIN_CHARS = 30
+# a block this long that begins the extracted text marks where the body starts
+MIN_START_CHARS = 12
+MAX_CHILDREN = 3
 MAX_CHARS = 1200
 # the standfirst sits right after the headline: how many text-bearing elements the search looks at
 MAX_ELEMENTS = 80
@@ -75,6 +78,13 @@ def _description_keys(descriptions: Iterable[str | None]) -> list[str]:
     return keys
 
 
+def _begins(key: str, body_start: str) -> bool:
+    """Whether a block's text begins the way the extracted text does (or is that text's first line)."""
+    if not body_start:
+        return False
+    return key.startswith(body_start) or (len(key) >= MIN_START_CHARS and body_start.startswith(key))
+
+
 def find_standfirst(
     tree: HtmlElement, headline: list[HtmlElement], text: str, descriptions: Iterable[str | None]
 ) -> str | None:
@@ -92,25 +102,30 @@ def find_standfirst(
         if not after_headline:
             after_headline = element is start
             continue
-        if not isinstance(element.tag, str) or element.tag not in BLOCK_TAGS:
+        if not isinstance(element.tag, str):
+            continue
+        # the extracted text begins in this element's own text: no standfirst comes after it
+        own = element.text
+        if own and len(own) >= MIN_START_CHARS and _begins(normalise_for_matching(own), body_start):
+            return None
+        # a standfirst, and the body's first paragraph, are small blocks: a container's whole text is not read
+        if element.tag not in BLOCK_TAGS or len(element) > MAX_CHILDREN:
             continue
         if start is not None and start in element.iterancestors():
             continue  # inside the headline
         raw = text_of(element)
-        if len(raw) < MIN_CHARS:
+        if len(raw) < MIN_START_CHARS:
+            continue
+        key = normalise_for_matching(raw)
+        if _begins(key, body_start):
+            return None  # the extracted text begins here: no standfirst before it
+        if len(raw) < MIN_CHARS or len(key) > MAX_CHARS:
             continue
         seen += 1
         if seen > MAX_ELEMENTS:
             return None
-        key = normalise_for_matching(raw)
-        if body_start and key.startswith(body_start):
-            return None  # the extracted text begins here: no standfirst before it
-        if len(key) > MAX_CHARS:
-            continue
         if _matches_description(key, described) or (
-            len(element) <= 3
-            and _is_standfirst_class(element)
-            and next(element.iter("img", "figure"), None) is None
+            _is_standfirst_class(element) and next(element.iter("img", "figure"), None) is None
         ):
             if key[:60] in normalise_for_matching(text):
                 return None
