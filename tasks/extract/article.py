@@ -101,7 +101,7 @@ def extract_article(
     if not raw_text.strip():
         # pruning can take a page whose only text sits in a marked block: try the whole page once
         raw_text = extract_text(tree, url)
-    raw_text = script_text(page, tree, raw_text.strip()) or raw_text
+    raw_text = script_text(page, tree, html, raw_text.strip()) or raw_text
     if is_blocked(html, tree, page, len(raw_text.strip())):
         raise ExtractionError("blocked", "bot challenge or access-denied interstitial")
     if not raw_text.strip():
@@ -147,13 +147,13 @@ def extract_article(
         collect_dates, page, pruned, raw_text, credit_line, [article_url, fetched_canonical], link,
         http_last_modified,
     )  # fmt: skip
-    found = date_evidence(zone or UTC)
-    if zone is None and any(c.precision != EXACT for c in found):
-        zone = page_zone(found, [page.lang_tag, page.first("og:locale")])
+    candidates = [c for c in date_evidence(zone or UTC) if is_plausible(c, now)]
+    if zone is None and any(c.precision != EXACT for c in resolve_dates(candidates) if c is not None):
+        # a naive or date-only value decides: read the page's values in its own zone
+        zone = page_zone(candidates, [page.lang_tag, page.first("og:locale")])
         if zone is not None:
-            found = date_evidence(zone)
+            candidates = [c for c in date_evidence(zone) if is_plausible(c, now)]
     zone = zone or UTC
-    candidates = [c for c in found if is_plausible(c, now)]
     if not any(c.role == "published" for c in candidates):
         # htmldate's guess is the last resort: it reads the same JSON-LD, meta tags, <time> and URL as above
         guess = htmldate_candidate(metadata().date, zone)

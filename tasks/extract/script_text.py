@@ -116,13 +116,19 @@ def scripted_article_bodies(tree: HtmlElement) -> list[str]:
     return [plain_lines(body) for body in found if body]
 
 
-def script_text(page: PageMeta, tree: HtmlElement, extracted: str) -> str | None:
+# what the page's HTML holds when a script may hold its text (a substring search, before any tree walk)
+SCRIPT_TEXT_MARKERS = ('"articleBody"', "__NEXT_DATA__", "self.__next_f")
+
+
+def script_text(page: PageMeta, tree: HtmlElement, html: str, extracted: str) -> str | None:
     """The scripts' article text when the extracted text is empty or much shorter than it."""
     if len(extracted) >= CHECK_BELOW_CHARS:
         return None
     body = first_str((page.article_ld or {}).get("articleBody"))
-    candidates = [plain_lines(body)] if body else []
-    if not candidates or len(candidates[0]) < MIN_SCRIPT_TEXT:
+    # plain_lines only shortens a text: a raw articleBody this short cannot replace the extracted text
+    candidates = [plain_lines(body)] if body and len(extracted) < SCRIPT_TEXT_SHARE * len(body) else []
+    short = not body or len(body) < MIN_SCRIPT_TEXT
+    if short and any(marker in html for marker in SCRIPT_TEXT_MARKERS):
         candidates += scripted_article_bodies(tree)
         found = next_data_text(tree)
         if found:

@@ -8,7 +8,8 @@ names a standfirst (standfirst, lead, lede, teaser, intro, summary, subtitle, de
 Found, and not already in the text, it becomes the text's first line.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -45,8 +46,12 @@ ELLIPSIS = ("...", "…")
 
 def _is_standfirst_class(element: HtmlElement) -> bool:
     value = attr_value(element)
-    if value == " ":
-        return False
+    return value != " " and _standfirst_value(value)
+
+
+@lru_cache(maxsize=8192)
+def _standfirst_value(value: str) -> bool:
+    """Whether a class/id value names a standfirst (cached: templates repeat their classes)."""
     words = value_words(value)
     if any(w in NOT_STANDFIRST_WORDS for w in words):
         return False
@@ -78,56 +83,71 @@ def _description_keys(descriptions: Iterable[str | None]) -> list[str]:
     return keys
 
 
-def _begins(key: str, body_start: str) -> bool:
-    """Whether a block's text begins the way the extracted text does (or is that text's first line)."""
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _begins(text: str, body_start: str) -> bool:
+    """Whether a block's whitespace-collapsed text begins the way the extracted text does (or is its first
+    line's beginning). Both come from the same page text, so no further normalising is needed."""
     if not body_start:
         return False
-    return key.startswith(body_start) or (len(key) >= MIN_START_CHARS and body_start.startswith(key))
+    return text.startswith(body_start) or (len(text) >= MIN_START_CHARS and body_start.startswith(text))
+
+
+def _following(start: HtmlElement, root: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after `start` in document order, its own descendants left out, up to the end of root."""
+    node: HtmlElement | None = start
+    while node is not None and node is not root:
+        for sibling in node.itersiblings():
+            yield from sibling.iter()
+        node = node.getparent()
 
 
 def find_standfirst(
     tree: HtmlElement, headline: list[HtmlElement], text: str, descriptions: Iterable[str | None]
 ) -> str | None:
     """The standfirst's text when the extracted `text` lacks it, else None."""
-    lines = [line for line in text.split("\n") if line.strip()]
-    if not lines:
+    first = next((line for line in text.split("\n") if line.strip()), None)
+    if first is None:
         return None
-    body_start = normalise_for_matching(lines[0])[:60]
-    described = _description_keys(descriptions)
+    body_start = _collapse(first)[:60]
+    descriptions = [d for d in descriptions if d and len(d) >= MIN_CHARS]
+    described: list[str] | None = None  # their matching keys, made when a block's length could match one
+    lengths = [(PREFIX_SHARE * len(d) - 20, len(d) / PREFIX_SHARE + 20) for d in descriptions]
     start = next((node for node in headline if node.tag == "h1"), None)
-    body = tree.find(".//body")
+    if start is not None:
+        elements = _following(start, start.getroottree().getroot())
+    else:
+        body = tree.find(".//body")
+        elements = (body if body is not None else tree).iter()
     seen = 0
-    after_headline = start is None
-    for element in (body if body is not None else tree).iter():
-        if not after_headline:
-            after_headline = element is start
-            continue
+    for element in elements:
         if not isinstance(element.tag, str):
             continue
         # the extracted text begins in this element's own text: no standfirst comes after it
         own = element.text
-        if own and len(own) >= MIN_START_CHARS and _begins(normalise_for_matching(own), body_start):
+        if own and len(own) >= MIN_START_CHARS and _begins(_collapse(own), body_start):
             return None
         # a standfirst, and the body's first paragraph, are small blocks: a container's whole text is not read
         if element.tag not in BLOCK_TAGS or len(element) > MAX_CHILDREN:
             continue
-        if start is not None and start in element.iterancestors():
-            continue  # inside the headline
-        raw = text_of(element)
+        raw = _collapse(text_of(element))
         if len(raw) < MIN_START_CHARS:
             continue
-        key = normalise_for_matching(raw)
-        if _begins(key, body_start):
+        if _begins(raw, body_start):
             return None  # the extracted text begins here: no standfirst before it
-        if len(raw) < MIN_CHARS or len(key) > MAX_CHARS:
+        if len(raw) < MIN_CHARS or len(raw) > MAX_CHARS:
             continue
         seen += 1
         if seen > MAX_ELEMENTS:
             return None
-        if _matches_description(key, described) or (
+        described_here = False
+        if any(low <= len(raw) <= high for low, high in lengths):
+            described = _description_keys(descriptions) if described is None else described
+            described_here = _matches_description(normalise_for_matching(raw), described)
+        if described_here or (
             _is_standfirst_class(element) and next(element.iter("img", "figure"), None) is None
         ):
-            if key[:60] in normalise_for_matching(text):
-                return None
-            return " ".join(raw.split())
+            return None if raw[:60] in _collapse(text) else raw
     return None

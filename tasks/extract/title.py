@@ -24,6 +24,8 @@ SITE_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 # what may stand between a headline and a site name, a date or a section: ASCII and full-width bars, dashes,
 # colons, middle dots, slashes, the Korean bar-like letter ㅣ
 SEPARATOR_RE = re.compile(r"^\s*(?:[|｜\-–—:：·•/ㅣ»«]+\s*)+")
+# a title holding none of these has no separated suffix or prefix to cut (a hyphen only counts after a space)
+MAY_HAVE_AFFIX_RE = re.compile(r"[|｜–—:：·•/ㅣ»«]|\s-")
 SEPARATOR_END_RE = re.compile(r"(?:\s*[|｜\-–—:：·•/ㅣ»«]+)+\s*$")
 # a suffix or prefix longer than this is more than a site name, section or date
 MAX_AFFIX_CHARS = 60
@@ -78,19 +80,17 @@ def _strip_site_names(title: str, site_names: list[str]) -> str:
     return title
 
 
-def _core_by_agreement(title: str, others: Iterable[str]) -> str:
+def _core_by_agreement(title: str, others: Iterable[tuple[str, str]]) -> str:
     """The longest other candidate that this title is, plus a separated suffix (a site, a section, a date).
 
-    Prefixes are left alone: a kicker before a colon ("'Ends recession debate': economists weigh in...") is
-    part of the headline as often as a section name is not.
+    `others` are (candidate, its normalise_for_matching key). Prefixes are left alone: a kicker before a
+    colon ("'Ends recession debate': economists weigh in...") is part of the headline as often as a section
+    name is not.
     """
     folded = normalise_for_matching(title)
     cores = []
-    for other in others:
-        key = normalise_for_matching(other)
-        if len(key) < MIN_TITLE_CHARS or len(key) >= len(folded):
-            continue
-        if not folded.startswith(key):
+    for other, key in others:
+        if len(key) < MIN_TITLE_CHARS or len(key) >= len(folded) or not folded.startswith(key):
             continue
         rest = folded[len(key) :]
         if len(rest) <= MAX_AFFIX_CHARS and SEPARATOR_RE.match(rest):
@@ -98,15 +98,21 @@ def _core_by_agreement(title: str, others: Iterable[str]) -> str:
     return max(cores, key=len) if cores else title
 
 
-def visible_headline(tree: HtmlElement, others: Iterable[str]) -> str | None:
+def _loose(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def visible_headline(tree: HtmlElement, others: Iterable[str | None]) -> str | None:
     """The page's <h1> that agrees with one of the other candidates, else its first non-empty <h1>."""
-    keys = [normalise_for_matching(o) for o in others if o]
     first = None
+    keys: list[str] | None = None
     for h1 in tree.iter("h1"):
         text = _clean(text_of(h1))
         if not text or len(text) > MAX_H1_CHARS:
             continue
-        key = normalise_for_matching(text)
+        if keys is None:
+            keys = [_loose(o) for o in others if o]
+        key = _loose(text)
         if any(key == k or (len(key) >= MIN_TITLE_CHARS and key in k) for k in keys):
             return text
         first = first or text
@@ -115,10 +121,14 @@ def visible_headline(tree: HtmlElement, others: Iterable[str]) -> str | None:
 
 def choose_title(candidates: dict[str, str | None], site_names: Iterable[str]) -> str | None:
     """The first candidate (in SOURCES order) without site names and without what only it adds."""
+    leading = next((v for v in map(_clean, (candidates.get(s) for s in SOURCES)) if v), None)
+    if leading is None or not MAY_HAVE_AFFIX_RE.search(leading):
+        return leading  # nothing a site name or another candidate could be cut from
     names = sorted({n.strip() for n in site_names if n and n.strip()}, key=len, reverse=True)
     cleaned = {s: _clean(candidates.get(s)) for s in SOURCES}
     present = {s: _strip_site_names(v, names) for s, v in cleaned.items() if v}
     for source in SOURCES:
         if source in present:
-            return _core_by_agreement(present[source], [o for t, o in present.items() if t != source])
+            others = [(o, normalise_for_matching(o)) for t, o in present.items() if t != source]
+            return _core_by_agreement(present[source], others)
     return None
