@@ -109,7 +109,8 @@ def extract_article(
 
     teaser_marker = has_read_more(raw_text) or links_elsewhere(pruned)
     text, _ = clean_text(raw_text)
-    text, _ = drop_leading_title(text, [t for t in (title, raw_title, page.title_tag, headline, h1) if t])
+    titles = [t for t in (title, raw_title, page.title_tag, headline, h1) if t]
+    text, _ = drop_leading_title(text, titles)
     description = (
         page.first("og:description", "description", "twitter:description")
         or first_str(article_ld.get("description"))
@@ -125,6 +126,7 @@ def extract_article(
             page.first("twitter:description"),
             first_str(article_ld.get("description")),
         ],
+        titles,
     )
     if lead:
         text = f"{lead}\n{text}"

@@ -138,6 +138,13 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
     for element in list(tree.iter(*SECTION_HEADING_TAGS)):
         if len(element) > SECTION_HEADING_CHILDREN:
             continue
+        own = element.text
+        if (
+            own
+            and len(own) > SECTION_HEADING_MAX_CHARS
+            and len(" ".join(own.split())) > SECTION_HEADING_MAX_CHARS
+        ):
+            continue  # a paragraph, not a heading: its own text is already too long (no serialising needed)
         text = " ".join(text_of(element).split())
         if not text or len(text) > SECTION_HEADING_MAX_CHARS or not END_HEADING_RE.match(text):
             continue

@@ -35,6 +35,7 @@ BLOCK_TAGS = frozenset({"p", "div", "h2", "h3", "h4", "span", "section", "header
 MIN_CHARS = 30
 # a block this long that begins the extracted text marks where the body starts
 MIN_START_CHARS = 12
+BODY_START_LINES = 2
 MAX_CHILDREN = 3
 MAX_CHARS = 1200
 # the standfirst sits right after the headline: how many text-bearing elements the search looks at
@@ -87,12 +88,13 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _begins(text: str, body_start: str) -> bool:
-    """Whether a block's whitespace-collapsed text begins the way the extracted text does (or is its first
-    line's beginning). Both come from the same page text, so no further normalising is needed."""
-    if not body_start:
-        return False
-    return text.startswith(body_start) or (len(text) >= MIN_START_CHARS and body_start.startswith(text))
+def _begins(text: str, body_starts: list[str]) -> bool:
+    """Whether a block's whitespace-collapsed text begins the way one of the extracted text's first lines
+    does (or is such a line's beginning). Both come from the same page text: no further normalising."""
+    return any(
+        text.startswith(start) or (len(text) >= MIN_START_CHARS and start.startswith(text))
+        for start in body_starts
+    )
 
 
 def _following(start: HtmlElement, root: HtmlElement) -> Iterator[HtmlElement]:
@@ -105,17 +107,29 @@ def _following(start: HtmlElement, root: HtmlElement) -> Iterator[HtmlElement]:
 
 
 def find_standfirst(
-    tree: HtmlElement, headline: list[HtmlElement], text: str, descriptions: Iterable[str | None]
+    tree: HtmlElement,
+    headline: list[HtmlElement],
+    text: str,
+    descriptions: Iterable[str | None],
+    titles: Iterable[str | None] = (),
 ) -> str | None:
-    """The standfirst's text when the extracted `text` lacks it, else None."""
-    first = next((line for line in text.split("\n") if line.strip()), None)
-    if first is None:
+    """The standfirst's text when the extracted `text` lacks it, else None.
+
+    A block that repeats one of the `titles` is the headline again, not a standfirst.
+    """
+    # where the extracted text begins: its first lines (the first may be a dateline above the headline)
+    body_starts = [_collapse(line)[:60] for line in text.split("\n", 8)[:8] if line.strip()][
+        :BODY_START_LINES
+    ]
+    if not body_starts:
         return None
-    body_start = _collapse(first)[:60]
     descriptions = [d for d in descriptions if d and len(d) >= MIN_CHARS]
     described: list[str] | None = None  # their matching keys, made when a block's length could match one
     lengths = [(PREFIX_SHARE * len(d) - 20, len(d) / PREFIX_SHARE + 20) for d in descriptions]
-    start = next((node for node in headline if node.tag == "h1"), None)
+    # the headline's <h1>: the longest, where a site logo in an <h1> of its own matches the title too
+    start = max(
+        (node for node in headline if node.tag == "h1"), key=lambda h1: len(text_of(h1)), default=None
+    )
     if start is not None:
         elements = _following(start, start.getroottree().getroot())
     else:
@@ -127,7 +141,7 @@ def find_standfirst(
             continue
         # the extracted text begins in this element's own text: no standfirst comes after it
         own = element.text
-        if own and len(own) >= MIN_START_CHARS and _begins(_collapse(own), body_start):
+        if own and len(own) >= MIN_START_CHARS and _begins(_collapse(own), body_starts):
             return None
         # a standfirst, and the body's first paragraph, are small blocks: a container's whole text is not read
         if element.tag not in BLOCK_TAGS or len(element) > MAX_CHILDREN:
@@ -135,8 +149,10 @@ def find_standfirst(
         raw = _collapse(text_of(element))
         if len(raw) < MIN_START_CHARS:
             continue
-        if _begins(raw, body_start):
+        if _begins(raw, body_starts):
             return None  # the extracted text begins here: no standfirst before it
+        if len(body_starts[0]) >= MIN_CHARS and body_starts[0] in raw:
+            continue  # it holds the body: not a standfirst (one of its children may be)
         if len(raw) < MIN_CHARS or len(raw) > MAX_CHARS:
             continue
         seen += 1
@@ -149,5 +165,9 @@ def find_standfirst(
         if described_here or (
             _is_standfirst_class(element) and next(element.iter("img", "figure"), None) is None
         ):
-            return None if raw[:60] in _collapse(text) else raw
+            if raw[:60] in _collapse(text):
+                return None  # already in the text
+            if raw.casefold() in {_collapse(t).casefold() for t in titles if t}:
+                continue  # the headline again
+            return raw
     return None
