@@ -27,17 +27,25 @@ Scoring, as news-pages-dev's README states it:
 - language: the detected primary subtag is one of the publisher's languages (bare gives none).
 
 A page copydesk rejects (ExtractionError) scores as empty output; bare trafilatura is `bare_extraction(page,
-url=url, with_metadata=True)`. `--cost` times extract_article's CPU per page instead (see bench/results).
+url=url, with_metadata=True)`. `--cost ROUNDS` times extract_article's CPU per page instead, on the dev pages
+or (`--synthetic N`) on a synthetic web's article pages, and with `--against REV` a git revision's
+extract_article too, the two alternating page by page in one process.
 """
 
 import argparse
 import contextlib
+import gc
 import gzip
 import hashlib
+import importlib
+import io
 import json
 import re
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import unicodedata
 from collections import Counter
@@ -45,6 +53,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -417,17 +426,70 @@ def report_set(title: str, pages: list[Page], ours: FieldScores, bare: FieldScor
     return "\n".join(lines)
 
 
-def cpu_per_page(pages: list[Page], rounds: int) -> list[float]:
-    """extract_article's CPU milliseconds per page, one figure per round over every page."""
-    inputs = [(decoded(page), page.url) for page in pages]
-    figures = []
-    for _ in range(rounds):
-        started = time.process_time()
-        for html, url in inputs:
-            with contextlib.suppress(ExtractionError):  # a rejected page costs what it cost
-                extract_article(html, url)
-        figures.append((time.process_time() - started) * 1000 / len(inputs))
-    return figures
+def cost_inputs(sets: list[list[Page]], synthetic: int) -> list[tuple[str, str]]:
+    """(html, url) of the pages to time: the dev pages, or the article pages of a synthetic web."""
+    if not synthetic:
+        return [(decoded(page), page.url) for pages in sets for page in pages]
+    from bench.synweb import generate_web
+
+    web = generate_web(Path(tempfile.mkdtemp(prefix="copydesk-costweb-")), n_stories=synthetic, runs=1)
+    files = sorted(f for f in web.sites.rglob("*.html") if f.name != "index.html")
+    # the pages as the fetcher decodes them (the synthetic web has Shift_JIS and EUC pages)
+    return [(decode_html(f.read_bytes(), None)[0], f"https://{f.relative_to(web.sites)}") for f in files]
+
+
+def extract_package_at(revision: str) -> ModuleType:
+    """The tasks/extract package of another git revision, importable beside this one (copydesk_rev.tasks)."""
+    root = Path(tempfile.mkdtemp(prefix="copydesk-rev-"))
+    archive = subprocess.run(
+        ["git", "archive", revision, "tasks"], cwd=REPO_ROOT, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(root / "copydesk_rev", filter="data")
+    (root / "copydesk_rev" / "__init__.py").write_text("", encoding="utf-8")
+    for module in (root / "copydesk_rev" / "tasks").rglob("*.py"):
+        code = module.read_text(encoding="utf-8")
+        module.write_text(code.replace("copydesk.tasks", "copydesk_rev.tasks"), encoding="utf-8")
+    sys.path.insert(0, str(root))
+    return importlib.import_module("copydesk_rev.tasks.extract")
+
+
+def _cpu_ms(module: ModuleType, html: str, url: str) -> float:
+    started = time.process_time()
+    with contextlib.suppress(module.ExtractionError):  # a rejected page costs what it cost
+        module.extract_article(html, url)
+    return (time.process_time() - started) * 1000
+
+
+def cpu_per_page(
+    inputs: list[tuple[str, str]], rounds: int, against: ModuleType | None = None
+) -> dict[str, Any]:
+    """extract_article's CPU milliseconds per page, per round over every page; with `against`, that
+    revision's too, the two alternating page by page (so the machine's load falls on both alike)."""
+    import copydesk.tasks.extract as current
+
+    modules = {"this": current} | ({"against": against} if against is not None else {})
+    for html, url in inputs[:10]:  # imports and caches, as a worker's first pages do
+        for module in modules.values():
+            _cpu_ms(module, html, url)
+    gc.collect()
+    gc.freeze()  # as the CLI does once its imports are done
+    figures: dict[str, list[float]] = {name: [] for name in modules}
+    for round_ in range(rounds):
+        totals = dict.fromkeys(modules, 0.0)
+        for i, (html, url) in enumerate(inputs):
+            order = list(modules) if (i + round_) % 2 == 0 else list(reversed(modules))
+            for name in order:
+                totals[name] += _cpu_ms(modules[name], html, url)
+        for name, total in totals.items():
+            figures[name].append(round(total / len(inputs), 3))
+    result: dict[str, Any] = {"pages": len(inputs)}
+    result |= {name: {"ms_per_page": f, "median": statistics.median(f)} for name, f in figures.items()}
+    if against is not None:
+        result["this_over_against"] = [
+            round(a / b, 4) for a, b in zip(figures["this"], figures["against"], strict=True)
+        ]
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -438,6 +500,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave the results file alone")
     parser.add_argument("--pages-out", type=Path, help="every page's predictions (JSON)")
     parser.add_argument("--cost", type=int, metavar="ROUNDS", help="time extract_article's CPU per page only")
+    parser.add_argument(
+        "--against", metavar="REV", help="with --cost: time this git revision's too, alternating"
+    )
+    parser.add_argument(
+        "--synthetic", type=int, default=0, metavar="N", help="with --cost: a synthetic web of N stories"
+    )
     args = parser.parse_args(argv)
     if not (args.aeb / "ground-truth.json").is_file() or not (args.news / "cases.json").is_file():
         print(f"benchmark data not found in {args.aeb} or {args.news}; pass --aeb DIR --news DIR",
@@ -448,10 +516,9 @@ def main(argv: list[str] | None = None) -> int:
         ("news-pages-dev", load_news(args.news), True),
     ]
     if args.cost:
-        pages = [page for _, set_pages, _ in sets for page in set_pages]
-        cpu_per_page(pages[:10], 1)  # imports and caches, as a worker's first pages do
-        figures = cpu_per_page(pages, args.cost)
-        print(json.dumps({"pages": len(pages), "ms_per_page": figures, "median": statistics.median(figures)}))
+        inputs = cost_inputs([pages for _, pages, _ in sets], args.synthetic)
+        against = extract_package_at(args.against) if args.against else None
+        print(json.dumps(cpu_per_page(inputs, args.cost, against)))
         return 0
     sections = []
     dump: dict[str, Any] = {}

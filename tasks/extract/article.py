@@ -27,6 +27,7 @@ from copydesk.tasks.extract.dates import (
     collect_dates,
     fixed_offset,
     htmldate_candidate,
+    in_zone,
     is_plausible,
     page_zone,
     resolve_dates,
@@ -145,16 +146,16 @@ def extract_article(
     if source_credit is None:
         source_credit = jsonld_credit(page, (site_name, publisher))
 
-    date_evidence = partial(
-        collect_dates, page, pruned, raw_text, credit_line, [article_url, fetched_canonical], link,
-        http_last_modified,
+    found = collect_dates(
+        page, pruned, raw_text, credit_line, [article_url, fetched_canonical], link, http_last_modified,
+        zone or UTC,
     )  # fmt: skip
-    candidates = [c for c in date_evidence(zone or UTC) if is_plausible(c, now)]
+    candidates = [c for c in found if is_plausible(c, now)]
     if zone is None and any(c.precision != EXACT for c in resolve_dates(candidates) if c is not None):
         # a naive or date-only value decides: read the page's values in its own zone
         zone = page_zone(candidates, [page.lang_tag, page.first("og:locale")])
         if zone is not None:
-            candidates = [c for c in date_evidence(zone) if is_plausible(c, now)]
+            candidates = [c for c in in_zone(found, zone) if is_plausible(c, now)]
     zone = zone or UTC
     if not any(c.role == "published" for c in candidates):
         # htmldate's guess is the last resort: it reads the same JSON-LD, meta tags, <time> and URL as above

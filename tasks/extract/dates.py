@@ -27,7 +27,7 @@ languages and countries spanning several zones: en, es, pt, ar, ru, "en-US"), el
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -293,6 +293,11 @@ def _pick(candidates: list[Candidate]) -> Candidate | None:
         if finer:
             best = min(finer, key=lambda c: (c.precision, c.priority))
     return best
+
+
+def in_zone(candidates: list[Candidate], zone: tzinfo) -> list[Candidate]:
+    """The candidates as collect_dates would make them in `zone`: naive and date-only values re-read there."""
+    return [c if c.precision == EXACT else replace(c, value=c.value.replace(tzinfo=zone)) for c in candidates]
 
 
 def collect_dates(

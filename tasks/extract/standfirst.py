@@ -36,6 +36,8 @@ MIN_CHARS = 30
 # a block this long that begins the extracted text marks where the body starts
 MIN_START_CHARS = 12
 BODY_START_LINES = 2
+BODY_START_SCAN_LINES = 8
+BODY_START_SCAN_CHARS = 200
 MAX_CHILDREN = 3
 MAX_CHARS = 1200
 # the standfirst sits right after the headline: how many text-bearing elements the search looks at
@@ -118,18 +120,20 @@ def find_standfirst(
     A block that repeats one of the `titles` is the headline again, not a standfirst.
     """
     # where the extracted text begins: its first lines (the first may be a dateline above the headline)
-    body_starts = [_collapse(line)[:60] for line in text.split("\n", 8)[:8] if line.strip()][
-        :BODY_START_LINES
-    ]
+    body_starts: list[str] = []
+    for line in text.split("\n", BODY_START_SCAN_LINES)[:BODY_START_SCAN_LINES]:
+        if line.strip():
+            body_starts.append(_collapse(line[:BODY_START_SCAN_CHARS])[:60])
+            if len(body_starts) == BODY_START_LINES:
+                break
     if not body_starts:
         return None
     descriptions = [d for d in descriptions if d and len(d) >= MIN_CHARS]
     described: list[str] | None = None  # their matching keys, made when a block's length could match one
     lengths = [(PREFIX_SHARE * len(d) - 20, len(d) / PREFIX_SHARE + 20) for d in descriptions]
     # the headline's <h1>: the longest, where a site logo in an <h1> of its own matches the title too
-    start = max(
-        (node for node in headline if node.tag == "h1"), key=lambda h1: len(text_of(h1)), default=None
-    )
+    h1s = [node for node in headline if node.tag == "h1"]
+    start = max(h1s, key=lambda h1: len(text_of(h1))) if len(h1s) > 1 else (h1s[0] if h1s else None)
     if start is not None:
         elements = _following(start, start.getroottree().getroot())
     else:
