@@ -53,3 +53,53 @@ def test_trafilatura_author_is_read_only_when_page_markup_names_nobody() -> None
     # the outlet's own name as the only meta author is filtered out, so trafilatura's is asked for
     own_name = PageMeta(meta={"author": ["Harbour Post"]})
     assert pick_authors(own_name, trafilatura_author, ["Harbour Post"]) == ["Mira Okafor"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Deutsche Welle (www.dw.com)", ["Deutsche Welle"]),
+        ("Jo Bloggs (https://harbourpost.example/jo)", ["Jo Bloggs"]),
+        ("Kari Nordmann og Ola Hansen", ["Kari Nordmann", "Ola Hansen"]),
+        ("Anna Berg och Erik Lund", ["Anna Berg", "Erik Lund"]),
+        ("Autorin/Autor Roman Kovač", ["Roman Kovač"]),
+        ("Autor: Jan Novák", ["Jan Novák"]),
+        ("Von Lena Vogt und Paul Hahn", ["Lena Vogt", "Paul Hahn"]),
+        ("Av Kari Nordmann", ["Kari Nordmann"]),
+        ("Le Courrier et AFP", ["Le Courrier et AFP"]),
+        ("José Ortega y Gasset", ["José Ortega y Gasset"]),
+    ],
+    ids=["bracketed-domain", "bracketed-url", "og", "och", "autorin-autor", "autor-colon", "von-und", "av",
+         "et-kept", "y-kept"],
+)  # fmt: skip
+def test_split_authors_across_languages(raw: str, names: list[str]) -> None:
+    assert split_authors(raw) == names
+
+
+def _page_with(ld_author: object = None, meta: str | None = None) -> PageMeta:
+    article = {"@type": "NewsArticle", "author": ld_author} if ld_author is not None else None
+    return PageMeta(meta={"author": [meta]} if meta else {}, article_ld=article)
+
+
+SITE = ["Harbour Post"]
+
+
+def test_json_ld_authors_are_taken_whole_with_agencies_and_the_site() -> None:
+    persons_and_agency = [{"@type": "Person", "name": "Paula Berg"}, {"@type": "Organization", "name": "SDA"}]
+    assert pick_authors(_page_with(persons_and_agency), lambda: None, SITE) == ["Paula Berg", "SDA"]
+    with_site = [{"@type": "Person", "name": "Jo Bloggs"}, {"@type": "Organization", "name": "harbour-post"}]
+    assert pick_authors(_page_with(with_site), lambda: None, SITE) == ["Jo Bloggs", "harbour-post"]
+
+
+def test_the_site_named_as_its_own_author_is_kept_as_the_page_spells_it() -> None:
+    page = _page_with({"@type": "Person", "name": "harbourpost.example"}, meta="HarbourPost.example")
+    # trafilatura title-cases a domain ("Harbourpost Example"): still the site, so the JSON-LD spelling stays
+    own = ["harbourpost.example"]
+    assert pick_authors(page, lambda: "Harbourpost Example", own) == ["harbourpost.example"]
+    organisation = _page_with({"@type": "Organization", "name": "HARBOUR POST"})
+    assert pick_authors(organisation, lambda: None, SITE) == ["HARBOUR POST"]
+
+
+def test_a_person_elsewhere_beats_the_site_named_in_json_ld() -> None:
+    page = _page_with({"@type": "Organization", "name": "Harbour Post"}, meta="Mira Okafor")
+    assert pick_authors(page, lambda: None, SITE) == ["Mira Okafor"]

@@ -1,5 +1,6 @@
 """Dates room: parsing, candidates from the page and its link, and the choice of published_at."""
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -8,6 +9,8 @@ from copydesk.tasks.extract import extract_article, parse_date, resolve_dates
 from copydesk.tasks.extract.dates import DATE_ONLY, EXACT, NAIVE, Candidate
 from copydesk.tasks.models import Link
 from tests.test_extract_article import NOW, load_golden
+
+NOW_2026 = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -161,3 +164,70 @@ def test_htmldate_guess_only_when_nothing_else_dates_the_page() -> None:
         "</head>", '<meta property="article:published_time" content="2099-01-01T00:00:00Z"></head>'
     )
     assert extract_article(future, undated_url, now=NOW).published_at_source == "htmldate"
+
+
+_BODY = (
+    "<p>" + "The ferry timetable changes from Monday, with two extra crossings in the evening. " * 4 + "</p>"
+)
+
+
+def _dated_page(head: str, lang: str = "") -> str:
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return (
+        f"<html{lang_attr}><head><title>Ferry timetable changes</title>{head}</head><body><article>"
+        f"<h1>Ferry timetable changes</h1>{_BODY}</article></body></html>"
+    )
+
+
+def _ld(**fields: str) -> str:
+    return (
+        '<script type="application/ld+json">' + json.dumps({"@type": "NewsArticle", **fields}) + "</script>"
+    )
+
+
+def test_naive_jsonld_time_is_read_in_the_offset_of_the_pages_zoned_dates() -> None:
+    head = _ld(datePublished="2026-05-13 15:44") + (
+        '<meta property="og:updated_time" content="2026-05-13T16:10:29+02:00">'
+    )
+    article = extract_article(_dated_page(head), "https://faehre.example/news/fahrplan", now=NOW_2026)
+    assert article.published_at == datetime(2026, 5, 13, 13, 44, tzinfo=UTC)
+    assert article.published_at_source == "jsonld"
+
+
+def test_naive_time_is_read_in_the_zone_of_the_page_language() -> None:
+    page = _dated_page(_ld(datePublished="2026-01-29 18:40"), lang="ko")
+    article = extract_article(page, "https://hangu.example/article/1", now=NOW_2026)
+    assert article.published_at == datetime(2026, 1, 29, 9, 40, tzinfo=UTC)
+    british = _dated_page(_ld(datePublished="2026-01-29 18:40"), lang="en-GB")
+    assert extract_article(british, "https://x.example/a", now=NOW_2026).published_at == datetime(
+        2026, 1, 29, 18, 40, tzinfo=UTC
+    )
+
+
+def test_naive_time_stays_utc_where_the_language_spans_zones_and_the_outlet_zone_wins() -> None:
+    page = _dated_page(_ld(datePublished="2026-01-29 18:40"), lang="en-US")
+    assert extract_article(page, "https://x.example/a", now=NOW_2026).published_at == datetime(
+        2026, 1, 29, 18, 40, tzinfo=UTC
+    )
+    german = _dated_page(_ld(datePublished="2026-01-29 18:40"), lang="de")
+    article = extract_article(german, "https://x.example/a", now=NOW_2026, outlet_timezone="Asia/Tokyo")
+    assert article.published_at == datetime(2026, 1, 29, 9, 40, tzinfo=UTC)
+
+
+def test_misspelled_published_time_meta_is_read() -> None:
+    head = '<meta property="article:published:time" content="2026-02-03T07:05:00+01:00">'
+    article = extract_article(_dated_page(head), "https://x.example/a", now=NOW_2026)
+    assert article.published_at == datetime(2026, 2, 3, 6, 5, tzinfo=UTC)
+    assert article.published_at_source == "meta"
+
+
+def test_fact_check_claim_review_dates_the_page() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": '
+        '"ClaimReview", "datePublished": "2026-05-13T15:44:00+02:00", "author": {"@type": "Organization", '
+        '"name": "Faktencheck Hafen"}, "itemReviewed": {"@type": "Claim", "datePublished": "2026-05-07"}}]}'
+        "</script>"
+    )
+    article = extract_article(_dated_page(ld), "https://faktencheck.example/doc/1", now=NOW_2026)
+    assert article.published_at == datetime(2026, 5, 13, 13, 44, tzinfo=UTC)
+    assert article.authors == ["Faktencheck Hafen"]

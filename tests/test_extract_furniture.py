@@ -10,7 +10,7 @@ OTHER = "A different story about the town's summer fair and its record crowds on
 def _prune(html: str) -> tuple[str, int]:
     tree = parse_html(html)
     assert tree is not None
-    pruned, removed = prune_furniture(tree, ["Harbour board picks ferry bid"])
+    pruned, removed, _ = prune_furniture(tree, ["Harbour board picks ferry bid"])
     assert text_of(tree) != text_of(pruned) or removed == 0  # the caller's tree is left as it was
     return " ".join(text_of(pruned).split()), removed
 
@@ -53,3 +53,17 @@ def test_a_related_section_after_the_headline_goes_with_its_links() -> None:
     text, _ = _prune(html)
     assert "lower of two bids" in text
     assert "Related Articles" not in text and "summer fair" not in text
+
+
+def test_ruby_readings_stay_inline_in_their_sentence() -> None:
+    html = (
+        "<html><body><article><h1>港の防波堤が完成</h1><p>港湾局の<ruby>尹錫悦<rp>（</rp><rt>ユンソンニョル</rt>"
+        "<rp>）</rp></ruby>局長は３日、新しい防波堤の完成を発表した。</p></article></body></html>"
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    pruned = prune_furniture(tree, ["港の防波堤が完成"]).tree
+    assert next(pruned.iter("ruby"), None) is None
+    paragraph = pruned.find(".//p")
+    assert paragraph is not None
+    assert text_of(paragraph) == "港湾局の尹錫悦（ユンソンニョル）局長は３日、新しい防波堤の完成を発表した。"

@@ -2,7 +2,9 @@
 
 import pytest
 
-from copydesk.tasks.extract.title import strip_site_suffix
+from copydesk.tasks.extract import extract_article
+from copydesk.tasks.extract.title import choose_title, strip_site_suffix
+from tests.test_extract_article import NOW
 
 
 @pytest.mark.parametrize(
@@ -24,3 +26,49 @@ def test_strip_site_suffix(raw: str, sites: list[str], expected: str) -> None:
 def test_no_title_is_none() -> None:
     assert strip_site_suffix(None, ["Harbour Post"]) is None
     assert strip_site_suffix("", ["Harbour Post"]) is None
+
+
+WALL = "Harbour wall repairs begin"
+JA = "港の防波堤が完成、漁協が式典"
+KO = "항구 방파제 완공, 어민들 환영"
+FERRY = "Why the ferry timetable changed"
+KICKER = "'Ends the debate': economists weigh in on the jobs report"
+PLAN = "Council backs the mayor's ferry plan"
+
+
+@pytest.mark.parametrize(
+    ("candidates", "sites", "expected"),
+    [
+        ({"social": f"{WALL} – HP – 13.06.2025", "h1": WALL}, ["harbourpost.example"], WALL),
+        ({"social": f"{JA}：港湾新聞デジタル", "jsonld": JA}, ["港湾新聞デジタル"], JA),
+        ({"social": f"{KO} -사회ㅣ항구일보", "h1": KO}, [], KO),
+        ({"social": f"{FERRY} | by Mira Okafor", "twitter": FERRY}, [], FERRY),
+        ({"social": f"{WALL} | Europe | Harbour Post | 13.06.2025", "title": WALL}, [], WALL),
+        ({"social": KICKER, "title": "Economists weigh in on the jobs report | HP"}, ["HP"], KICKER),
+        ({"jsonld": "Mayor&#8217;s plan wins", "title": "Mayor’s plan wins - HP"}, [], "Mayor’s plan wins"),
+        ({"title": f"{WALL} | Harbour Post"}, ["Harbour Post"], WALL),
+    ],
+    ids=["date-suffix", "ja-suffix", "ko-suffix", "by-author-suffix", "section-site-date", "kicker-kept",
+         "jsonld-entities", "title-tag-only"],
+)  # fmt: skip
+def test_choose_title_drops_what_only_one_candidate_adds(
+    candidates: dict[str, str | None], sites: list[str], expected: str
+) -> None:
+    assert choose_title(candidates, sites) == expected
+
+
+def test_social_headline_comes_first_when_candidates_disagree() -> None:
+    assert choose_title({"social": "Ferry plan wins", "jsonld": PLAN, "h1": "Other"}, []) == "Ferry plan wins"
+    assert choose_title({"h1": PLAN}, []) == PLAN
+    assert choose_title({}, []) is None
+
+
+def test_extracted_title_loses_a_dated_site_suffix() -> None:
+    body = "The harbour board began repairs to the storm-damaged wall on Monday at the north end. " * 4
+    html = (
+        f'<html><head><meta property="og:title" content="{WALL} – HP – 13.06.2025">'
+        f"<title>{WALL} | News | HP | 13.06.2025</title></head><body><article>"
+        f"<h1>{WALL}</h1><p>{body}</p></article></body></html>"
+    )
+    article = extract_article(html, "https://harbourpost.example/news/wall", now=NOW)
+    assert article.title == WALL

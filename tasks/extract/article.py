@@ -23,10 +23,13 @@ from copydesk.tasks.clean import (
 from copydesk.tasks.extract.access import access_of, links_elsewhere, paywalled
 from copydesk.tasks.extract.authors import pick_authors
 from copydesk.tasks.extract.dates import (
+    EXACT,
     collect_dates,
     fixed_offset,
     htmldate_candidate,
+    in_zone,
     is_plausible,
+    page_zone,
     resolve_dates,
     zone_named,
 )
@@ -35,8 +38,10 @@ from copydesk.tasks.extract.jsonld import first_str, name_of
 from copydesk.tasks.extract.language import detect_language
 from copydesk.tasks.extract.meta import page_metadata, read_page_meta
 from copydesk.tasks.extract.provenance import find_credit_line, jsonld_credit, linked_source, resolve_urls
+from copydesk.tasks.extract.script_text import script_text
+from copydesk.tasks.extract.standfirst import find_standfirst
 from copydesk.tasks.extract.text import extract_text
-from copydesk.tasks.extract.title import strip_site_suffix
+from copydesk.tasks.extract.title import choose_title, strip_site_suffix, visible_headline
 from copydesk.tasks.extract.tree import parse_html
 from copydesk.tasks.extract.verdict import ExtractionError, is_blocked, reject_non_article
 from copydesk.tasks.extract.words import content_hash, count_words
@@ -60,7 +65,7 @@ def extract_article(
     """Extract text and metadata from a decoded HTML page; raises ExtractionError when there is no article."""
     now = now or datetime.now(UTC)
     fetched_at = fetched_at or now
-    zone = zone_named(outlet_timezone)
+    zone = zone_named(outlet_timezone) if outlet_timezone else None
     if not html or not html.strip():
         raise ExtractionError("empty", "no HTML")
     tree = parse_html(html)
@@ -83,13 +88,21 @@ def extract_article(
         or (link.title if link else None)
         or page.title_tag
     )
-    title = strip_site_suffix(raw_title, [n for n in (site_name, publisher) if n])
+    headline = first_str(article_ld.get("headline"))
+    social = page.first("og:title")
+    twitter = page.first("twitter:title")
+    h1 = visible_headline(tree, [headline, social, twitter, page.title_tag])
+    title = choose_title(
+        {"social": social, "twitter": twitter, "jsonld": headline, "h1": h1, "title": page.title_tag},
+        [n for n in (site_name, publisher) if n],
+    ) or strip_site_suffix(raw_title, [n for n in (site_name, publisher) if n])
 
-    pruned, _ = prune_furniture(tree, [t for t in (title, raw_title, page.title_tag) if t])
+    pruned, _, headline_nodes = prune_furniture(tree, [t for t in (title, raw_title, page.title_tag) if t])
     raw_text = extract_text(pruned, url, outlet_id)
     if not raw_text.strip():
         # pruning can take a page whose only text sits in a marked block: try the whole page once
         raw_text = extract_text(tree, url)
+    raw_text = script_text(page, tree, html, raw_text.strip()) or raw_text
     if is_blocked(html, tree, page, len(raw_text.strip())):
         raise ExtractionError("blocked", "bot challenge or access-denied interstitial")
     if not raw_text.strip():
@@ -97,7 +110,27 @@ def extract_article(
 
     teaser_marker = has_read_more(raw_text) or links_elsewhere(pruned)
     text, _ = clean_text(raw_text)
-    text, _ = drop_leading_title(text, [t for t in (title, raw_title, page.title_tag) if t])
+    titles = [t for t in (title, raw_title, page.title_tag, headline, h1) if t]
+    text, _ = drop_leading_title(text, titles)
+    description = (
+        page.first("og:description", "description", "twitter:description")
+        or first_str(article_ld.get("description"))
+        or metadata().description
+    )
+    lead = find_standfirst(
+        pruned,
+        headline_nodes,
+        text,
+        [
+            page.first("og:description"),
+            page.first("description"),
+            page.first("twitter:description"),
+            first_str(article_ld.get("description")),
+        ],
+        titles,
+    )
+    if lead:
+        text = f"{lead}\n{text}"
     credit_line = find_credit_line(pruned)
     source_credit = detect_source_credit(text) or (credit_of_line(credit_line) if credit_line else None)
     text, _ = strip_credit_lines(text)
@@ -115,20 +148,17 @@ def extract_article(
     if source_credit is None:
         source_credit = jsonld_credit(page, (site_name, publisher))
 
-    candidates = [
-        c
-        for c in collect_dates(
-            page,
-            pruned,
-            raw_text,
-            credit_line,
-            [article_url, fetched_canonical],
-            link,
-            http_last_modified,
-            zone,
-        )
-        if is_plausible(c, now)
-    ]
+    found = collect_dates(
+        page, pruned, raw_text, credit_line, [article_url, fetched_canonical], link, http_last_modified,
+        zone or UTC,
+    )  # fmt: skip
+    candidates = [c for c in found if is_plausible(c, now)]
+    if zone is None and any(c.precision != EXACT for c in resolve_dates(candidates) if c is not None):
+        # a naive or date-only value decides: read the page's values in its own zone
+        zone = page_zone(candidates, [page.lang_tag, page.first("og:locale")])
+        if zone is not None:
+            candidates = [c for c in in_zone(found, zone) if is_plausible(c, now)]
+    zone = zone or UTC
     if not any(c.role == "published" for c in candidates):
         # htmldate's guess is the last resort: it reads the same JSON-LD, meta tags, <time> and URL as above
         guess = htmldate_candidate(metadata().date, zone)
@@ -142,11 +172,6 @@ def extract_article(
             DateCandidate(source=c.source, value=fixed_offset(c.value), role=c.role),
         )
 
-    description = (
-        page.first("og:description", "description", "twitter:description")
-        or first_str(article_ld.get("description"))
-        or metadata().description
-    )
     access = access_of(paywalled(page, raw_text), teaser_marker, word_count, link)
 
     return Article(

@@ -17,12 +17,17 @@ reads the same JSON-LD, meta tags, <time> and URL). When that candidate lacks a 
 candidate (time with zone > naive time > date only) of any other source within 36 hours of it refines it, and
 published_at_source names the candidate used. modified_at takes the same order over role "modified"
 (jsonld, meta, feed, time, http Last-Modified, sitemap lastmod) and is dropped when earlier than published_at.
+
+Without an outlet zone, a naive time is read in the page's own zone: the UTC offset the page's zoned dates
+carry (JSON-LD, meta tags, <time>: "2026-05-13 15:44" beside an og:updated_time "...15:44:29+02:00" is
+13:44Z), else the zone of the page's language and region where it has one (de, ja, ko, "en-GB"...; none for
+languages and countries spanning several zones: en, es, pt, ar, ru, "en-US"), else UTC.
 """
 
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -58,14 +63,16 @@ REFINE_WINDOW = timedelta(hours=36)
 DATE_ONLY_HOUR = 12
 
 META_PUBLISHED = (
-    "article:published_time", "og:article:published_time", "article:published", "datepublished",
+    "article:published_time", "article:published:time", "og:article:published_time", "article:published",
+    "datepublished",
     "og:published_time", "published_time", "publish-date", "publish_date", "publishdate", "pubdate",
     "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
     "dcterms.created", "dc.date.created", "date", "article.published", "cxenseparse:recs:publishtime",
     "originalpublicationdate",
 )  # fmt: skip
 META_MODIFIED = (
-    "article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time", "modified_time",
+    "article:modified_time", "article:modified:time", "og:article:modified_time", "datemodified",
+    "og:updated_time", "modified_time",
     "article:modified", "dcterms.modified", "dc.date.modified", "lastmod", "last-modified", "article.updated",
 )  # fmt: skip
 URL_DATE_RE = re.compile(
@@ -87,6 +94,34 @@ ARTICLE_TIME_XPATH = etree.XPath("//article//time[@datetime]")
 TIME_XPATH = etree.XPath("//time[@datetime]")
 
 
+# the zone of a language (or a language's region) whose news is written in one UTC offset; languages and
+# countries spanning several (en, es, pt, ar, ru, fa, id, "US", "CA", "AU", "BR", "MX", "RU") have none
+LANGUAGE_ZONES = {
+    "de": "Europe/Berlin", "fr": "Europe/Paris", "it": "Europe/Rome", "nl": "Europe/Amsterdam",
+    "da": "Europe/Copenhagen", "sv": "Europe/Stockholm", "nb": "Europe/Oslo", "nn": "Europe/Oslo",
+    "no": "Europe/Oslo", "fi": "Europe/Helsinki", "pl": "Europe/Warsaw", "cs": "Europe/Prague",
+    "sk": "Europe/Bratislava", "hu": "Europe/Budapest", "ro": "Europe/Bucharest", "bg": "Europe/Sofia",
+    "el": "Europe/Athens", "tr": "Europe/Istanbul", "uk": "Europe/Kyiv", "hr": "Europe/Zagreb",
+    "sl": "Europe/Ljubljana", "sr": "Europe/Belgrade", "lt": "Europe/Vilnius", "lv": "Europe/Riga",
+    "et": "Europe/Tallinn", "is": "Atlantic/Reykjavik", "he": "Asia/Jerusalem", "ja": "Asia/Tokyo",
+    "ko": "Asia/Seoul", "zh": "Asia/Shanghai", "th": "Asia/Bangkok", "vi": "Asia/Ho_Chi_Minh",
+    "hi": "Asia/Kolkata", "ms": "Asia/Kuala_Lumpur",
+}  # fmt: skip
+REGION_ZONES = {
+    "gb": "Europe/London", "uk": "Europe/London", "ie": "Europe/Dublin", "de": "Europe/Berlin",
+    "at": "Europe/Vienna", "ch": "Europe/Zurich", "fr": "Europe/Paris", "be": "Europe/Brussels",
+    "nl": "Europe/Amsterdam", "lu": "Europe/Luxembourg", "it": "Europe/Rome", "es": "Europe/Madrid",
+    "pt": "Europe/Lisbon", "in": "Asia/Kolkata", "pk": "Asia/Karachi", "za": "Africa/Johannesburg",
+    "ng": "Africa/Lagos", "ke": "Africa/Nairobi", "gh": "Africa/Accra", "eg": "Africa/Cairo",
+    "nz": "Pacific/Auckland", "sg": "Asia/Singapore", "hk": "Asia/Hong_Kong", "tw": "Asia/Taipei",
+    "ph": "Asia/Manila", "my": "Asia/Kuala_Lumpur", "jp": "Asia/Tokyo", "kr": "Asia/Seoul",
+    "il": "Asia/Jerusalem", "tr": "Europe/Istanbul", "ar": "America/Argentina/Buenos_Aires",
+    "co": "America/Bogota", "pe": "America/Lima", "cl": "America/Santiago", "ve": "America/Caracas",
+    "ae": "Asia/Dubai", "sa": "Asia/Riyadh", "qa": "Asia/Qatar",
+}  # fmt: skip
+PAGE_ZONE_SOURCES = frozenset({"jsonld", "meta", "time"})
+
+
 def fixed_offset(value: datetime) -> datetime:
     """The same instant with a plain fixed-offset tzinfo (no dateutil or zoneinfo objects downstream)."""
     offset = value.utcoffset()
@@ -101,6 +136,31 @@ def zone_named(name: str | None) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return UTC
+
+
+def language_zone(tag: str | None) -> tzinfo | None:
+    """The zone a language tag ("de", "en-GB", "pt_BR") places the page in, when it names one."""
+    if not tag:
+        return None
+    parts = re.split(r"[-_]", tag.strip().lower())
+    region = parts[1] if len(parts) > 1 and len(parts[1]) == 2 else None
+    name = REGION_ZONES.get(region) if region else None
+    if name is None and (region is None or region not in ("us", "ca", "au", "br", "mx", "ru", "id", "cn")):
+        name = LANGUAGE_ZONES.get(parts[0])
+    return zone_named(name) if name else None
+
+
+def page_zone(candidates: list["Candidate"], language_tags: list[str | None]) -> tzinfo | None:
+    """The zone the page's naive times are in: its zoned dates' offset, else its language's zone."""
+    offsets = [
+        c.value.utcoffset()
+        for c in sorted(candidates, key=lambda c: (c.role != "published", c.priority))
+        if c.precision == EXACT and c.source in PAGE_ZONE_SOURCES
+    ]
+    offset = next((o for o in offsets if o is not None), None)
+    if offset is not None:
+        return timezone(offset)
+    return next((z for z in map(language_zone, language_tags) if z is not None), None)
 
 
 @dataclass(frozen=True)
@@ -233,6 +293,11 @@ def _pick(candidates: list[Candidate]) -> Candidate | None:
         if finer:
             best = min(finer, key=lambda c: (c.precision, c.priority))
     return best
+
+
+def in_zone(candidates: list[Candidate], zone: tzinfo) -> list[Candidate]:
+    """The candidates as collect_dates would make them in `zone`: naive and date-only values re-read there."""
+    return [c if c.precision == EXACT else replace(c, value=c.value.replace(tzinfo=zone)) for c in candidates]
 
 
 def collect_dates(

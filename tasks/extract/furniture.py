@@ -10,7 +10,9 @@ the headline go too. Figures: bench/results/extraction.md.
 from collections.abc import Iterable
 from copy import deepcopy
 from functools import lru_cache
+from typing import NamedTuple
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from copydesk.tasks.clean import END_HEADING_RE, normalise_for_matching
@@ -50,6 +52,10 @@ SECTION_SIBLING_WORDS = 40
 SECTION_HEADING_CHILDREN = 3
 SECTION_HEADING_MAX_CHARS = 50
 SECTION_SIBLING_LINKS = 0.5
+
+
+# the elements _marker_strength can mark, selected in C (document order): the rest need no look
+MARKABLE_XPATH = etree.XPath("//*[@class or @id or @role] | //aside")
 
 
 @lru_cache(maxsize=8192)
@@ -137,6 +143,13 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
     for element in list(tree.iter(*SECTION_HEADING_TAGS)):
         if len(element) > SECTION_HEADING_CHILDREN:
             continue
+        own = element.text
+        if (
+            own
+            and len(own) > SECTION_HEADING_MAX_CHARS
+            and len(" ".join(own.split())) > SECTION_HEADING_MAX_CHARS
+        ):
+            continue  # a paragraph, not a heading: its own text is already too long (no serialising needed)
         text = " ".join(text_of(element).split())
         if not text or len(text) > SECTION_HEADING_MAX_CHARS or not END_HEADING_RE.match(text):
             continue
@@ -175,12 +188,39 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
     return removed
 
 
-def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> tuple[HtmlElement, int]:
-    """A copy of the tree without scripts and furniture blocks; returns it and how many blocks went."""
+def inline_ruby(tree: HtmlElement) -> None:
+    """Make each <ruby> annotation plain text in its line ("尹錫悦（ユンソンニョル）"), in place.
+
+    trafilatura breaks the line around a ruby element and drops its reading, splitting the sentence.
+    """
+    for ruby in list(tree.iter("ruby")):
+        parent = ruby.getparent()
+        if parent is None:
+            continue
+        text = text_of(ruby) + (ruby.tail or "")
+        previous = ruby.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(ruby)
+
+
+class Pruned(NamedTuple):
+    """The pruned copy of the page, how many blocks went, and its headline and articleBody elements."""
+
+    tree: HtmlElement
+    removed: int
+    headline: list[HtmlElement]
+
+
+def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> Pruned:
+    """A copy of the tree without scripts and furniture blocks."""
     tree = deepcopy(tree)
     for element in list(tree.iter(*ALWAYS_DROP_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
+    inline_ruby(tree)
     headline = headline_nodes(tree, titles)
     protected: set[HtmlElement] = set()
     for node in headline:
@@ -189,8 +229,8 @@ def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> tuple[HtmlEleme
     body = tree.find(".//body")
     total = -1  # the page's words, counted before the first removal and only if some element is marked
     removed = 0
-    for element in list(tree.iter()):
-        if not isinstance(element.tag, str) or element.tag in PROTECTED_TAGS or element in protected:
+    for element in MARKABLE_XPATH(tree):
+        if element.tag in PROTECTED_TAGS or element in protected:
             continue
         if element.getparent() is None:
             continue
@@ -207,4 +247,4 @@ def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> tuple[HtmlEleme
             element.drop_tree()
             removed += 1
     removed += cut_headed_sections(tree, headline)
-    return tree, removed
+    return Pruned(tree, removed, headline)

@@ -18,12 +18,11 @@ ARTICLE_TYPES = frozenset(
         "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
         "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "SatiricalArticle",
         "BlogPosting", "LiveBlogPosting", "SocialMediaPosting", "Report", "TechArticle", "ScholarlyArticle",
-        "Review", "DiscussionForumPosting",
+        "Review", "DiscussionForumPosting", "ClaimReview",
     }
 )  # fmt: skip
 PAGE_TYPES = frozenset({"WebPage", "ItemPage", "AboutPage", "MediaObject", "VideoObject"})
 INDEX_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "SiteNavigationElement"})
-ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 
 # bounds on one block: a real block (with a whole articleBody) is far smaller and shallower than these
 MAX_BLOCK_CHARS = 2_000_000

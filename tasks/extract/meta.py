@@ -25,6 +25,7 @@ class PageMeta:
     ld_types: set[str] = field(default_factory=set)
     canonical: str | None = None
     html_lang: str | None = None
+    lang_tag: str | None = None
     title_tag: str | None = None
 
     def first(self, *keys: str) -> str | None:
@@ -69,6 +70,7 @@ def read_page_meta(tree: HtmlElement, url: str) -> PageMeta:
     root = tree.getroottree().getroot()
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     page.html_lang = lang_code(lang)
+    page.lang_tag = lang.strip() if lang else None
     title = tree.find(".//title")
     if title is not None and title.text_content():
         page.title_tag = " ".join(title.text_content().split())

@@ -1,17 +1,54 @@
-"""Title: og:title, else twitter:title, the JSON-LD headline, trafilatura's title, the feed's, <title>;
-the site's name (og:site_name, the JSON-LD publisher) is cut off its end."""
+"""Title: the social headline (og:title, else twitter:title), else the JSON-LD headline, the visible headline
+(an <h1>), <title>; without the site's name.
 
+Each candidate loses a site-name suffix or prefix: the site's names (og:site_name, application-name, the
+JSON-LD publisher) after a separator, and, by agreement, whatever follows another candidate after a
+separator: "Headline – DW – 13.06.2023" next to an <h1> "Headline" gives "Headline",
+"見出し：東京新聞デジタル"
+next to a JSON-LD headline "見出し" gives "見出し". The social headline comes first because on the pages of
+news-pages-dev's tuning half it is the title the labels give most often (bench/results/extraction.md: a vote
+among the candidates, or the visible headline first, did worse). trafilatura's title and the feed's are used
+only when the page offers none of these.
+"""
+
+import html
 import re
 from collections.abc import Iterable
 
+from lxml.html import HtmlElement
+
+from copydesk.tasks.clean import normalise_for_matching
+from copydesk.tasks.extract.tree import text_of
+
 SITE_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+# what may stand between a headline and a site name, a date or a section: ASCII and full-width bars, dashes,
+# colons, middle dots, slashes, the Korean bar-like letter ㅣ
+SEPARATOR_RE = re.compile(r"^\s*(?:[|｜\-–—:：·•/ㅣ»«]+\s*)+")
+# a title holding none of these has no separated suffix or prefix to cut (a hyphen only counts after a space)
+MAY_HAVE_AFFIX_RE = re.compile(r"[|｜–—:：·•/ㅣ»«]|\s-")
+SEPARATOR_END_RE = re.compile(r"(?:\s*[|｜\-–—:：·•/ㅣ»«]+)+\s*$")
+# a suffix or prefix longer than this is more than a site name, section or date
+MAX_AFFIX_CHARS = 60
+MIN_TITLE_CHARS = 8
+MAX_H1_CHARS = 400
+# candidates in the order they are taken
+SOURCES = ("social", "twitter", "jsonld", "h1", "title")
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    if "&" in value and ";" in value:
+        value = html.unescape(value)  # JSON-LD is script text: entities there are not decoded by the parser
+    # ascii whitespace only: an ideographic space inside a Japanese headline is part of it
+    value = re.sub(r"[ \t\r\n\f\v]+", " ", value).strip()
+    return value or None
 
 
 def strip_site_suffix(title: str | None, site_names: Iterable[str]) -> str | None:
     """The title with whitespace collapsed and a trailing " | Site name" (or " - ", " – "...) cut."""
     if not title:
         return None
-    # ascii whitespace only: an ideographic space inside a Japanese headline is part of it
     title = re.sub(r"[ \t\r\n\f\v]+", " ", title).strip()
     for name in site_names:
         if not name:
@@ -21,3 +58,77 @@ def strip_site_suffix(title: str | None, site_names: Iterable[str]) -> str | Non
             if title.lower().endswith(suffix.lower()) and len(title) > len(suffix) + 5:
                 return title[: -len(suffix)].strip()
     return title
+
+
+def _strip_site_names(title: str, site_names: list[str]) -> str:
+    """The title without a site name at its end or start, after or before a separator."""
+    lowered = title.lower()
+    for name in site_names:
+        key = name.lower()
+        if len(lowered) <= len(key) + MIN_TITLE_CHARS:
+            continue
+        if lowered.endswith(key):
+            head = title[: -len(key)]
+            core = SEPARATOR_END_RE.sub("", head)
+            if core != head and len(core) >= MIN_TITLE_CHARS:
+                return core.strip()
+        if lowered.startswith(key):
+            tail = title[len(key) :]
+            core = SEPARATOR_RE.sub("", tail)
+            if core != tail and len(core) >= MIN_TITLE_CHARS:
+                return core.strip()
+    return title
+
+
+def _core_by_agreement(title: str, others: Iterable[tuple[str, str]]) -> str:
+    """The longest other candidate that this title is, plus a separated suffix (a site, a section, a date).
+
+    `others` are (candidate, its normalise_for_matching key). Prefixes are left alone: a kicker before a
+    colon ("'Ends recession debate': economists weigh in...") is part of the headline as often as a section
+    name is not.
+    """
+    folded = normalise_for_matching(title)
+    cores = []
+    for other, key in others:
+        if len(key) < MIN_TITLE_CHARS or len(key) >= len(folded) or not folded.startswith(key):
+            continue
+        rest = folded[len(key) :]
+        if len(rest) <= MAX_AFFIX_CHARS and SEPARATOR_RE.match(rest):
+            cores.append(other)
+    return max(cores, key=len) if cores else title
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def visible_headline(tree: HtmlElement, others: Iterable[str | None]) -> str | None:
+    """The page's <h1> that agrees with one of the other candidates, else its first non-empty <h1>."""
+    first = None
+    keys: list[str] | None = None
+    for h1 in tree.iter("h1"):
+        text = _clean(text_of(h1))
+        if not text or len(text) > MAX_H1_CHARS:
+            continue
+        if keys is None:
+            keys = [_loose(o) for o in others if o]
+        key = _loose(text)
+        if any(key == k or (len(key) >= MIN_TITLE_CHARS and key in k) for k in keys):
+            return text
+        first = first or text
+    return first
+
+
+def choose_title(candidates: dict[str, str | None], site_names: Iterable[str]) -> str | None:
+    """The first candidate (in SOURCES order) without site names and without what only it adds."""
+    leading = next((v for v in map(_clean, (candidates.get(s) for s in SOURCES)) if v), None)
+    if leading is None or not MAY_HAVE_AFFIX_RE.search(leading):
+        return leading  # nothing a site name or another candidate could be cut from
+    names = sorted({n.strip() for n in site_names if n and n.strip()}, key=len, reverse=True)
+    cleaned = {s: _clean(candidates.get(s)) for s in SOURCES}
+    present = {s: _strip_site_names(v, names) for s, v in cleaned.items() if v}
+    for source in SOURCES:
+        if source in present:
+            others = [(o, normalise_for_matching(o)) for t, o in present.items() if t != source]
+            return _core_by_agreement(present[source], others)
+    return None

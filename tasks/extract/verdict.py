@@ -26,6 +26,7 @@ INTERSTITIAL_MAX_TEXT = 200
 LINK_LINE_SHARE_INDEX = 0.6
 LINK_LINE_SHARE_ALWAYS = 0.8
 SHORT_TEXT_WORDS = 40
+LINK_LINE_SLACK = 3
 PAGE_LINK_DENSITY_INDEX = 0.5
 # a page without article markup that lists headline links and whose text is one-liners is an index
 INDEX_HEADLINE_LINKS = 5
@@ -99,7 +100,12 @@ def _link_line_share(text: str, anchors: set[str]) -> float:
     total = sum(len(line) for line in lines)
     if not total:
         return 0.0
-    linked = sum(len(line) for line in lines if normalise_for_matching(line) in anchors)
+    # normalising shortens a line by at most its extra whitespace and combining marks, or lengthens it
+    # ("…" -> "..."): a line far longer than every link text is none of them, and is not normalised
+    longest = LINK_LINE_SLACK * max(map(len, anchors))
+    linked = sum(
+        len(line) for line in lines if len(line) <= longest and normalise_for_matching(line) in anchors
+    )
     return linked / total
 
 
