@@ -31,8 +31,12 @@ MAX_DATE_CHARS = 80
 # years outside this range are placeholders (0001-01-01, 9999-12-31) rather than dates of news
 MIN_YEAR, MAX_YEAR = 1800, 2200
 
-_MONTHS = {name: number for number, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 
 # offsets in hours; RFC 822 names first, then zones news sites print. CST stays US Central as RFC 822
 # defines it, IST is India (the outlets that print it are Indian), BST British summer time.
@@ -80,7 +84,9 @@ _MONTH_FIRST = re.compile(
     r"(?:,?\s+(?:at\s+)?" + _TIME + ")?" + _ZONE
 )
 _CTIME = re.compile(
-    _WEEKDAY + r"(?P<mon>[A-Za-z]{3,9})\s+(?P<d>\d{1,2})\s+" + _TIME
+    _WEEKDAY
+    + r"(?P<mon>[A-Za-z]{3,9})\s+(?P<d>\d{1,2})\s+"
+    + _TIME
     + r"\s+(?:(?P<tz>[A-Za-z]{1,5}|[+-]\d{4})\s+)?(?P<y>\d{4})"
 )
 _OFFSET = re.compile(
@@ -143,12 +149,20 @@ def _hour(hour: str | None, ampm: str | None) -> int | None:
 
 def _fixed(moment: datetime) -> datetime:
     offset = moment.utcoffset()
-    return moment if offset is None or isinstance(moment.tzinfo, timezone) else moment.replace(
-        tzinfo=timezone(offset))
+    return (
+        moment
+        if offset is None or isinstance(moment.tzinfo, timezone)
+        else moment.replace(tzinfo=timezone(offset))
+    )
 
 
 def _build(
-    fields: dict[str, str | None], year: int, month: int, day: int, zone: tzinfo, date_only_hour: int,
+    fields: dict[str, str | None],
+    year: int,
+    month: int,
+    day: int,
+    zone: tzinfo,
+    date_only_hour: int,
     precision_hint: int,
 ) -> ParsedDate | None:
     if not MIN_YEAR <= year <= MAX_YEAR:
@@ -211,15 +225,21 @@ def _lenient(text: str, zone: tzinfo, date_only_hour: int) -> ParsedDate | None:
     if (first.month, first.day) != (second.month, second.day) or not MIN_YEAR <= first.year <= MAX_YEAR:
         return None
     if not _HAS_CLOCK.search(text):
-        return ParsedDate(_fixed(first.replace(hour=date_only_hour, minute=0, second=0, microsecond=0,
-                                               tzinfo=zone)), DATE_ONLY)
+        return ParsedDate(
+            _fixed(first.replace(hour=date_only_hour, minute=0, second=0, microsecond=0, tzinfo=zone)),
+            DATE_ONLY,
+        )
     if first.tzinfo is None or first.utcoffset() is None:
         return ParsedDate(_fixed(first.replace(tzinfo=zone)), NAIVE)
     return ParsedDate(_fixed(first), EXACT)
 
 
 def parse_date(
-    text: str | None, zone: tzinfo = UTC, *, date_only_hour: int = 0, epoch: bool = False,
+    text: str | None,
+    zone: tzinfo = UTC,
+    *,
+    date_only_hour: int = 0,
+    epoch: bool = False,
     lenient: bool = False,
 ) -> ParsedDate | None:
     """Parse a date as documents print it; None for missing, garbage or placeholder years (see module doc)."""
@@ -233,8 +253,15 @@ def parse_date(
         if match:
             fields = match.groupdict()
             precision = DATE_ONLY if fields["d"] else MONTH_ONLY
-            return _build(fields, int(fields["y"]), int(fields["m"] or 1), int(fields["d"] or 1), zone,
-                          date_only_hour, precision)
+            return _build(
+                fields,
+                int(fields["y"]),
+                int(fields["m"] or 1),
+                int(fields["d"] or 1),
+                zone,
+                date_only_hour,
+                precision,
+            )
     for pattern in (_DAY_FIRST, _MONTH_FIRST, _CTIME):
         match = pattern.fullmatch(text)
         if match is None:

@@ -27,3 +27,40 @@ def test_corpus_case(case: Case) -> None:
 def test_every_defect_class_has_cases() -> None:
     covered = {case.defect for case in CASES}
     assert set(DEFECTS) <= covered
+
+
+WHOLE = (
+    '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    "<url><loc>https://a.example/whole</loc><lastmod>2025-06-18</lastmod></url>"
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "last"),
+    [
+        pytest.param("<url><loc>https://a.example/cut-sh", None, id="inside-loc"),
+        pytest.param(
+            "<url><loc>https://a.example/x</loc><lastmod>2025-06-1",
+            ("https://a.example/x", None),
+            id="inside-lastmod",
+        ),
+        pytest.param("<url><loc>https://a.example/x</loc>", ("https://a.example/x", None), id="after-loc"),
+        pytest.param(
+            "<url><loc>https://a.example/x</loc><lastm", ("https://a.example/x", None), id="inside-tag"
+        ),
+        pytest.param(
+            "<url><loc>https://a.example/x</loc><lastmod>2025-06-18</lastmod></url>",
+            ("https://a.example/x", "2025-06-18"),
+            id="after-entry",
+        ),
+    ],
+)
+def test_a_truncated_sitemap_keeps_only_what_arrived_whole(
+    tail: str, last: tuple[str, str | None] | None
+) -> None:
+    links = parse_sitemap((WHOLE + tail).encode(), "https://a.example/s.xml", "a").links
+    assert links[0].url == "https://a.example/whole"
+    found = [
+        (link.url, link.modified_at.date().isoformat() if link.modified_at else None) for link in links[1:]
+    ]
+    assert found == ([last] if last else [])
