@@ -121,6 +121,7 @@ def _named_zone(name: str) -> tzinfo | None:
         return None
 
 
+@lru_cache(maxsize=512)
 def zone_of(token: str | None) -> tzinfo | None:
     """A tzinfo for '+0900', '-05:00', 'Z', 'JST', 'PT', 'GMT+9', 'Etc/GMT+5'; None when absent or unknown.
 
@@ -248,6 +249,16 @@ def parse_date(
     text = " ".join(text.split())
     if not text or len(text) > MAX_DATE_CHARS:
         return None
+    if len(text) >= 16 and text[4] == "-" and text[10] in "Tt ":
+        # the common case of sitemaps and atom, read by the C parser; anything it refuses goes the long way
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is not None and MIN_YEAR <= moment.year <= MAX_YEAR:
+            if moment.tzinfo is None:
+                return ParsedDate(_fixed(moment.replace(tzinfo=zone)), NAIVE)
+            return ParsedDate(_fixed(moment), EXACT)
     for pattern in (_ISO_EXTENDED, _ISO_BASIC):
         match = pattern.fullmatch(text)
         if match:
