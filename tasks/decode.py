@@ -63,7 +63,10 @@ MULTI_BYTE = {
     "cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004", "iso2022_jp", "cp949",
     "euc_kr", "johab", "gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950", "utf_8",
 }
-SINGLE_BYTE_WESTERN = {"ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15"}
+# the codecs _codec_for gives the Western single-byte labels (ISO-8859-1, latin1, US-ASCII read as cp1252)
+SINGLE_BYTE_WESTERN = {"cp1252", "iso8859-15"}
+# the error handler that reads windows-1252 as browsers do (see _c1_for_gaps)
+WINDOWS_1252_GAPS = "copydesk-windows-1252"
 
 
 class InflateError(ValueError):
@@ -189,9 +192,22 @@ def _codec_for(label: str | None) -> str | None:
     return SUPERSET_CODECS.get(name, name)
 
 
+def _c1_for_gaps(error: UnicodeError) -> tuple[str, int]:
+    """Windows-1252's five unassigned bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) as the C1 controls browsers
+    map them to (WHATWG Encoding); any other undecodable byte as U+FFFD."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    byte = error.object[error.start]
+    return (chr(byte) if byte in b"\x81\x8d\x8f\x90\x9d" else "\ufffd"), error.start + 1
+
+
+codecs.register_error(WINDOWS_1252_GAPS, _c1_for_gaps)
+
+
 def _decode_strict(body: bytes, codec: str) -> str | None:
     try:
-        return body.decode(codec)
+        # windows-1252 as browsers define it has no gaps: its five unassigned bytes are C1 controls
+        return body.decode(codec, errors=WINDOWS_1252_GAPS if codec == "cp1252" else "strict")
     except (UnicodeDecodeError, LookupError):
         return None
 
@@ -258,9 +274,15 @@ def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:
     return body.decode("utf-8", "replace"), "utf-8"
 
 
-def decode_xml(body: bytes) -> str:
-    """An XML document's bytes to text: BOM, then the declared encoding when the bytes agree, then UTF-8, then
-    a guess."""
+def decode_xml(body: bytes, content_type: str | None = None) -> str:
+    """An XML document's (a feed's, a sitemap's) bytes to text, as browsers and feedparser read them.
+
+    A byte order mark first; then the charset of the HTTP Content-Type, then the XML declaration (RFC 7303:
+    the transport's label overrides the document's), each only when the bytes decode with it; then UTF-8,
+    then a guess. The Western labels (ISO-8859-1, latin1, US-ASCII) are read as windows-1252, as browsers
+    and feedparser do: feeds that say ISO-8859-1 are full of its curly quotes. Non-ASCII bytes that form
+    valid UTF-8 under a Western label are UTF-8 mislabelled, not mojibake.
+    """
     for bom, encoding in BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(encoding, errors="replace")
@@ -269,33 +291,26 @@ def decode_xml(body: bytes) -> str:
         return body.decode("utf-16-le", errors="replace")
     if body[:2] == b"\x00<":
         return body.decode("utf-16-be", errors="replace")
-    declared = None
+    header = CONTENT_TYPE_CHARSET.search(content_type or "")
     match = XML_DECLARED.match(body[:1024])
-    if match:
-        try:
-            declared = codecs.lookup(match.group(1).decode("ascii")).name
-        except LookupError:
-            declared = None
-    if declared in REFUSED_CODECS:
-        declared = None
-    # an ascii-readable declaration cannot be utf-16/32: the declaration itself proves it wrong
-    if declared and declared.startswith(("utf-16", "utf-32")):
-        declared = None
-    if declared in SINGLE_BYTE_WESTERN and not body.isascii():
-        # non-ascii bytes that happen to form valid utf-8 are utf-8 mislabelled, not latin-1 mojibake
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    for candidate in (declared, "utf-8"):
-        if candidate:
-            try:
-                return body.decode(candidate)
-            # LookupError: a declared codec that is not a text encoding (hex, rot13)
-            except (UnicodeError, LookupError):
-                continue
+    labels = (header.group(1) if header else None, match.group(1).decode("ascii") if match else None)
+    declared: list[str] = []
+    for label in labels:
+        codec = _codec_for(label)
+        # bytes readable as ascii cannot be utf-16/32, whatever a header or declaration says
+        if codec is None or codec.startswith(("utf-16", "utf-32")) or codec in declared:
+            continue
+        declared.append(codec)
+    if declared and declared[0] in SINGLE_BYTE_WESTERN and not body.isascii():
+        text = _decode_strict(body, "utf-8")
+        if text is not None:
+            return text
+    for codec in (*declared, "utf-8"):
+        text = _decode_strict(body, codec)
+        if text is not None:
+            return text
     # a guess from short text cannot tell one single-byte code page from another; mislabelled western
     # feeds are overwhelmingly windows-1252, so a guess is only trusted when it is a multi-byte encoding
     guess = charset_normalizer.from_bytes(body[:1_000_000]).best()
     encoding = guess.encoding if guess is not None and guess.encoding in MULTI_BYTE else "cp1252"
-    return body.decode(encoding, errors="replace")
+    return body.decode(encoding, errors=WINDOWS_1252_GAPS if encoding == "cp1252" else "replace")

@@ -42,10 +42,13 @@ from copydesk.tasks.settings import Settings
 log = logging.getLogger(__name__)
 
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+# the one Accept of feed requests (discovery's and any other's)
 FEED_ACCEPT = (
-    "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,"
-    "application/x-gzip;q=0.8,*/*;q=0.5"
+    "application/rss+xml,application/atom+xml,application/rdf+xml;q=0.9,application/xml;q=0.8,"
+    "text/xml;q=0.8,*/*;q=0.1"
 )
+SITEMAP_ACCEPT = "application/xml,text/xml;q=0.9,application/x-gzip;q=0.8,application/gzip;q=0.8,*/*;q=0.1"
+ROBOTS_ACCEPT = "text/plain"
 # only what we can inflate with bounded memory ourselves; brotli/zstd would need extra dependencies
 ACCEPT_ENCODING = "gzip, deflate"
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -391,7 +394,7 @@ class Fetcher:
     async def _load_robots(self, target: httpx.URL) -> Protego | None:
         robots_url = str(target.copy_with(path="/robots.txt", query=None, fragment=None))
         try:
-            response = await self._get(robots_url, accept="text/plain", conditional=None, check_robots=False)
+            response = await self._get(robots_url, accept=ROBOTS_ACCEPT, conditional=None, check_robots=False)
         except FetchError as exc:
             # 4xx means "no rules" (RFC 9309). For 5xx and network failures the RFC says to assume a full
             # disallow; we allow instead, because robots.txt is read once per run and a flaky robots endpoint

@@ -71,8 +71,9 @@ class Outlet(Frozen):
 
     @model_validator(mode="after")
     def _has_source(self) -> "Outlet":
-        if not self.feeds and not self.sitemaps:
-            raise ValueError("needs at least one of 'feeds' or 'sitemaps'")
+        # a homepage alone is enough: discovery finds the feeds it links and the sitemaps robots.txt names
+        if not self.feeds and not self.sitemaps and not self.homepage:
+            raise ValueError("needs at least one of 'feeds', 'sitemaps' or 'homepage'")
         return self
 
 

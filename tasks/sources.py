@@ -16,6 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from copydesk.tasks.discover import DocumentGetter, DocumentResponse
+from copydesk.tasks.http import HTML_ACCEPT, ROBOTS_ACCEPT
+
+# a homepage or robots.txt read to find an outlet's feeds and sitemaps keeps no state and is read in full
+# every run: an unchanged homepage still links its feeds
+STATELESS_ACCEPTS = frozenset({HTML_ACCEPT, ROBOTS_ACCEPT})
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,8 @@ class ConditionalGetter:
     async def get(
         self, url: str, *, accept: str = "*/*", conditional: dict[str, str] | None = None
     ) -> DocumentResponse:
+        if accept in STATELESS_ACCEPTS:
+            return await self._inner.get(url, accept=accept)
         previous = self._previous.get(url)
         response = await self._inner.get(url, accept=accept, conditional=self._conditional_headers(previous))
         now = datetime.now(UTC)

@@ -13,6 +13,7 @@ import pytest
 
 from copydesk.flows.siteserver import SiteServer, serve_sites
 from copydesk.tasks import discover
+from copydesk.tasks.dates import parse_utc as parse_date
 from copydesk.tasks.discover import (
     DiscoveryError,
     SitemapParse,
@@ -20,7 +21,6 @@ from copydesk.tasks.discover import (
     discover_outlet,
     link_in_window,
     merge_links,
-    parse_date,
     parse_feed,
     parse_sitemap,
 )

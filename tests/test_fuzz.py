@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from copydesk.tasks.dates import parse_utc
 from copydesk.tasks.decode import InflateBudget, InflateError, decode_html, decode_xml, gunzip_layers
 from copydesk.tasks.discover import (
     DiscoveryError,
     child_sitemap_in_window,
-    parse_date,
     parse_feed,
     parse_sitemap,
     sitemap_name_period,
@@ -137,7 +137,7 @@ def test_urls_never_raise(url: str) -> None:
         assert url_problem(canonical) is None, (url, canonical)
     period = sitemap_name_period(url)
     assert period is None or period[0] < period[1]
-    assert child_sitemap_in_window(url, parse_date(url[-30:]), WINDOW) in (True, False)
+    assert child_sitemap_in_window(url, parse_utc(url[-30:]), WINDOW) in (True, False)
 
 
 @FUZZ
