@@ -28,7 +28,7 @@ from bench.synweb_texts import (
     texts_from_aeb,
     texts_from_news_pages,
 )
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 
 TEXT_SETS = {
     "aeb": ("aeb-dev", texts_from_aeb, "tuned on"),

@@ -7,7 +7,7 @@ Steps, all in one process tree on this machine:
 1. bench.synweb generates a web of N stories in one run state (1,820 stories: about 7,000 article pages),
    unless DIR/web already holds one of that size;
 2. a `prefect server start` with its own PREFECT_HOME starts on a free loopback port (as when deployed) and
-   the web is served on loopback in a child process by bench.fastsites (flows.siteserver's answers from an
+   the web is served on loopback in a child process by bench.fastsites (copydesk.loopback's answers from an
    asyncio server: outlets' servers do not run on the cores measured), which records every path requested;
 3. `copydesk ingest --outlets <rendered> --warehouse DIR/wh` runs as a subprocess from a cold warehouse with
    PREFECT_API_URL set; its wall time, from process start to exit, is the pipeline's time. The RSS of every

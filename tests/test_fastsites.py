@@ -1,4 +1,4 @@
-"""bench.fastsites answers what flows.siteserver answers: same status, headers and bytes for every path."""
+"""bench.fastsites answers what copydesk.loopback answers: same status, headers and bytes for every path."""
 
 import socket
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 
 from bench.fastsites import serve_fast_sites
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 
 SITES = Path(__file__).parent / "sites"
 
