@@ -1,9 +1,9 @@
-"""The bench's loopback web: flows.siteserver's responses from an asyncio server in one thread.
+"""The bench's loopback web: copydesk.loopback's responses from an asyncio server in one thread.
 
-Outlets' web servers run elsewhere, not on the two cores a benchmark measures. flows.siteserver (http.server:
+Outlets' web servers run elsewhere, not on the two cores a benchmark measures. copydesk.loopback (http.server:
 a thread per connection, email-parser headers) cost ~0.35 ms of CPU per page there, 2.5 s of a 30 s ingest;
-this server answers the same bytes (flows.siteserver.site_response) for about a third of that. Tests and the
-demo keep flows.siteserver; tests/test_fastsites.py holds the two servers' answers equal.
+this server answers the same bytes (copydesk.loopback.site_response) for about a third of that. Tests and the
+demo keep copydesk.loopback; tests/test_fastsites.py holds the two servers' answers equal.
 """
 
 import asyncio
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 
-from copydesk.flows.siteserver import site_response
+from copydesk.loopback import site_response
 
 MAX_HEAD_BYTES = 64 * 1024
 

@@ -36,7 +36,7 @@ import duckdb
 
 from bench.results_file import write_file
 from bench.throughput import PrefectServer, RssSampler
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 
 RESULTS = Path(__file__).parent / "results" / "hostile.md"
 BIN = Path(sys.executable).parent

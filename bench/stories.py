@@ -40,7 +40,7 @@ import duckdb
 
 from bench.results_file import write_file
 from bench.synweb import BASE, generate_web, render_outlets
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COPYDESK = REPO_ROOT / ".venv" / "bin" / "copydesk"

@@ -22,7 +22,7 @@ from bench.stories import _norm, _pairs, _ratio, match_rows
 from bench.synweb import generate_web
 from bench.synweb.sources import SourceText, texts_from_aeb, texts_from_news_pages
 from bench.synweb.texts import APART_KINDS, COPY_KINDS, stamp_run_times
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 
 TEXT_SETS = {
     "aeb": ("aeb-dev", texts_from_aeb, "tuned on"),

@@ -12,7 +12,7 @@ Steps, all in one process tree on this machine:
    plus copies rendered from their texts; needs ../shared/bench) or `cjk` (Shift_JIS, EUC-JP, EUC-KR and
    UTF-8 Japanese, Korean and Chinese outlets with long stories on heavy pages, and their copies);
 2. a `prefect server start` with its own PREFECT_HOME starts on a free loopback port (as when deployed) and
-   the web is served on loopback in a child process by bench.fastsites (flows.siteserver's answers from an
+   the web is served on loopback in a child process by bench.fastsites (copydesk.loopback's answers from an
    asyncio server: outlets' servers do not run on the cores measured), which records every path requested;
 3. `copydesk ingest --outlets <rendered> --warehouse DIR/wh` runs as a subprocess from a cold warehouse with
    PREFECT_API_URL set; its wall time, from process start to exit, is the pipeline's time. The RSS of every

@@ -16,17 +16,17 @@ from prefect import flow
 
 from copydesk.flows.execution import workers_kept_between_runs
 from copydesk.flows.ingest import run_links, task_runner_for
-from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
-from copydesk.tasks.settings import Settings, get_settings
-from copydesk.tasks.steps import (
+from copydesk.flows.steps import (
     discover_task,
     load_task,
     new_run_id,
     read_outlets_task,
     report_task,
+    warc_task,
     write_run_record,
 )
-from copydesk.tasks.warc import warc_task
+from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
+from copydesk.tasks.settings import Settings, get_settings
 
 # who wants to hear about a backfill's progress in this process (the CLI's progress bars); not a parameter,
 # so deployments and the UI never see it

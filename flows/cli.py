@@ -105,9 +105,9 @@ def ingest(
     _check_warehouse(settings.warehouse)
     config = _check_outlets(settings.outlets, outlet)
     if settings.task_runner == "threads":
-        from copydesk.tasks.discovery import prefetch_discovery
+        from copydesk.flows.discovery_run import prefetch_discovery
 
-        # the flow's discover task takes this if nothing changed in between (tasks/discovery.py)
+        # the flow's discover task takes this if nothing changed in between (flows/discovery_run.py)
         ahead = prefetch_discovery(config, settings, settings.warehouse)
         prestart_workers(after=ahead and (lambda: ahead.ready(DISCOVERY_HEAD_START_S)))
     with frozen_imports():

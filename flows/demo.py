@@ -6,7 +6,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 
 # package data: the same folder in a checkout (deploy/demo) and in an installed copydesk
 DEMO_ROOT = Path(str(files("copydesk.deploy") / "demo"))

@@ -11,9 +11,7 @@ from prefect.utilities.annotations import quote
 from pydantic import Field
 
 from copydesk.flows.execution import run_in_batches
-from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
-from copydesk.tasks.settings import Settings, get_settings
-from copydesk.tasks.steps import (
+from copydesk.flows.steps import (
     commit_source_states,
     discover_task,
     load_task,
@@ -24,6 +22,8 @@ from copydesk.tasks.steps import (
     select_new_task,
     write_run_record,
 )
+from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
+from copydesk.tasks.settings import Settings, get_settings
 from copydesk.warehouse.store import learned_boilerplate
 
 

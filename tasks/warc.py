@@ -4,56 +4,25 @@ A CC-NEWS file is a gzipped WARC of `response` records: the crawl time in `WARC-
 `WARC-Target-URI`, then the HTTP status line, headers and body. A record becomes a Page when its URL belongs
 to one of the configured outlets (the outlet's homepage host, its `domains`, and inside its `site_prefix` when
 it has one), it is a 200 HTML response, and it was crawled no earlier than the window's start (a page cannot
-carry an article published after it was crawled). Pages then go through the pipeline's own extraction; an
-article is kept when its publication time (else the crawl time) is inside the window. URLs the warehouse
-already holds are skipped before extraction, so re-running a window over the same files adds nothing.
+carry an article published after it was crawled). This module only reads the files; the backfill's WARC
+pass (flows/batch.py, process_warc) sends the pages through the pipeline's own extraction, keeps an article
+when its publication time (else the crawl time) is inside the window, and skips URLs the warehouse already
+holds before extraction, so re-running a window over the same files adds nothing.
 """
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from dateutil.parser import isoparse
-from prefect import task
 from warcio.archiveiterator import ArchiveIterator
 
-from copydesk.flows.execution import WorkerPool, leased_workers
-from copydesk.tasks.batch import CHUNK, Extracted, as_extracted, settle_attempts, submit_extraction
 from copydesk.tasks.http import decode_html
-from copydesk.tasks.models import Article, Failure, Link, OutletsConfig, Page, RunWindow
-from copydesk.tasks.settings import Settings
-from copydesk.tasks.steps import STEP
-from copydesk.tasks.urls import canonical_url, url_problem
-from copydesk.warehouse import lake, store
+from copydesk.tasks.models import Link, OutletsConfig, Page, RunWindow
+from copydesk.tasks.urls import url_problem
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-@dataclass
-class WarcStats:
-    """What a pass over the WARC files found; summed into the run's counts."""
-
-    matched: int = 0
-    new: int = 0
-    extracted: int = 0
-    in_window: int = 0
-    outside_window: int = 0
-    failed: int = 0
-    failure_kinds: Counter[str] = field(default_factory=Counter)
-
-    def counts(self) -> dict[str, int]:
-        """The run record's counts (discovered = outlet pages in the files, fetched = pages read)."""
-        return {
-            "discovered": self.matched,
-            "new": self.new,
-            "fetched": self.new,
-            "extracted": self.in_window,
-            "failed": self.failed,
-        }
 
 
 def _host(url: str) -> str:
@@ -154,111 +123,3 @@ def read_warc_pages(
                     last_modified=_last_modified(record.http_headers.get_header("Last-Modified")),
                     fetched_at=crawled,
                 )
-
-
-def _published(result: Article) -> datetime:
-    return result.published_at or result.fetched_at
-
-
-def _extract(
-    pages: list[Page],
-    config: OutletsConfig,
-    pool: WorkerPool,
-    boilerplate_of: dict[str, set[int]],
-    settings: Settings,
-) -> Extracted:
-    outlets = {o.id: o for o in config.outlets}
-    futures = [
-        submit_extraction(pool, pages[i : i + CHUNK], outlets, boilerplate_of, settings)
-        for i in range(0, len(pages), CHUNK)
-    ]
-    chunks = [as_extracted(future.result()) for future in futures]
-    return Extracted(
-        [result for chunk in chunks for result in chunk.results],
-        {key: sig for chunk in chunks for key, sig in chunk.signatures.items()},
-    )
-
-
-def _batches(pages: Iterator[Page], size: int) -> Iterator[list[Page]]:
-    batch: list[Page] = []
-    for page in pages:
-        batch.append(page)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def process_warc(
-    paths: list[str],
-    *,
-    warehouse: Path,
-    run_id: str,
-    config: OutletsConfig,
-    settings: Settings,
-    window: RunWindow,
-    pool: WorkerPool | None = None,
-) -> WarcStats:
-    """Extract the window's new articles from the WARC files into the lake, batch by batch."""
-    stats = WarcStats()
-    seen: set[str] = set()
-    pages = read_warc_pages(paths, config, window, settings.max_body_bytes)
-    learned = store.learned_boilerplate(warehouse, [o.id for o in config.outlets])
-    with nullcontext(pool) if pool is not None else leased_workers(settings.extract_workers) as leased:
-        for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
-            stats.matched += len(batch)
-            # one page per canonical URL, and none the warehouse already holds
-            fresh: dict[str, Page] = {}
-            for page in batch:
-                key = canonical_url(page.final_url)
-                if key not in seen and key not in fresh:
-                    fresh[key] = page
-            seen.update(fresh)
-            known = store.seen_urls(warehouse, list(fresh))
-            todo = [page for key, page in fresh.items() if key not in known]
-            stats.new += len(todo)
-            extracted = _extract(todo, config, leased, learned, settings)
-            articles: list[Article] = []
-            failures: list[Failure] = []
-            for page, result in zip(todo, extracted.results, strict=True):
-                if isinstance(result, Failure):
-                    # only pages crawled inside the window can be blamed on it
-                    if window.contains(page.fetched_at):
-                        failures.append(result)
-                    continue
-                stats.extracted += 1
-                if window.contains(_published(result)):
-                    articles.append(result)
-                else:
-                    stats.outside_window += 1
-            failures = settle_attempts(failures, warehouse, settings.extract_attempts)
-            stats.in_window += len(articles)
-            stats.failed += len(failures)
-            stats.failure_kinds.update(f.kind for f in failures)
-            discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
-            lake.write_batch(
-                warehouse,
-                run_id,
-                f"warc-{batch_no:05d}.parquet",
-                articles,
-                discovered,
-                extracted.signatures,
-                failures,
-            )
-    return stats
-
-
-@task(name="read-warc", **STEP)
-def warc_task(
-    paths: list[str],
-    warehouse: Path,
-    run_id: str,
-    config: OutletsConfig,
-    settings: Settings,
-    window: RunWindow,
-) -> WarcStats:
-    """Extract the window's new articles of the configured outlets from WARC files into the lake."""
-    return process_warc(
-        paths, warehouse=warehouse, run_id=run_id, config=config, settings=settings, window=window
-    )

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from copydesk.flows.siteserver import SiteServer
+    from copydesk.loopback import SiteServer
     from tests.test_http import FaultServer
 
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -29,7 +29,7 @@ BIN = Path(sys.executable).parent
 
 @dataclass
 class ServedWeb:
-    """A web of outlets served on loopback (flows.siteserver) and its rendered outlets file."""
+    """A web of outlets served on loopback (copydesk.loopback) and its rendered outlets file."""
 
     server: "SiteServer"
     outlets: Path

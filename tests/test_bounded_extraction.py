@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.flows.siteserver import SiteHandler, SiteServer
+from copydesk.loopback import SiteHandler, SiteServer
 from tests.conftest import warehouse_rows
 
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))

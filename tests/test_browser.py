@@ -68,7 +68,7 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedWeb]:
-    from copydesk.flows.siteserver import serve_sites
+    from copydesk.loopback import serve_sites
     from tests.conftest import SITES, render_outlets
 
     with serve_sites(SITES) as server:

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from bench.synweb import generate_web, render_outlets
-from copydesk.flows.siteserver import SiteServer, serve_sites
+from copydesk.loopback import SiteServer, serve_sites
 
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 pytestmark = pytest.mark.server

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from tests.conftest import SITES, assert_same_warehouse, render_outlets
 
 REPO = Path(__file__).resolve().parent.parent

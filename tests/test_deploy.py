@@ -18,7 +18,7 @@ import httpx
 import pytest
 import yaml
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from tests.conftest import BIN, REPO, SITES, ServedWeb, prefect_env, render_outlets, running
 
 pytestmark = pytest.mark.server

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from copydesk.flows.siteserver import SiteServer, serve_sites
+from copydesk.loopback import SiteServer, serve_sites
 from copydesk.tasks import discover
 from copydesk.tasks.dates import parse_utc as parse_date
 from copydesk.tasks.discover import (

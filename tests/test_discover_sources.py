@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.flows.siteserver import SiteServer, serve_sites
+from copydesk.loopback import SiteServer, serve_sites
 from copydesk.tasks.discover import (
     discover_outlet,
     document_in_window,

@@ -1,4 +1,4 @@
-"""Discovery started ahead by the CLI (tasks/discovery.py): used only for the question it answered, and a
+"""Discovery started ahead by the CLI (flows/discovery_run.py): used only for the question it answered, and a
 `copydesk ingest` reads each feed and sitemap once, not once ahead and once in the flow.
 
 The prefetch forks, which it does only from a single-threaded process; pytest's process has threads (the site
@@ -17,14 +17,14 @@ import duckdb
 import pytest
 
 from bench.synweb import generate_web, render_outlets
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from tests.conftest import REPO, ServedWeb
 
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 
 CHECKS = r"""
 import json, sys, threading
-from copydesk.tasks import discovery
+from copydesk.flows import discovery_run as discovery
 from copydesk.tasks.outlets import load_outlets
 from copydesk.tasks.settings import get_settings
 

@@ -1,4 +1,4 @@
-"""bench.fastsites answers what flows.siteserver answers: same status, headers and bytes for every path,
+"""bench.fastsites answers what copydesk.loopback answers: same status, headers and bytes for every path,
 on the fixture web and on a bench web of legacy charsets (as the throughput benchmark's bare side reads)."""
 
 import socket
@@ -9,7 +9,7 @@ import pytest
 
 from bench.fastsites import serve_fast_sites
 from bench.synweb.cjk import generate_cjk_web
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 
 SITES = Path(__file__).parent / "sites"
 

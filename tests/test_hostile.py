@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from bench.hostile import article
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from tests.conftest import render_outlets
 
 GOOD_BODY = " ".join(

@@ -16,7 +16,8 @@ import pyarrow as pa
 import pytest
 
 from bench.hostile import BAD_LINKS
-from copydesk.flows.siteserver import serve_sites
+from copydesk.flows.steps import select_new_links
+from copydesk.loopback import serve_sites
 from copydesk.tasks import discover
 from copydesk.tasks.discover import (
     MAX_LINKS_PER_DOCUMENT,
@@ -29,7 +30,6 @@ from copydesk.tasks.discover import (
 from copydesk.tasks.http import Fetcher, FetchError, PermanentError, Response
 from copydesk.tasks.models import Failure, Link, Outlet, RunWindow
 from copydesk.tasks.outlets import OutletsFileError, parse_outlets
-from copydesk.tasks.steps import select_new_links
 from copydesk.tasks.urls import canonical_url, url_problem
 from copydesk.warehouse import lake, load, store
 from tests.test_http import fast_settings, write_site

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from copydesk.tasks.http import (
     Fetcher,
     FetchError,

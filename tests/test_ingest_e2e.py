@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from copydesk.flows.siteserver import SiteServer, serve_sites
+from copydesk.loopback import SiteServer, serve_sites
 from copydesk.tasks import dedupe
 from copydesk.tasks.signing import sign_texts
 from tests.conftest import SITES, render_outlets

@@ -13,7 +13,7 @@ import fsspec
 import httpx
 import pytest
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from copydesk.tasks.models import Failure
 from copydesk.warehouse import lake, load
 from tests.conftest import (

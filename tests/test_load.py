@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 
 from copydesk.tasks import dedupe
-from copydesk.tasks.batch import sign_articles
 from copydesk.tasks.boilerplate import RunBoilerplateGuess, strip_boilerplate, text_block_hashes
+from copydesk.tasks.extraction_job import sign_articles
 from copydesk.tasks.models import Article, Failure
 from copydesk.tasks.signing import SIGNATURE_COLUMNS, sign_texts, signature_key, text_signatures
 from copydesk.warehouse import lake, load, store
@@ -169,7 +169,7 @@ def test_a_cold_outlets_workers_sign_texts_less_their_guess_and_the_load_keeps_m
 
 
 def test_block_hashes_from_the_workers_are_counted_and_others_hashed_at_load(tmp_path: Path) -> None:
-    """The loader counts the block hashes the extraction worker made (batch.sign_articles); a signature
+    """The loader counts the block hashes the extraction worker made (sign_articles); a signature
     without them, or made under another BOILERPLATE_ALGO, has its text's blocks hashed at load."""
     warehouse = tmp_path / "wh"
     articles = [_article(n, "\n".join(story_text(300 + n))) for n in range(4)]

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 import yaml
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from copydesk.warehouse import load, store
 from tests.conftest import SITES, render_outlets
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 
 # bench/ is not an installed package, and `.venv/bin/pytest` leaves the repo root off sys.path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from bench.synweb import demo, fixtures
-from copydesk.flows.siteserver import SiteServer, serve_sites
+from copydesk.loopback import SiteServer, serve_sites
 from copydesk.tasks.outlets import parse_outlets
 
 SITES = Path(__file__).parent / "sites"

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from copydesk.tasks.http import Fetcher
 from copydesk.tasks.sources import ConditionalGetter, SourceState, document_kind
 from tests.conftest import SITES, render_outlets

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from tests.conftest import warehouse_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

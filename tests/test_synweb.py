@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from copydesk.tasks.outlets import load_outlets
 
 # bench/ is not an installed package, and `.venv/bin/pytest` (unlike `python -m pytest`) leaves the repo

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from tests.conftest import SITES, render_outlets
 
 PAGE = "valley/news/2025/06/18/farmers-market-vendors-sue-over-permit-fees.html"

@@ -16,7 +16,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from copydesk.flows.siteserver import serve_sites
+from copydesk.loopback import serve_sites
 from copydesk.tasks.models import OutletsConfig, RunWindow
 from copydesk.tasks.outlets import load_outlets
 from copydesk.tasks.warc import outlet_matcher, read_warc_pages

@@ -2,7 +2,7 @@
 
 `generate_web(out_dir, n_stories=300, seed=7, ...)` writes, with no corpus and no network:
 
-    out_dir/sites/<outlet>/...      run-1 state of the web, served by flows.siteserver.serve_sites
+    out_dir/sites/<outlet>/...      run-1 state of the web, served by copydesk.loopback.serve_sites
     out_dir/sites_run2/<outlet>/... run-2 state (runs=2): a complete second site root, a superset of run 1
                                     (unchanged files are hard links); some copies and stories appear only here
     out_dir/outlets.yaml            the outlets file with {{BASE}} placeholders (render_outlets fills them)

@@ -17,7 +17,7 @@ from copydesk.flows.execution.pool import WorkerPool, Zygote
 POOL_IDLE_S = 2.0
 # what the zygote imports once for every worker it forks: the module of the functions workers run and the
 # extraction module they import there (trafilatura, lxml, the language model)
-EXTRACTION_PRELOAD = ("copydesk.tasks.batch", "copydesk.tasks.extract")
+EXTRACTION_PRELOAD = ("copydesk.tasks.extraction_job", "copydesk.tasks.extract")
 
 _zygote = Zygote(EXTRACTION_PRELOAD)
 _pool: WorkerPool | None = None

@@ -9,9 +9,9 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from copydesk.flows import batch as batch_mod
+from copydesk.flows.discovery_run import discover_all, previous_states, take_prefetched
 from copydesk.flows.execution import Batch
-from copydesk.tasks import batch as batch_mod
-from copydesk.tasks.discovery import discover_all, previous_states, take_prefetched
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.outlets import load_outlets
 from copydesk.tasks.settings import Settings
@@ -180,6 +180,21 @@ def process_batch_task(
         config=config,
         settings=settings,
         boilerplate_of=batch.shared,
+    )
+
+
+@task(name="read-warc", **STEP)
+def warc_task(
+    paths: list[str],
+    warehouse: Path,
+    run_id: str,
+    config: OutletsConfig,
+    settings: Settings,
+    window: RunWindow,
+) -> batch_mod.WarcStats:
+    """Extract the window's new articles of the configured outlets from WARC files into the lake."""
+    return batch_mod.process_warc(
+        paths, warehouse=warehouse, run_id=run_id, config=config, settings=settings, window=window
     )
 
 

@@ -1,4 +1,7 @@
-"""One batch of links: fetch concurrently, extract in worker processes, write the batch's lake files.
+"""The batch drivers: pages in, extracted in the worker pool (tasks/extraction_job.py), lake files out.
+
+process_batch: one batch of links, fetched concurrently. process_warc: the backfill's pass over WARC files,
+batch by batch (tasks/warc.py reads them).
 
 The flow hands each batch to one Prefect task; inside, fetching is async and every CHUNK fetched pages go to
 the extraction pool shared by every batch of the run (flows/execution) as soon as they arrive, so extraction
@@ -12,31 +15,31 @@ own deadline, so that it never waits forever on the network or the pool.
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from copydesk.flows.execution import Done, Limits, Lost, WorkerPool, leased_workers
 from copydesk.tasks.aio import run_sync
-from copydesk.tasks.boilerplate import (
-    BOILERPLATE_ALGO,
-    RunBoilerplateGuess,
-    strip_boilerplate,
-    text_block_hashes,
+from copydesk.tasks.extraction_job import (
+    Extracted,
+    extract_failure,
+    extract_page,
+    extract_pages,
+    sign_results,
 )
 from copydesk.tasks.http import Fetcher
-from copydesk.tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page
+from copydesk.tasks.models import Article, Failure, Link, Outlet, OutletsConfig, Page, RunWindow
 from copydesk.tasks.settings import Settings
-from copydesk.tasks.signing import SignatureKey, TextSignature, signature_key, text_signatures
+from copydesk.tasks.signing import SignatureKey, TextSignature
+from copydesk.tasks.urls import canonical_url
+from copydesk.tasks.warc import read_warc_pages
 from copydesk.warehouse import lake, store
 
 CHUNK = 8
-# markup no article page has: the densest page of the real news pages in ../shared/bench has about a
-# twelfth of it. A document past it is refused before any parsing (its parse alone can take minutes and
-# gigabytes); the per-page deadline and memory limit bound what passes
-MAX_MARKUP_TAGS = 100_000
 # what a page that overran or killed its worker is recorded as
 LOST_KINDS = {"timeout": "too_slow", "memory": "too_large", "died": "worker_died"}
 
@@ -51,72 +54,6 @@ class BatchStats:
     failed: int
     failure_kinds: dict[str, int]
     failed_by_outlet: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """A chunk's results in page order, and the story-matching signature of each article's text, made here in
-    the worker so the one loader need not sign every text (tasks/signing.py)."""
-
-    results: list[Article | Failure]
-    signatures: dict[SignatureKey, TextSignature]
-
-
-def extract_page(
-    page: Page, outlets: dict[str, Outlet], boilerplate_of: dict[str, set[int]] | None = None
-) -> Article | Failure:
-    """Extract one page (in a worker); a page that fails becomes a Failure, never an exception.
-
-    boilerplate_of: unused here, taken so that a job's one context serves extract_page and sign_results.
-    """
-    # imported here: the ingest process, which only fetches and writes, has no use for trafilatura
-    from copydesk.tasks.extract import ExtractionError, extract_article
-
-    # a count of '<' only for documents long enough to hold MAX_MARKUP_TAGS tags (3 characters each at least)
-    if len(page.html) > 3 * MAX_MARKUP_TAGS and (tags := page.html.count("<")) > MAX_MARKUP_TAGS:
-        return _extract_failure(
-            page, "too_large", f"{tags:,} tags: more markup than any article page has ({MAX_MARKUP_TAGS:,})"
-        )
-    outlet = outlets.get(page.link.outlet_id)
-    try:
-        return extract_article(
-            page.html,
-            page.final_url,
-            outlet_id=page.link.outlet_id,
-            link=page.link,
-            language_hint=outlet.language if outlet else None,
-            http_last_modified=page.last_modified,
-            fetched_at=page.fetched_at,
-            outlet_timezone=outlet.timezone if outlet else None,
-            site_prefix=outlet.site_prefix if outlet else None,
-        )
-    except ExtractionError as exc:
-        return _extract_failure(page, exc.kind, str(exc))
-    except RecursionError as exc:
-        return _extract_failure(page, "extractor_error", f"RecursionError: {exc}")
-    except Exception as exc:  # noqa: BLE001 - an extractor bug on odd markup costs its page, not the batch
-        return _extract_failure(page, "extractor_error", f"{type(exc).__name__}: {exc}")
-
-
-def sign_results(
-    results: list[Article | Failure],
-    outlets: dict[str, Outlet],
-    boilerplate_of: dict[str, set[int]] | None = None,
-) -> dict[SignatureKey, TextSignature]:
-    """The signatures of a chunk's articles (in the worker, after extract_page: see sign_articles)."""
-    return sign_articles([r for r in results if isinstance(r, Article)], boilerplate_of or {})
-
-
-def extract_pages(
-    pages: list[Page], outlets: dict[str, Outlet], boilerplate_of: dict[str, set[int]] | None = None
-) -> Extracted:
-    """Extract and sign every page of a chunk in this process (a Dask worker: the cluster is the parallelism).
-
-    Each text is signed less the blocks `boilerplate_of` its outlet (what the last load learned, see
-    store.learned_boilerplate): the loader strips those too, so its text is the one signed.
-    """
-    results = [extract_page(page, outlets) for page in pages]
-    return Extracted(results, sign_results(results, outlets, boilerplate_of))
 
 
 def submit_extraction(
@@ -163,50 +100,8 @@ def lost_page(page: Page, lost: Lost, settings: Settings) -> Failure:
             f"the extraction worker died on this page after {lost.seconds:.1f} s (killed, as the "
             "out-of-memory killer does, or crashed)"
         )
-    return _extract_failure(page, LOST_KINDS.get(lost.reason, "worker_died"), why).model_copy(
+    return extract_failure(page, LOST_KINDS.get(lost.reason, "worker_died"), why).model_copy(
         update={"transient": True}
-    )
-
-
-# one per process, see RunBoilerplateGuess: an extraction pool lives for one run; a process that outlives
-# runs (a Dask worker) keeps its guesses, which are bounded and at worst cost the loader re-signs
-RUN_BOILERPLATE_GUESS = RunBoilerplateGuess()
-
-
-def sign_articles(
-    articles: list[Article], boilerplate_of: dict[str, set[int]], guess: RunBoilerplateGuess | None = None
-) -> dict[SignatureKey, TextSignature]:
-    """signature_key(article) -> the signature of its text less the blocks learned as its outlet's
-    boilerplate, with the block hashes of the whole text (hashed here, beside extraction, not in the one
-    serial loader).
-
-    An outlet the warehouse has learned nothing of is signed less what `guess` (default: this process's)
-    expects the load to learn from this run's pages.
-    """
-    guess = guess if guess is not None else RUN_BOILERPLATE_GUESS
-    hashes = [text_block_hashes(a.text) for a in articles]
-    texts = []
-    for a, blocks in zip(articles, hashes, strict=True):
-        learned = boilerplate_of.get(a.outlet_id)
-        if learned is None:
-            guess.add_page(a.outlet_id, blocks)
-            learned = guess.blocks(a.outlet_id)
-        texts.append(strip_boilerplate(a.text, learned, blocks)[0] if learned else a.text)
-    return {
-        signature_key(a): replace(s, block_hashes=blocks, block_hash_algo=BOILERPLATE_ALGO)
-        for a, s, blocks in zip(articles, text_signatures(texts), hashes, strict=True)
-    }
-
-
-def _extract_failure(page: Page, kind: str, message: str) -> Failure:
-    return Failure(
-        url=page.link.url,
-        outlet_id=page.link.outlet_id,
-        stage="extract",
-        kind=kind,
-        error=message[:500],
-        http_status=page.status,
-        at=datetime.now(UTC),
     )
 
 
@@ -380,3 +275,119 @@ def process_batch(
         failure_kinds=dict(Counter(f.kind for f in failures)),
         failed_by_outlet=dict(Counter(f.outlet_id or "" for f in failures)),
     )
+
+
+@dataclass
+class WarcStats:
+    """What a pass over the WARC files found; summed into the run's counts."""
+
+    matched: int = 0
+    new: int = 0
+    extracted: int = 0
+    in_window: int = 0
+    outside_window: int = 0
+    failed: int = 0
+    failure_kinds: Counter[str] = field(default_factory=Counter)
+
+    def counts(self) -> dict[str, int]:
+        """The run record's counts (discovered = outlet pages in the files, fetched = pages read)."""
+        return {
+            "discovered": self.matched,
+            "new": self.new,
+            "fetched": self.new,
+            "extracted": self.in_window,
+            "failed": self.failed,
+        }
+
+
+def _published(result: Article) -> datetime:
+    return result.published_at or result.fetched_at
+
+
+def _extract(
+    pages: list[Page],
+    config: OutletsConfig,
+    pool: WorkerPool,
+    boilerplate_of: dict[str, set[int]],
+    settings: Settings,
+) -> Extracted:
+    outlets = {o.id: o for o in config.outlets}
+    futures = [
+        submit_extraction(pool, pages[i : i + CHUNK], outlets, boilerplate_of, settings)
+        for i in range(0, len(pages), CHUNK)
+    ]
+    chunks = [as_extracted(future.result()) for future in futures]
+    return Extracted(
+        [result for chunk in chunks for result in chunk.results],
+        {key: sig for chunk in chunks for key, sig in chunk.signatures.items()},
+    )
+
+
+def _batches(pages: Iterator[Page], size: int) -> Iterator[list[Page]]:
+    batch: list[Page] = []
+    for page in pages:
+        batch.append(page)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def process_warc(
+    paths: list[str],
+    *,
+    warehouse: Path,
+    run_id: str,
+    config: OutletsConfig,
+    settings: Settings,
+    window: RunWindow,
+    pool: WorkerPool | None = None,
+) -> WarcStats:
+    """Extract the window's new articles from the WARC files into the lake, batch by batch."""
+    stats = WarcStats()
+    seen: set[str] = set()
+    pages = read_warc_pages(paths, config, window, settings.max_body_bytes)
+    learned = store.learned_boilerplate(warehouse, [o.id for o in config.outlets])
+    with nullcontext(pool) if pool is not None else leased_workers(settings.extract_workers) as leased:
+        for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
+            stats.matched += len(batch)
+            # one page per canonical URL, and none the warehouse already holds
+            fresh: dict[str, Page] = {}
+            for page in batch:
+                key = canonical_url(page.final_url)
+                if key not in seen and key not in fresh:
+                    fresh[key] = page
+            seen.update(fresh)
+            known = store.seen_urls(warehouse, list(fresh))
+            todo = [page for key, page in fresh.items() if key not in known]
+            stats.new += len(todo)
+            extracted = _extract(todo, config, leased, learned, settings)
+            articles: list[Article] = []
+            failures: list[Failure] = []
+            for page, result in zip(todo, extracted.results, strict=True):
+                if isinstance(result, Failure):
+                    # only pages crawled inside the window can be blamed on it
+                    if window.contains(page.fetched_at):
+                        failures.append(result)
+                    continue
+                stats.extracted += 1
+                if window.contains(_published(result)):
+                    articles.append(result)
+                else:
+                    stats.outside_window += 1
+            failures = settle_attempts(failures, warehouse, settings.extract_attempts)
+            stats.in_window += len(articles)
+            stats.failed += len(failures)
+            stats.failure_kinds.update(f.kind for f in failures)
+            discovered = {a.article_id: (a.fetched_url, "warc") for a in articles}
+            lake.write_batch(
+                warehouse,
+                run_id,
+                f"warc-{batch_no:05d}.parquet",
+                articles,
+                discovered,
+                extracted.signatures,
+                failures,
+            )
+    return stats
