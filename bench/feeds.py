@@ -193,7 +193,8 @@ def big_rss(items: int = FEED_ITEMS) -> bytes:
             f"<item><title>Council votes on harbour plan, part {i}</title>"
             f"<link>https://news.example/{t:%Y/%m/%d}/story-{i}.html</link>"
             f'<guid isPermaLink="false">id-{i}</guid><pubDate>{t:%a, %d %b %Y %H:%M:%S} -0400</pubDate>'
-            f"<description><![CDATA[<p>The council met on <b>Tuesday</b> to vote on the harbour plan, item {i}. "
+            "<description><![CDATA[<p>The council met on <b>Tuesday</b> to vote on the harbour plan, "
+            f"item {i}. "
             "Residents spoke for and against.</p>]]></description></item>"
         )
     return (
@@ -287,7 +288,8 @@ def _hostile_one(parser: str, document: str, canary: str) -> None:
     started = time.process_time()
     try:
         items = READERS[parser](_as_case(body, "https://a.example/feed.xml"))
-        outcome = "leaked the file" if any(CANARY_TEXT in (i.title or "") for i in items) else "parsed, nothing leaked"
+        leaked = any(CANARY_TEXT in (i.title or "") for i in items)
+        outcome = "leaked the file" if leaked else "parsed, nothing leaked"
         longest = max((len(i.title or "") for i in items), default=0)
     except MemoryError:
         outcome, longest = "out of memory", 0
@@ -305,7 +307,9 @@ def hostile(parsers: list[str]) -> list[dict[str, Any]]:
         canary.write_text(CANARY_TEXT, encoding="utf-8")
         for document in hostile_documents(canary):
             for parser in parsers:
-                command = [sys.executable, "-m", "bench.feeds", "--hostile-one", parser, document, str(canary)]
+                command = [
+                    sys.executable, "-m", "bench.feeds", "--hostile-one", parser, document, str(canary),
+                ]
                 try:
                     done = subprocess.run(
                         command, cwd=REPO, capture_output=True, text=True, timeout=HOSTILE_TIMEOUT_S
@@ -384,7 +388,8 @@ def run(reps: int, baseline: str | None) -> str:
     sitemap_case = _as_case(sitemap, "https://news.example/sitemap.xml", "sitemap")
     now = cpu(lambda: copydesk_items(sitemap_case), max(1, reps // 2))
     lines += ["", f"Discovery's heaviest document, a sitemap of {SITEMAP_URLS:,} URLs with lastmods "
-              f"({len(sitemap) / 1e6:.1f} MB), copydesk: {now:.2f} s CPU ({now / SITEMAP_URLS * 1e6:.0f} µs a URL)."]
+              f"({len(sitemap) / 1e6:.1f} MB), copydesk: {now:.2f} s CPU "
+              f"({now / SITEMAP_URLS * 1e6:.0f} µs a URL)."]
     if baseline:
         module = baseline_discover(baseline)
         before = cpu(lambda: copydesk_items(sitemap_case, module), max(1, reps // 2))
@@ -392,7 +397,8 @@ def run(reps: int, baseline: str | None) -> str:
         rss_now = cpu(lambda: copydesk_items(documents[f"RSS 2.0, {FEED_ITEMS} items"]), reps)
         lines += ["", f"Before/after (tasks/discover.py at {baseline} vs now, same bytes, same run):", "",
                   f"- sitemap of {SITEMAP_URLS:,} URLs: {before:.2f} s → {now:.2f} s CPU",
-                  f"- RSS 2.0 of {FEED_ITEMS} items: {rss_before * 1000:.1f} ms → {rss_now * 1000:.1f} ms CPU"]
+                  f"- RSS 2.0 of {FEED_ITEMS} items: "
+                  f"{rss_before * 1000:.1f} ms → {rss_now * 1000:.1f} ms CPU"]
         wrong_before = sum(not score(c, lambda k: copydesk_items(k, module))[1] for c in CASES)
         lines.append(f"- corpus cases wrong: {wrong_before}/{len(CASES)} → "
                      f"{len(CASES) - totals['copydesk'][2]}/{len(CASES)}")
