@@ -21,6 +21,7 @@ import gzip
 import os
 import select
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -35,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from bench.results_file import write_file
-from bench.throughput import PrefectServer, RssSampler
+from bench.throughput import PrefectServer, RssSampler, process_table, tree_usage
 from copydesk.loopback import serve_sites
 
 RESULTS = Path(__file__).parent / "results" / "hostile.md"
@@ -359,6 +360,29 @@ def build_slow_parse(site: Path, canary: Canaries) -> Sources:
     return ["slow.xml", "feed.xml"], []
 
 
+def page_of_links(count: int) -> str:
+    """One paragraph of `count` links: under the markup cap, and many seconds of extraction."""
+    links = "".join(f'<a href="/hostile/l/{i}">link {i}</a> ' for i in range(count))
+    return f"<!DOCTYPE html><html><head><title>Links</title></head><body><p>{links}</p></body></html>"
+
+
+def build_slow_page(site: Path, canary: Canaries) -> Sources:
+    story = hostile_article(site)
+    write(site, "slow.html", page_of_links(47_000))
+    write(site, "feed.xml", rss(rss_items([story, "slow.html"])))
+    return ["feed.xml"], []
+
+
+def build_dense_page(site: Path, canary: Canaries) -> Sources:
+    # ~10 MB of <div><p>: more tags than any article page has, refused before trafilatura parses it
+    story = hostile_article(site)
+    divs = "".join(f"<div><p>item {i}</p></div>" for i in range(330_000))
+    page = f"<!DOCTYPE html><html><head><title>Items</title></head><body>{divs}</body></html>"
+    write(site, "dense.html", page)
+    write(site, "feed.xml", rss(rss_items([story, "dense.html"])))
+    return ["feed.xml"], []
+
+
 def build_none(site: Path, canary: Canaries) -> Sources:
     return None
 
@@ -376,6 +400,8 @@ class Step:
     change: Callable[[Path], None] | None = None
     # text the command's output must hold (a refusal, what repair did)
     says: str | None = None
+    # done to the command's processes while it runs (given its pid); returns a problem, or None
+    during: Callable[[int], str | None] | None = None
 
 
 def ingest(expect_exit: int = 0) -> Step:
@@ -401,6 +427,32 @@ def dead_pid() -> int:
         except PermissionError:
             pass
         pid += 1
+
+
+def kill_busy_worker(pid: int, limit_s: float = 240.0) -> str | None:
+    """SIGKILL the extraction worker that is on the slow page, as the out-of-memory killer would."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        table = process_table()
+        if pid not in table:
+            return "the command ended before a worker was seen on the slow page"
+        zygotes = [p for p in tree_usage(pid, table)[1] if _is_zygote(p)]
+        workers = [p for p, (parent, _, _) in table.items() if parent in zygotes]
+        # the good pages need hundredths of a second of CPU each: a worker past a second is on the slow page
+        busy = [p for p in workers if table[p][2] > 1.0]
+        if busy:
+            os.kill(busy[0], signal.SIGKILL)
+            return None
+        time.sleep(0.02)
+    return "no worker was seen on the slow page"
+
+
+def _is_zygote(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"copydesk.flows.execution.zygote" in cmdline.read()
+    except OSError:
+        return False
 
 
 def remove_snapshot_leave_temps(warehouse: Path) -> None:
@@ -516,6 +568,29 @@ CASES: tuple[Case, ...] = (
         env={"COPYDESK_PARSE_TIMEOUT_S": "0.3"},
     ),
     Case(
+        "slow-page",
+        "a page of 47,000 links in one paragraph: past the extraction deadline "
+        "(COPYDESK_EXTRACT_PAGE_TIMEOUT_S=2)",
+        build_slow_page,
+        failure_kinds=frozenset({"too_slow"}),
+        env={"COPYDESK_EXTRACT_PAGE_TIMEOUT_S": "2"},
+    ),
+    Case(
+        "dense-page",
+        "a 10 MB page of 330,000 <div><p> blocks: past the markup cap",
+        build_dense_page,
+        failure_kinds=frozenset({"too_large"}),
+    ),
+    Case(
+        "killed-worker",
+        "the extraction worker on the slow page killed with SIGKILL mid-page (as the OOM killer would)",
+        build_slow_page,
+        failure_kinds=frozenset({"worker_died"}),
+        # a deadline the slow page stays under: only the kill stops it
+        env={"COPYDESK_EXTRACT_PAGE_TIMEOUT_S": "600"},
+        steps=(Step("ingest", during=kill_busy_worker),),
+    ),
+    Case(
         "sql-attacks",
         "copydesk sql: ATTACH loader READ_WRITE + DELETE, COPY over the snapshot, COPY into the lake, "
         "INSTALL + LOAD",
@@ -604,11 +679,17 @@ def command_env(api_url: str, home: Path, extra: dict[str, str]) -> dict[str, st
     return inherited | prefect | RUN_SETTINGS | extra
 
 
-def run_command(cmd: list[str], env: dict[str, str], log: Path) -> tuple[int, str, float, int]:
-    """(exit status, output, seconds, peak RSS of its process tree) of one command."""
+def run_command(
+    cmd: list[str], env: dict[str, str], log: Path, during: Callable[[int], str | None] | None = None
+) -> tuple[int, str, float, int, str | None]:
+    """(exit status, output, seconds, peak RSS of its process tree, problem of `during`) of one command."""
     started = time.monotonic()
+    problem: list[str | None] = [None]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        if during is not None:
+            meddler = threading.Thread(target=lambda: problem.__setitem__(0, during(proc.pid)), daemon=True)
+            meddler.start()
         with RssSampler({"command": proc.pid}) as sampler:
             try:
                 status = proc.wait(timeout=COMMAND_TIMEOUT_S)
@@ -616,8 +697,10 @@ def run_command(cmd: list[str], env: dict[str, str], log: Path) -> tuple[int, st
                 os.killpg(proc.pid, 9)
                 status = proc.wait()
                 out.write(f"\n[bench: killed after {COMMAND_TIMEOUT_S:.0f}s]\n".encode())
+    if during is not None:
+        meddler.join(timeout=5)
     output = log.read_text(encoding="utf-8", errors="replace")
-    return status, output, time.monotonic() - started, sampler.peak_total
+    return status, output, time.monotonic() - started, sampler.peak_total, problem[0]
 
 
 def _rows(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
@@ -681,7 +764,11 @@ def run_case(case: Case, workdir: Path, api_url: str) -> CaseResult:
             if "--warehouse" not in args:
                 cmd += ["--warehouse", str(warehouse)]
             cmd += args
-            status, output, seconds, peak = run_command(cmd, env, root / f"step-{number}-{step.kind}.log")
+            status, output, seconds, peak, meddled = run_command(
+                cmd, env, root / f"step-{number}-{step.kind}.log", step.during
+            )
+            if meddled:
+                result.problems.append(f"step {number} ({step.kind}): {meddled}")
             result.seconds += seconds
             result.peak_rss = max(result.peak_rss, peak)
             result.tracebacks += output.count("Traceback")
