@@ -1060,11 +1060,16 @@ async def _parse_off_loop(parse: Callable[[], SitemapParse], timeout_s: float) -
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(settle, result, error)
 
-        threading.Thread(target=run, name="copydesk-parse", daemon=True).start()
+        worker = threading.Thread(target=run, name="copydesk-parse", daemon=True)
+        worker.start()
         try:
-            return await asyncio.wait_for(done, timeout_s)
+            parsed = await asyncio.wait_for(done, timeout_s)
         except TimeoutError:
             raise DiscoveryError("too_slow", f"parsing took longer than {timeout_s:g}s") from None
+        # the thread has answered and is ending: wait for its end, so a caller that forks next (a discovery
+        # started ahead) does not see a thread still counted as alive
+        worker.join(timeout=1.0)
+        return parsed
 
 
 def _notice(url: str, outlet_id: str, parsed: SitemapParse) -> Failure | None:
