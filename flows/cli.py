@@ -608,7 +608,8 @@ def backfill(
         bars.MofNCompleteColumn(),
         bars.TimeElapsedColumn(),
     )
-    progress = bars.Progress(*columns, console=console)
+    # on stderr, with what the run logs printed above the bars; stdout keeps the summary
+    progress = bars.Progress(*columns, console=err)
     days_bar = progress.add_task("discovering the window's links", total=None)
     links_bar = progress.add_task("links", total=None, visible=False)
     new = 0

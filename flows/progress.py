@@ -42,11 +42,14 @@ def outlet_counts(
 class RunTally:
     """Counts so far per outlet: new links to fetch; links, fetched, extracted, failed of done batches."""
 
-    started: float = field(default_factory=time.monotonic)
+    # the rate counts from the first links to fetch, not from the Prefect server's start
+    started: float | None = None
     new: Counter[str] = field(default_factory=Counter)
     done: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add_new(self, per_outlet: dict[str, int]) -> None:
+        if self.started is None:
+            self.started = time.monotonic()
         self.new.update(per_outlet)
 
     def add_batch(self, per_outlet: dict[str, dict[str, int]]) -> None:
@@ -57,7 +60,9 @@ class RunTally:
         return sum(c[name] for c in self.done.values())
 
     def rate(self) -> float:
-        """Links done per second since the display started."""
+        """Links done per second since the first links to fetch were counted."""
+        if self.started is None:
+            return 0.0
         return self.total("links") / max(time.monotonic() - self.started, 1e-6)
 
     def summary(self) -> str:
@@ -125,24 +130,26 @@ def _console_handlers() -> list[logging.StreamHandler]:
 
 
 @contextmanager
-def _routed_console_handlers(stream: object) -> Iterator[None]:
-    """Point the console handlers (and their rich consoles) at stream for the block: under a live display,
-    stream is rich's proxy, which prints each line above the display instead of through it."""
+def _routed_console_handlers(console: Console) -> Iterator[None]:
+    """Print the console handlers' lines through console for the block: under a live display of console,
+    each line goes above the display instead of through it. (Prefect's handler prints with a rich console
+    of its own, which would write past a redirected sys.stderr to the terminal: it borrows ours instead.)"""
     saved = []
     for handler in _console_handlers():
-        console = getattr(handler, "console", None)
-        saved.append((handler, handler.stream, console.file if console is not None else None))
-        handler.stream = stream  # type: ignore[assignment]
-        if console is not None:
-            console.file = stream  # type: ignore[assignment]
+        own = getattr(handler, "console", None)
+        saved.append((handler, handler.stream, own))
+        if isinstance(own, Console):
+            handler.console = console  # type: ignore[attr-defined]
+        else:
+            # under a live display sys.stderr is rich's proxy, which prints what it is given above it
+            handler.stream = sys.stderr
     try:
         yield
     finally:
-        for handler, old_stream, old_file in saved:
-            handler.stream = old_stream
-            console = getattr(handler, "console", None)
-            if console is not None and old_file is not None:
-                console.file = old_file
+        for handler, stream, own in saved:
+            handler.stream = stream
+            if own is not None:
+                handler.console = own  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -188,7 +195,7 @@ def run_progress(console: Console, *, live: bool | None = None) -> Iterator[RunT
         display.console.print(escape(line), highlight=False, soft_wrap=True)
 
     handler = TallyHandler(tally, above, display.refresh)
-    with display, _routed_console_handlers(sys.stderr), _copydesk_lines(handler):
+    with display, _routed_console_handlers(display.console), _copydesk_lines(handler):
         yield tally
 
 
@@ -201,6 +208,6 @@ def lines_above(console: Console) -> Iterator[None]:
         console.print(escape(line), highlight=False, soft_wrap=True)
 
     handler = TallyHandler(RunTally(), above, lambda: None)
-    routed = _routed_console_handlers(sys.stderr) if console.is_terminal else nullcontext()
+    routed = _routed_console_handlers(console) if console.is_terminal else nullcontext()
     with routed, _copydesk_lines(handler):
         yield
