@@ -72,3 +72,36 @@ def test_a_pipe_gets_plain_lines(demo_web: SiteServer, prefect_server: str, tmp_
         r"^pages (\d+)/\1: \d+ fetched, \d+ extracted, \d+ failed, [\d.]+ pages/s$", batches[-1]
     )
     assert re.match(r"^loaded \d+ new articles", done.stdout.strip())
+
+
+def test_backfill_bars_are_not_garbled_by_prefect_lines(
+    demo_web: SiteServer, prefect_server: str, tmp_path: Path
+) -> None:
+    env = prefect_env(prefect_server, tmp_path / "home")
+    outlets = _outlets(demo_web, tmp_path)
+    cmd = [
+        COPYDESK,
+        "backfill",
+        "--start",
+        "2025-06-16",
+        "--end",
+        "2025-06-18",
+        "--outlets",
+        str(outlets),
+        "-w",
+        str(tmp_path / "wh"),
+    ]
+    status, raw = run_in_pty(cmd, cwd=tmp_path, env=env, columns=120)
+    assert status == 0, raw[-3000:]
+    lines = [line for line in screen_lines(raw) if line.strip()]
+    assert any(re.search(r"days \(done 2025-06-18, \d+ new articles\).* 3/3 ", line) for line in lines), (
+        lines[-20:]
+    )
+    prefect_lines = [line for line in lines if "| INFO    |" in line]
+    assert prefect_lines and all(PREFECT_LINE.match(line) for line in prefect_lines), [
+        line for line in prefect_lines if not PREFECT_LINE.match(line)
+    ]
+    assert any(re.match(r"^\d\d:\d\d:\d\d INFO copydesk: \d+ new links to fetch", line) for line in lines)
+    assert any(
+        re.match(r"^backfilled 2025-06-16\.\.2025-06-18: [1-9]\d* new articles", line) for line in lines
+    )
