@@ -453,6 +453,10 @@ def extract(
         raise typer.Exit(1)
 
 
+def _day_option(help: str) -> typer.models.OptionInfo:  # noqa: A002
+    return typer.Option(formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=help)
+
+
 @app.command(short_help="Write the corpus (a row per story, or per article) to a file.")
 def export(
     output: Annotated[
@@ -469,20 +473,10 @@ def export(
         typer.Option("--articles", help="Every article, copies included, instead of one row per story"),
     ] = False,
     start: Annotated[
-        datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"],
-            metavar="YYYY-MM-DD",
-            help="First publication day (UTC, inclusive) [default: none]",
-        ),
+        datetime | None, _day_option("First publication day (UTC, inclusive) [default: none]")
     ] = None,
     end: Annotated[
-        datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"],
-            metavar="YYYY-MM-DD",
-            help="Last publication day (UTC, inclusive) [default: none]",
-        ),
+        datetime | None, _day_option("Last publication day (UTC, inclusive) [default: none]")
     ] = None,
     outlet: Annotated[
         list[str] | None,

@@ -65,8 +65,11 @@ def run_demo(warehouse: Path, console: Console) -> None:
     finally:
         con.close()
     console.print(
-        f"\nquery it yourself:  .venv/bin/copydesk sql --warehouse {warehouse} "
-        '"select title, outlet_id, is_original from articles order by story_id"'
+        f"\nquery it yourself:  .venv/bin/copydesk sql -w {warehouse} "
+        '"select title, outlet_id, is_original from articles order by story_id"\n'
+        f"export the corpus:  .venv/bin/copydesk export -w {warehouse} --output corpus.parquet",
+        highlight=False,
+        soft_wrap=True,
     )
 
 

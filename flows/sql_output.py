@@ -188,4 +188,4 @@ def print_table(
             f"; {cut_rows} row(s) had cells cut at {max_width} characters ({ELLIPSIS}): --max-width 0 shows "
             "whole cells, --output FILE writes them"
         )
-    console.print(footer, highlight=False)
+    console.print(footer, highlight=False, soft_wrap=True)

@@ -1,4 +1,4 @@
-"""Running the real `copydesk` in a pseudo-terminal of a chosen size, as a user's terminal runs it."""
+"""Running the real `copydesk` as a user does: in a pseudo-terminal of a chosen size, or captured."""
 
 import fcntl
 import os
@@ -7,9 +7,12 @@ import re
 import select
 import struct
 import subprocess
+import sys
 import termios
 import time
 from pathlib import Path
+
+COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 
 # CSI sequences (colours, cursor moves, erase line) and the other two-byte escapes rich writes
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
@@ -61,3 +64,15 @@ def run_in_pty(
 def screen_lines(raw: str) -> list[str]:
     """What the terminal showed, roughly: escapes removed, split at line feeds and carriage returns."""
     return re.split(r"\r\n|\r|\n", ANSI.sub("", raw))
+
+
+def cli_env() -> dict[str, str]:
+    """This environment without COPYDESK_ settings: the CLI's defaults, as a newcomer has them."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
+
+
+def run_copydesk(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real `copydesk` command run in cwd, its output captured."""
+    return subprocess.run(
+        [COPYDESK, *args], cwd=cwd, env=cli_env(), input=stdin, capture_output=True, text=True, timeout=120
+    )

@@ -2,7 +2,6 @@
 to Parquet or JSON Lines, equal to the SQL the README gives for it."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,24 +10,13 @@ import duckdb
 import pyarrow.parquet as pq
 
 from copydesk.flows.export import export_params, export_query
-from tests.terminal import run_in_pty, screen_lines
+from tests.terminal import cli_env, run_copydesk, run_in_pty, screen_lines
 
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-
-
 def _export(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [COPYDESK, "export", "-w", "data/demo", *args],
-        cwd=work,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_copydesk(work, "export", "-w", "data/demo", *args)
 
 
 def _rows(work: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -117,7 +105,7 @@ def test_bad_requests_exit_2_and_write_nothing(demo_workdir: Path, tmp_path: Pat
 def test_a_terminal_sees_the_export_progress(demo_workdir: Path, tmp_path: Path) -> None:
     out = tmp_path / "corpus.parquet"
     status, raw = run_in_pty(
-        [COPYDESK, "export", "-w", "data/demo", "--output", str(out)], cwd=demo_workdir, env=_env()
+        [COPYDESK, "export", "-w", "data/demo", "--output", str(out)], cwd=demo_workdir, env=cli_env()
     )
     assert status == 0, raw
     lines = screen_lines(raw)

@@ -4,7 +4,6 @@ extension, and terminal tables that say what they cut and follow the terminal's 
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,26 +11,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tests.terminal import run_in_pty, screen_lines
+from tests.terminal import cli_env, run_copydesk, run_in_pty, screen_lines
 
 COPYDESK = str(Path(sys.executable).with_name("copydesk"))
 STORIES = "select story_id, title, n_articles, outlet_ids from stories order by story_id"
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
-
-
 def _sql(work: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [COPYDESK, "sql", "-w", "data/demo", *args],
-        cwd=work,
-        env=_env(),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_copydesk(work, "sql", "-w", "data/demo", *args, stdin=stdin)
 
 
 def _json_rows(work: Path, query: str) -> list[dict]:
@@ -106,7 +93,7 @@ def test_csv_on_stdout_ends_lines_with_a_line_feed(demo_workdir: Path) -> None:
     done = subprocess.run(
         [COPYDESK, "sql", "-w", "data/demo", "--format", "csv", STORIES],
         cwd=demo_workdir,
-        env=_env(),
+        env=cli_env(),
         capture_output=True,
         timeout=120,
     )
@@ -129,7 +116,7 @@ def test_table_width_follows_the_terminal(demo_workdir: Path, columns: int) -> N
     status, raw = run_in_pty(
         [COPYDESK, "sql", "-w", "data/demo", "select title, text from articles order by article_id limit 2"],
         cwd=demo_workdir,
-        env=_env(),
+        env=cli_env(),
         columns=columns,
     )
     assert status == 0, raw
