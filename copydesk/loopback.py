@@ -8,6 +8,7 @@ without one, the content type comes from the extension and carries no charset, a
 
 import mimetypes
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,6 +108,12 @@ class SiteServer(ThreadingHTTPServer):
         self.requests: list[str] = []
         self._lock = threading.Lock()
         super().__init__(("127.0.0.1", port), SiteHandler)
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        # a client closing its kept-alive connection is no error of the server's (it printed a traceback)
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:

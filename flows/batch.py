@@ -14,6 +14,7 @@ own deadline, so that it never waits forever on the network or the pool.
 """
 
 import asyncio
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from copydesk.flows.execution import Done, Limits, Lost, WorkerPool, leased_workers
+from copydesk.flows.progress import BATCH_COUNTS, outlet_counts
 from copydesk.tasks.aio import run_sync
 from copydesk.tasks.extraction_job import (
     Extracted,
@@ -38,6 +40,8 @@ from copydesk.tasks.signing import SignatureKey, TextSignature
 from copydesk.tasks.urls import canonical_url
 from copydesk.tasks.warc import read_warc_pages
 from copydesk.warehouse import lake, store
+
+log = logging.getLogger("copydesk")
 
 CHUNK = 8
 # what a page that overran or killed its worker is recorded as
@@ -267,7 +271,7 @@ def process_batch(
         discovered[art.article_id] = (link.url, link.via) if link else (art.fetched_url, None)
     name = f"batch-{batch_no:05d}.parquet"
     lake.write_batch(warehouse, run_id, name, articles, discovered, extracted.signatures, failures)
-    return BatchStats(
+    stats = BatchStats(
         links=len(links),
         fetched=len(pages),
         extracted=len(articles),
@@ -275,6 +279,23 @@ def process_batch(
         failure_kinds=dict(Counter(f.kind for f in failures)),
         failed_by_outlet=dict(Counter(f.outlet_id or "" for f in failures)),
     )
+    # the CLI's progress display counts this record's per-outlet figures (flows/progress.py)
+    per_outlet = outlet_counts(
+        (x.outlet_id for x in links),
+        (p.link.outlet_id for p in pages),
+        (a.outlet_id for a in articles),
+        stats.failed_by_outlet,
+    )
+    log.info(
+        "batch %d: %d links, %d fetched, %d extracted, %d failed",
+        batch_no,
+        stats.links,
+        stats.fetched,
+        stats.extracted,
+        stats.failed,
+        extra={BATCH_COUNTS: per_outlet},
+    )
+    return stats
 
 
 @dataclass

@@ -34,6 +34,7 @@ def run_demo(warehouse: Path, console: Console) -> None:
     """Serve the demo sites, ingest them into warehouse, print stories per outlet and the biggest stories."""
     from copydesk.flows.execution import stop_workers
     from copydesk.flows.ingest import ingest
+    from copydesk.flows.progress import run_progress
     from copydesk.warehouse.store import connect_reader
 
     sites = DEMO_ROOT / "sites"
@@ -43,7 +44,8 @@ def run_demo(warehouse: Path, console: Console) -> None:
         outlets = render_outlets(DEMO_ROOT / "outlets.yaml", server.base_url, warehouse / "demo-outlets.yaml")
         console.print(f"serving the demo outlets at {server.base_url}; ingesting into {warehouse}/ ...")
         try:
-            report = ingest(outlets=str(outlets), warehouse=str(warehouse))
+            with run_progress(Console(stderr=True)):
+                report = ingest(outlets=str(outlets), warehouse=str(warehouse))
         finally:
             stop_workers()
     console.print(
@@ -63,6 +65,35 @@ def run_demo(warehouse: Path, console: Console) -> None:
     finally:
         con.close()
     console.print(
-        f"\nquery it yourself:  .venv/bin/copydesk sql --warehouse {warehouse} "
-        '"select title, outlet_id, is_original from articles order by story_id"'
+        f"\nquery it yourself:  .venv/bin/copydesk sql -w {warehouse} "
+        '"select title, outlet_id, is_original from articles order by story_id"\n'
+        f"export the corpus:  .venv/bin/copydesk export -w {warehouse} --output corpus.parquet",
+        highlight=False,
+        soft_wrap=True,
     )
+
+
+def serve_demo_web(outlets_file: Path, port: int, console: Console) -> None:
+    """Serve the demo sites on 127.0.0.1 until SIGINT or SIGTERM, with an outlets file naming them."""
+    import signal
+    import threading
+
+    sites = DEMO_ROOT / "sites"
+    if not sites.is_dir():
+        raise SystemExit(f"demo sites not found at {sites}: the copydesk install is incomplete")
+    stopped = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopped.set())
+    with serve_sites(sites, port) as server:
+        outlets = render_outlets(DEMO_ROOT / "outlets.yaml", server.base_url, outlets_file).resolve()
+        console.print(
+            f"serving the demo outlets at {server.base_url} until stopped (Ctrl-C)\n"
+            f"outlets file: {outlets}\n"
+            "try, in another terminal:\n"
+            f"  .venv/bin/copydesk ingest --outlets {outlets} -w data/demo-web\n"
+            f"  .venv/bin/copydesk serve --outlets {outlets} -w data/demo-web",
+            highlight=False,
+            soft_wrap=True,
+        )
+        stopped.wait()
+    console.print("stopped the demo outlets", highlight=False)

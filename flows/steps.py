@@ -1,6 +1,7 @@
 """The pipeline's Prefect tasks: each a few lines over plain functions that tests call directly."""
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from copydesk.flows import batch as batch_mod
 from copydesk.flows.discovery_run import discover_all, previous_states, take_prefetched
 from copydesk.flows.execution import Batch
+from copydesk.flows.progress import NEW_LINKS
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.outlets import load_outlets
 from copydesk.tasks.settings import Settings
@@ -164,7 +166,12 @@ def discover_task(
 @task(name="select-new", **STEP)
 def select_new_task(links: list[Link], warehouse: Path, limit: int = 0) -> list[Link]:
     """Drop links the warehouse has already seen."""
-    return select_new_links(links, warehouse, limit)
+    fresh = select_new_links(links, warehouse, limit)
+    # the CLI's progress display takes its per-outlet totals from this record (flows/progress.py)
+    log.info(
+        "%d new links to fetch", len(fresh), extra={NEW_LINKS: Counter(link.outlet_id for link in fresh)}
+    )
+    return fresh
 
 
 @task(name="fetch-extract-batch", **STEP)

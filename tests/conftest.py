@@ -172,3 +172,16 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `prefect server start` (SQLite, own PREFECT_HOME) on a free loopback port: its API URL."""
     with prefect_server_process(tmp_path_factory.mktemp("prefect-home")) as api:
         yield api
+
+
+@pytest.fixture(scope="session")
+def demo_workdir(prefect_server: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory where the real `copydesk demo` ran, as `make demo` runs it: its warehouse in data/demo."""
+    work = tmp_path_factory.mktemp("newcomer")
+    env = prefect_env(prefect_server, work / ".prefect-home")
+    done = subprocess.run(
+        [str(BIN / "copydesk"), "demo"], cwd=work, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (work / "data" / "demo" / "warehouse.duckdb").is_file()
+    return work

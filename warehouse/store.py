@@ -44,6 +44,10 @@ class WarehouseUnreadable(OSError):
     """The warehouse's files cannot be read or healed; the message says what is wrong and what to do."""
 
 
+class WarehouseMissing(WarehouseUnreadable):
+    """No warehouse at the path a reader was given: readers never create one (only a load does)."""
+
+
 # every reader: read-only, no file, extension or network access beyond its own database, settings locked
 READER_GUARD = {
     "enable_external_access": False,
@@ -409,10 +413,18 @@ def _open_guarded(path: Path, allow_dirs: Sequence[Path]) -> duckdb.DuckDBPyConn
 def connect_reader(warehouse: Path, allow_dirs: Sequence[Path] = ()) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the last published state that cannot write, attach, copy into a file or load
     an extension (allow_dirs, checked by check_allowed_dirs: directories whose files it may read and write);
-    never blocks or is blocked by a load. A broken snapshot is healed first (see heal). In a process that
-    already holds the snapshot through a plain duckdb.connect, the connection shares that instance unguarded.
+    never blocks or is blocked by a load. A reader never creates a warehouse: WarehouseMissing when the
+    directory holds none. A broken snapshot is healed first (see heal). In a process that already holds the
+    snapshot through a plain duckdb.connect, the connection shares that instance unguarded.
     """
-    target = ensure_published(warehouse)
+    target = published_path(warehouse)
+    if warehouse.exists() and not warehouse.is_dir():
+        raise WarehouseMissing(f"{warehouse.resolve()} is a file, not a warehouse directory")
+    if not target.exists() and not loader_path(warehouse).exists():
+        raise WarehouseMissing(f"no warehouse in {warehouse.resolve()} (no {PUBLISHED_NAME} there)")
+    if not target.is_file():
+        # the loader's file is there: a warehouse whose snapshot went missing is published again, not created
+        ensure_published(warehouse)
     try:
         con = _open_guarded(target, allow_dirs)
         problem = _truncated(con, target)
@@ -444,6 +456,8 @@ T = TypeVar("T")
 def _read(warehouse: Path, query: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """query(a reader connection); a snapshot found damaged midway (a block that fails its checksum) is
     healed and the query asked once more."""
+    # the pipeline's own lookups run before a new warehouse's first load, so they make its (empty) schema
+    ensure_published(warehouse)
     for attempt in (1, 2):
         con = connect_reader(warehouse)
         try:
