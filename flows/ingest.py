@@ -24,7 +24,7 @@ from copydesk.flows.steps import (
 )
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.settings import Settings, get_settings
-from copydesk.warehouse.store import learned_boilerplate
+from copydesk.warehouse.store import learned_outlet_blocks
 
 
 def task_runner_for(settings: Settings) -> TaskRunner:
@@ -58,7 +58,7 @@ def run_links(
     # a run that fetched only part of what it found must not record its sources as read
     complete = window is None and not (max_links and len(fresh) >= max_links)
     # read once per run, not per batch: each batch's workers sign texts less what the loader will strip
-    learned = learned_boilerplate(warehouse, sorted({link.outlet_id for link in fresh}))
+    learned = learned_outlet_blocks(warehouse, sorted({link.outlet_id for link in fresh}))
     stats = run_in_batches(
         process_batch_task, fresh, settings.batch_size, learned, warehouse, run_id, config, settings
     )

@@ -171,7 +171,7 @@ def select_new_task(links: list[Link], warehouse: Path, limit: int = 0) -> list[
 def process_batch_task(
     batch: Batch, warehouse: Path, run_id: str, config: OutletsConfig, settings: Settings
 ) -> batch_mod.BatchStats:
-    """Fetch and extract one batch of links into the lake (batch.shared: the outlets' learned boilerplate)."""
+    """Fetch and extract one batch of links into the lake (batch.shared: the outlets' learned templates)."""
     return batch_mod.process_batch(
         list(batch.items),
         warehouse=warehouse,
@@ -179,7 +179,7 @@ def process_batch_task(
         batch_no=batch.number,
         config=config,
         settings=settings,
-        boilerplate_of=batch.shared,
+        learned_of=batch.shared,
     )
 
 

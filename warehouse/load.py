@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from copydesk.tasks.models import LoadReport
-from copydesk.warehouse import lake, stories
+from copydesk.warehouse import lake, stories, template_learning
 from copydesk.warehouse.store import (
     DEFAULT_LOAD_MEMORY,
     heal,
@@ -129,7 +129,7 @@ def _load_files(
         staged_ids: set[str] = set()
         # each article whose stored text is new or changed, with the text to sign: its story is linked again
         changed: dict[str, str] = {}
-        stripped = stories.Stripped()
+        stripped = template_learning.Stripped()
         article_files = [str(local) for _, local in pending["articles"]]
         if article_files:
             con.execute(SQL["stage_articles"], [article_files])
@@ -137,7 +137,8 @@ def _load_files(
             con.register("lake_names", _lake_names(warehouse, pending["articles"]))
             con.execute(SQL["name_lake_files"])
             con.unregister("lake_names")
-            stripped = stories.strip_outlet_boilerplate(con)
+            # learn -> strip: each outlet's template blocks, before the texts are stored and signed
+            stripped = template_learning.learn_and_strip_templates(con)
             # the texts come back with the ids: story linking needs them without scanning every stored text
             inserted = con.execute(SQL["insert_new_articles"]).to_arrow_table()
             new_ids = inserted["article_id"].to_pylist()
@@ -272,8 +273,8 @@ def _signatures_of(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pa.Table:
 def _per_outlet(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> dict[str, dict[str, int]]:
     if not new_ids:
         return {}
-    # a registered Arrow table, not a list parameter: DuckDB converts a Python list item by item (~0.3 ms
-    # each here: 2.4 s of a 7,000-article load)
+    # a registered Arrow table, not a list parameter: DuckDB converts a Python list item by item, which on a
+    # large load cost seconds (bench/results/throughput.md)
     con.register("new_article_ids", pa.table({"article_id": pa.array(new_ids, pa.string())}))
     try:
         rows = con.execute(SQL["per_outlet_counts"]).fetchall()

@@ -29,7 +29,7 @@ from typing import TypeVar
 import duckdb
 import pyarrow as pa
 
-from copydesk.tasks import boilerplate
+from copydesk.tasks import outlet_templates
 
 SQL_DIR = Path(__file__).parent
 PUBLISHED_NAME = "warehouse.duckdb"
@@ -496,12 +496,12 @@ def retryable_failures(
     )
 
 
-def learned_boilerplate(warehouse: Path, outlet_ids: list[str]) -> dict[str, set[int]]:
-    """The block hashes the last published load had learned as each outlet's boilerplate (what the loader's
+def learned_outlet_blocks(warehouse: Path, outlet_ids: list[str]) -> dict[str, set[int]]:
+    """The block hashes the last published load had learned as each outlet's template (what the loader's
     strip would remove from a new page of that outlet, if this load learns nothing new)."""
     if not outlet_ids or not published_path(warehouse).exists():
         return {}
-    params = [outlet_ids, boilerplate.MIN_PAGES]
+    params = [outlet_ids, outlet_templates.MIN_PAGES]
     rows = _read(warehouse, lambda con: con.execute(SQL["learnable_outlet_blocks"], params).fetchall())
     counts: dict[str, dict[int, int]] = {}
     seen: dict[str, int] = {}
@@ -509,6 +509,7 @@ def learned_boilerplate(warehouse: Path, outlet_ids: list[str]) -> dict[str, set
         counts.setdefault(outlet_id, {})[block_hash] = pages
         seen[outlet_id] = pages_seen
     learned = {
-        outlet: boilerplate.learn_boilerplate(blocks, seen[outlet]) for outlet, blocks in counts.items()
+        outlet: outlet_templates.learn_outlet_blocks(blocks, seen[outlet])
+        for outlet, blocks in counts.items()
     }
     return {outlet: blocks for outlet, blocks in learned.items() if blocks}
