@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from copydesk.flows.execution import Done, Limits, Lost, WorkerPool, leased_workers
+from copydesk.flows.selection import select_new_links
 from copydesk.tasks.aio import run_sync
 from copydesk.tasks.extraction_job import (
     Extracted,
@@ -352,15 +353,14 @@ def process_warc(
     with nullcontext(pool) if pool is not None else leased_workers(settings.extract_workers) as leased:
         for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
             stats.matched += len(batch)
-            # one page per canonical URL, and none the warehouse already holds
-            fresh: dict[str, Page] = {}
+            # one page per canonical URL, none the warehouse already holds (the selection of new links) and
+            # none an earlier batch of this pass took
+            by_url: dict[str, Page] = {}
             for page in batch:
-                key = canonical_url(page.final_url)
-                if key not in seen and key not in fresh:
-                    fresh[key] = page
-            seen.update(fresh)
-            known = store.seen_urls(warehouse, list(fresh))
-            todo = [page for key, page in fresh.items() if key not in known]
+                by_url.setdefault(canonical_url(page.final_url), page)
+            new = select_new_links([page.link for page in by_url.values()], warehouse)
+            todo = [by_url[link.url] for link in new if link.url not in seen]
+            seen.update(by_url)
             stats.new += len(todo)
             extracted = _extract(todo, config, leased, learned, settings)
             articles: list[Article] = []

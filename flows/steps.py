@@ -12,11 +12,11 @@ from prefect.cache_policies import NO_CACHE
 from copydesk.flows import batch as batch_mod
 from copydesk.flows.discovery_run import discover_all, previous_states, take_prefetched
 from copydesk.flows.execution import Batch
+from copydesk.flows.selection import select_new_links
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.outlets import load_outlets
 from copydesk.tasks.settings import Settings
 from copydesk.tasks.sources import SourceState
-from copydesk.tasks.urls import canonical_url, url_problem
 from copydesk.warehouse import lake, load, store
 
 log = logging.getLogger("copydesk")
@@ -59,39 +59,6 @@ def commit_source_states(warehouse: Path, run_id: str) -> bool:
         return False
     lake.promote(staged, warehouse, "sources", run_id, "sources.parquet")
     return True
-
-
-def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list[Link]:
-    """One link per canonical URL, minus the URLs the warehouse has already seen, except articles whose
-    feed or sitemap says they changed after we last fetched them (the new text loads as a new version)."""
-    unique: dict[str, Link] = {}
-    invalid = 0
-    for link in links:
-        # discovery keeps no invalid URL; links from elsewhere (retries, WARC records) are checked here, so
-        # one bad URL costs itself and never the run
-        problem = url_problem(link.url)
-        if problem is not None:
-            invalid += 1
-            if invalid == 1:
-                log.warning("skipping a link with an invalid URL %r: %s", link.url[:200], problem)
-            continue
-        key = canonical_url(link.url)
-        if key not in unique:
-            # most feed and sitemap URLs are canonical already: a Link is frozen, so it can be kept as it is
-            unique[key] = link if key == link.url else link.model_copy(update={"url": key})
-        elif link.modified_at and (
-            unique[key].modified_at is None or link.modified_at > unique[key].modified_at
-        ):
-            unique[key] = unique[key].model_copy(update={"modified_at": link.modified_at})
-    if invalid > 1:
-        log.warning("skipped %d links with invalid URLs", invalid)
-    seen = store.seen_urls(warehouse, list(unique))
-    fresh = [link for key, link in unique.items() if key not in seen or _changed_since(link, seen[key])]
-    return fresh[:limit] if limit else fresh
-
-
-def _changed_since(link: Link, fetched_at: datetime | None) -> bool:
-    return fetched_at is not None and link.modified_at is not None and link.modified_at > fetched_at
 
 
 def write_run_record(

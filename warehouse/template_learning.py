@@ -81,10 +81,7 @@ def learn_and_strip_templates(con: duckdb.DuckDBPyConnection) -> Stripped:
             removed_lists.append(removed)
         if len(removed) < sum(value in blocks for value in hashes):
             out.matching[article_id] = outlet_templates.matching_text(text or "", blocks, hashes)
-    if ids:
-        con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed_lists}))
-        con.execute(SQL["apply_stripped_texts"])
-        con.unregister("stripped")
+    _apply_stripped(con, "apply_stripped_texts", ids, texts, removed_lists)
     return out
 
 
@@ -188,9 +185,19 @@ def _strip_stored(
             ids.append(article_id)
             texts.append(clean)
             removed_lists.append(removed)
-    if ids:
-        con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed_lists}))
-        con.execute(SQL["apply_stripped_stored"])
+    _apply_stripped(con, "apply_stripped_stored", ids, texts, removed_lists)
+
+
+def _apply_stripped(
+    con: duckdb.DuckDBPyConnection, statement: str, ids: list[str], texts: list[str], removed: list[list[str]]
+) -> None:
+    """Rewrite the stripped texts (staged or stored, by `statement`) with the blocks removed from each."""
+    if not ids:
+        return
+    con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed}))
+    try:
+        con.execute(SQL[statement])
+    finally:
         con.unregister("stripped")
 
 
