@@ -267,7 +267,9 @@ def process_batch(
         link = by_url.get(art.fetched_url)
         discovered[art.article_id] = (link.url, link.via) if link else (art.fetched_url, None)
     name = f"batch-{batch_no:05d}.parquet"
-    lake.write_batch(warehouse, run_id, name, articles, discovered, extracted.signatures, failures)
+    lake.write_batch(
+        warehouse, run_id, name, articles, discovered, extracted.signatures, failures, lake=settings.lake
+    )
     return BatchStats(
         links=len(links),
         fetched=len(pages),
@@ -389,5 +391,6 @@ def process_warc(
                 discovered,
                 extracted.signatures,
                 failures,
+                lake=settings.lake,
             )
     return stats

@@ -190,7 +190,7 @@ def sql(
     settings = get_settings(warehouse=warehouse)
     _check_warehouse(settings.warehouse)
     try:
-        allowed = check_allowed_dirs(settings.warehouse, allow_dir or [])
+        allowed = check_allowed_dirs(settings.warehouse, allow_dir or [], settings.lake)
     except ValueError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -266,7 +266,7 @@ def repair(warehouse: WarehouseOpt = None) -> None:
             done = heal(settings.warehouse, deep=True)
         report = load_pending(
             settings.warehouse, lock_timeout_s=settings.load_lock_timeout_s, holder="repair",
-            memory_limit=settings.load_memory_limit,
+            memory_limit=settings.load_memory_limit, lake_at=settings.lake,
         )
     except (WarehouseUnreadable, LoadLockTimeout, duckdb.Error, OSError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)

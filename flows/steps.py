@@ -15,7 +15,7 @@ from copydesk.flows.execution import Batch
 from copydesk.flows.selection import select_new_links
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.outlets import load_outlets
-from copydesk.tasks.settings import Settings
+from copydesk.tasks.settings import Settings, get_settings
 from copydesk.tasks.sources import SourceState
 from copydesk.warehouse import lake, load, store
 
@@ -57,7 +57,8 @@ def commit_source_states(warehouse: Path, run_id: str) -> bool:
     staged = lake.staging_path(warehouse, f"sources-{run_id}.parquet")
     if not staged.exists():
         return False
-    lake.promote(staged, warehouse, "sources", run_id, "sources.parquet")
+    # where the lake is comes from the environment (COPYDESK_LAKE), read here at the edge, not in warehouse/
+    lake.promote(staged, warehouse, "sources", run_id, "sources.parquet", lake=get_settings().lake)
     return True
 
 
@@ -81,9 +82,8 @@ def write_run_record(
         "outlet_ids": [o.id for o in config.outlets],
         **{k: counts.get(k, 0) for k in ("discovered", "new", "fetched", "extracted", "failed")},
     }
-    lake.write_file(
-        warehouse, "runs", run_id, "run.parquet", pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA)
-    )
+    table = pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA)
+    lake.write_file(warehouse, "runs", run_id, "run.parquet", table, lake=get_settings().lake)
 
 
 @task(name="read-outlets", **STEP)
@@ -115,9 +115,8 @@ def discover_task(
             "%d feeds/sitemaps unchanged since the last run (conditional GET or same body)", found.unchanged
         )
     if found.failures:
-        lake.write_file(
-            warehouse, "failures", run_id, "discover.parquet", lake.failure_rows(found.failures, run_id)
-        )
+        failed = lake.failure_rows(found.failures, run_id)
+        lake.write_file(warehouse, "failures", run_id, "discover.parquet", failed, lake=settings.lake)
     if incremental:
         stage_source_states(warehouse, run_id, found.states)
         retries = retry_links(warehouse, config)
@@ -173,6 +172,7 @@ def load_task(warehouse: Path, run_id: str, settings: Settings) -> LoadReport:
         lock_timeout_s=settings.load_lock_timeout_s,
         holder=run_id,
         memory_limit=settings.load_memory_limit,
+        lake_at=settings.lake,
     )
     report.run_id = run_id
     return report

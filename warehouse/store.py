@@ -360,18 +360,19 @@ def _heal_now(warehouse: Path, holder: str, suspect: str | None = None) -> list[
     return said
 
 
-def protected_dirs(warehouse: Path) -> list[Path]:
-    """Directories no reader may be given write access to: the warehouse's, and a local lake elsewhere."""
+def protected_dirs(warehouse: Path, lake_at: str | None = None) -> list[Path]:
+    """Directories no reader may be given write access to: the warehouse's, and a local lake elsewhere
+    (`lake_at`: Settings.lake, when the lake is not <warehouse>/lake)."""
     from copydesk.warehouse import lake
 
     dirs = [warehouse.resolve()]
-    fs, root = lake.lake_fs(warehouse)
+    fs, root = lake.lake_fs(warehouse, lake=lake_at)
     if lake.is_local(fs):
         dirs.append(Path(root).resolve())
     return dirs
 
 
-def check_allowed_dirs(warehouse: Path, allow_dirs: Sequence[Path]) -> list[Path]:
+def check_allowed_dirs(warehouse: Path, allow_dirs: Sequence[Path], lake_at: str | None = None) -> list[Path]:
     """The directories a reader may read and write files in, resolved; ValueError for one that does not
     exist or overlaps the warehouse or its lake."""
     resolved = []
@@ -379,7 +380,7 @@ def check_allowed_dirs(warehouse: Path, allow_dirs: Sequence[Path]) -> list[Path
         path = Path(raw).expanduser().resolve()
         if not path.is_dir():
             raise ValueError(f"--allow-dir {raw}: not a directory")
-        for guarded in protected_dirs(warehouse):
+        for guarded in protected_dirs(warehouse, lake_at):
             if path.is_relative_to(guarded) or guarded.is_relative_to(path):
                 raise ValueError(
                     f"--allow-dir {raw}: overlaps {guarded}, which readers may never write; "
