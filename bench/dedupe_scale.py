@@ -44,8 +44,8 @@ import numpy as np
 import pyarrow as pa
 
 from bench.dedupe_methods import FUNCTION_WORDS, TextMaker, boilerplated, edited, truncated
-from copydesk.tasks import dedupe
-from copydesk.tasks.signing import TextSignature, signature_table, text_signatures
+from copydesk.tasks import dedupe, signing
+from copydesk.tasks.signing import TextSignature, minhash_column, signature_table, text_signatures
 from copydesk.warehouse import stories
 from copydesk.warehouse.store import loader_path, open_loader
 
@@ -166,14 +166,6 @@ def sign_background(seed: int, start: int, count: int) -> Chunk:
 # ---------------------------------------------------------------- building the background
 
 
-def _minhash_column(sigs: np.ndarray) -> pa.Array:
-    """Signature rows as the BLOBs signature_to_bytes makes, without a Python bytes object per row."""
-    raw = np.ascontiguousarray(sigs.astype("<u4"))
-    width = raw.shape[1] * 4
-    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), len(raw), [None, pa.py_buffer(raw)])
-    return fixed.cast(pa.binary())
-
-
 def insert_background(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> None:
     """Store a signed chunk as earlier loads would have: article rows, index rows, singleton stories."""
     n = len(chunk.ids)
@@ -201,7 +193,7 @@ def insert_background(con: duckdb.DuckDBPyConnection, chunk: Chunk) -> None:
             "algo": [dedupe.SIGNATURE_ALGO] * n,
             "shingle_count": pa.array(chunk.shingles.astype(np.int32)),
             "sentence_count": pa.array(chunk.sentence_counts),
-            "minhash": _minhash_column(chunk.sigs),
+            "minhash": minhash_column(chunk.sigs),
         }
     )
     id_column = np.array(chunk.ids, dtype=object)
@@ -327,10 +319,10 @@ SIGNING = "sign_texts (Python: fold, shingles, MinHash, sentence keys)"
 
 
 class TimedSigning:
-    """Books stories.sign_texts calls in a StatementStats while in effect (a bench wrapper, nothing more)."""
+    """Books the loader's signing.sign_texts calls in a StatementStats while in effect (a bench wrapper)."""
 
     def __init__(self, stats: "StatementStats") -> None:
-        self._stats, self._real = stats, stories.sign_texts
+        self._stats, self._real = stats, signing.sign_texts
 
     def _sign(self, texts: list[str]) -> Any:
         start = time.perf_counter()
@@ -339,11 +331,11 @@ class TimedSigning:
         return out
 
     def __enter__(self) -> "TimedSigning":
-        stories.sign_texts = self._sign
+        signing.sign_texts = self._sign
         return self
 
     def __exit__(self, *exc: object) -> None:
-        stories.sign_texts = self._real
+        signing.sign_texts = self._real
 
 
 class TimedConnection:

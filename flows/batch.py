@@ -25,6 +25,7 @@ from pathlib import Path
 
 from copydesk.flows.execution import Done, Limits, Lost, WorkerPool, leased_workers
 from copydesk.flows.progress import BATCH_COUNTS, outlet_counts
+from copydesk.flows.selection import select_new_links
 from copydesk.tasks.aio import run_sync
 from copydesk.tasks.extraction_job import (
     Extracted,
@@ -64,7 +65,7 @@ def submit_extraction(
     pool: WorkerPool,
     pages: list[Page],
     outlets: dict[str, Outlet],
-    boilerplate_of: dict[str, set[int]] | None,
+    learned_of: dict[str, set[int]] | None,
     settings: Settings,
 ) -> "Future[Done[Article | Failure]]":
     """Extract and sign a chunk of pages in the pool, each page bounded by the settings' deadline and memory
@@ -72,7 +73,7 @@ def submit_extraction(
     return pool.submit(
         extract_page,
         pages,
-        (outlets, boilerplate_of),
+        (outlets, learned_of),
         finish=sign_results,
         limits=Limits(settings.extract_page_timeout_s, settings.extract_memory_mb),
         on_lost=lambda page, lost: lost_page(page, lost, settings),
@@ -115,7 +116,7 @@ async def fetch_and_extract(
     allow_private_addresses: bool,
     outlets: dict[str, Outlet],
     pool: WorkerPool | None,
-    boilerplate_of: dict[str, set[int]] | None = None,
+    learned_of: dict[str, set[int]] | None = None,
 ) -> tuple[list[Page], list[Failure], Extracted]:
     """Fetch the links and extract each CHUNK of pages in the pool as soon as it has arrived; without a pool
     (a Dask worker: the cluster is the parallelism) extract in this process once every page is in.
@@ -138,7 +139,7 @@ async def fetch_and_extract(
         # a chunk carries only its own outlets' settings and learned blocks: they are pickled with every chunk
         ids = {page.link.outlet_id for page in pages}
         chunk_outlets = {o: outlets[o] for o in ids if o in outlets}
-        chunk_blocks = {o: boilerplate_of[o] for o in ids if o in boilerplate_of} if boilerplate_of else None
+        chunk_blocks = {o: learned_of[o] for o in ids if o in learned_of} if learned_of else None
         future = submit_extraction(pool, pages, chunk_outlets, chunk_blocks, settings)
         chunks.append(([i for i, _ in ready], asyncio.wrap_future(future)))
 
@@ -193,7 +194,7 @@ async def fetch_and_extract(
     fetched.sort(key=lambda item: item[0])
     fetch_failures.sort(key=lambda item: item[0])
     if pool is None:
-        chunk = extract_pages([p for _, p in fetched], outlets, boilerplate_of)
+        chunk = extract_pages([p for _, p in fetched], outlets, learned_of)
         by_index = dict(zip((i for i, _ in fetched), chunk.results, strict=True))
         signatures = chunk.signatures
     results = [by_index[index] for index, _ in fetched]
@@ -244,10 +245,10 @@ def process_batch(
     config: OutletsConfig,
     settings: Settings,
     pool: WorkerPool | None = None,
-    boilerplate_of: dict[str, set[int]] | None = None,
+    learned_of: dict[str, set[int]] | None = None,
 ) -> BatchStats:
-    """Fetch, extract and write one batch to the lake; returns its counts. `boilerplate_of`: the blocks the
-    warehouse has learned as each outlet's boilerplate (store.learned_boilerplate), left out of signatures."""
+    """Fetch, extract and write one batch to the lake; returns its counts. `learned_of`: the blocks the
+    warehouse has learned as each outlet's template (store.learned_outlet_blocks), left out of signatures."""
     outlets = {o.id: o for o in config.outlets}
     # on Dask the worker process extracts: the cluster is the parallelism (and its workers are daemonic)
     lease = (
@@ -258,7 +259,7 @@ def process_batch(
     with lease as leased:
         pages, failures, extracted = run_sync(
             fetch_and_extract(
-                links, settings, config.allow_private_addresses, outlets, leased, boilerplate_of
+                links, settings, config.allow_private_addresses, outlets, leased, learned_of
             )
         )
     articles = [r for r in extracted.results if isinstance(r, Article)]
@@ -270,7 +271,9 @@ def process_batch(
         link = by_url.get(art.fetched_url)
         discovered[art.article_id] = (link.url, link.via) if link else (art.fetched_url, None)
     name = f"batch-{batch_no:05d}.parquet"
-    lake.write_batch(warehouse, run_id, name, articles, discovered, extracted.signatures, failures)
+    lake.write_batch(
+        warehouse, run_id, name, articles, discovered, extracted.signatures, failures, lake=settings.lake
+    )
     stats = BatchStats(
         links=len(links),
         fetched=len(pages),
@@ -329,12 +332,12 @@ def _extract(
     pages: list[Page],
     config: OutletsConfig,
     pool: WorkerPool,
-    boilerplate_of: dict[str, set[int]],
+    learned_of: dict[str, set[int]],
     settings: Settings,
 ) -> Extracted:
     outlets = {o.id: o for o in config.outlets}
     futures = [
-        submit_extraction(pool, pages[i : i + CHUNK], outlets, boilerplate_of, settings)
+        submit_extraction(pool, pages[i : i + CHUNK], outlets, learned_of, settings)
         for i in range(0, len(pages), CHUNK)
     ]
     chunks = [as_extracted(future.result()) for future in futures]
@@ -369,19 +372,18 @@ def process_warc(
     stats = WarcStats()
     seen: set[str] = set()
     pages = read_warc_pages(paths, config, window, settings.max_body_bytes)
-    learned = store.learned_boilerplate(warehouse, [o.id for o in config.outlets])
+    learned = store.learned_outlet_blocks(warehouse, [o.id for o in config.outlets])
     with nullcontext(pool) if pool is not None else leased_workers(settings.extract_workers) as leased:
         for batch_no, batch in enumerate(_batches(pages, settings.batch_size), start=1):
             stats.matched += len(batch)
-            # one page per canonical URL, and none the warehouse already holds
-            fresh: dict[str, Page] = {}
+            # one page per canonical URL, none the warehouse already holds (the selection of new links) and
+            # none an earlier batch of this pass took
+            by_url: dict[str, Page] = {}
             for page in batch:
-                key = canonical_url(page.final_url)
-                if key not in seen and key not in fresh:
-                    fresh[key] = page
-            seen.update(fresh)
-            known = store.seen_urls(warehouse, list(fresh))
-            todo = [page for key, page in fresh.items() if key not in known]
+                by_url.setdefault(canonical_url(page.final_url), page)
+            new = select_new_links([page.link for page in by_url.values()], warehouse)
+            todo = [by_url[link.url] for link in new if link.url not in seen]
+            seen.update(by_url)
             stats.new += len(todo)
             extracted = _extract(todo, config, leased, learned, settings)
             articles: list[Article] = []
@@ -410,5 +412,6 @@ def process_warc(
                 discovered,
                 extracted.signatures,
                 failures,
+                lake=settings.lake,
             )
     return stats

@@ -334,7 +334,7 @@ def sql(
     settings = get_settings(warehouse=warehouse)
     _check_warehouse(settings.warehouse)
     try:
-        allowed = check_allowed_dirs(settings.warehouse, allow_dir or [])
+        allowed = check_allowed_dirs(settings.warehouse, allow_dir or [], settings.lake)
     except ValueError as exc:
         _fail(str(exc), 2)
     con = open_reader(settings.warehouse, allowed)
@@ -390,6 +390,7 @@ def repair(warehouse: WarehouseOpt = None) -> None:
             lock_timeout_s=settings.load_lock_timeout_s,
             holder="repair",
             memory_limit=settings.load_memory_limit,
+            lake_at=settings.lake,
         )
     except (WarehouseUnreadable, LoadLockTimeout, duckdb.Error, OSError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)

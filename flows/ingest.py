@@ -10,6 +10,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import Field
 
+from copydesk.extras import import_extra
 from copydesk.flows.execution import run_in_batches
 from copydesk.flows.steps import (
     commit_source_states,
@@ -24,19 +25,19 @@ from copydesk.flows.steps import (
 )
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.settings import Settings, get_settings
-from copydesk.warehouse.store import learned_boilerplate
+from copydesk.warehouse.store import learned_outlet_blocks
 
 
 def task_runner_for(settings: Settings) -> TaskRunner:
     """The task runner COPYDESK_TASK_RUNNER selects: two batch threads locally, or a Dask cluster."""
     if settings.task_runner == "dask":
-        from prefect_dask import DaskTaskRunner
+        prefect_dask = import_extra("prefect_dask", "dask", "COPYDESK_TASK_RUNNER=dask")
 
         if settings.dask_address:
-            return DaskTaskRunner(address=settings.dask_address)
+            return prefect_dask.DaskTaskRunner(address=settings.dask_address)
         workers = settings.dask_workers or settings.extract_workers or None
         cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True}
-        return DaskTaskRunner(cluster_kwargs=cluster)
+        return prefect_dask.DaskTaskRunner(cluster_kwargs=cluster)
     return ThreadPoolTaskRunner(max_workers=2)
 
 
@@ -58,7 +59,7 @@ def run_links(
     # a run that fetched only part of what it found must not record its sources as read
     complete = window is None and not (max_links and len(fresh) >= max_links)
     # read once per run, not per batch: each batch's workers sign texts less what the loader will strip
-    learned = learned_boilerplate(warehouse, sorted({link.outlet_id for link in fresh}))
+    learned = learned_outlet_blocks(warehouse, sorted({link.outlet_id for link in fresh}))
     stats = run_in_batches(
         process_batch_task, fresh, settings.batch_size, learned, warehouse, run_id, config, settings
     )

@@ -14,11 +14,11 @@ from copydesk.flows import batch as batch_mod
 from copydesk.flows.discovery_run import discover_all, previous_states, take_prefetched
 from copydesk.flows.execution import Batch
 from copydesk.flows.progress import NEW_LINKS
+from copydesk.flows.selection import select_new_links
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.outlets import load_outlets
-from copydesk.tasks.settings import Settings
+from copydesk.tasks.settings import Settings, get_settings
 from copydesk.tasks.sources import SourceState
-from copydesk.tasks.urls import canonical_url, url_problem
 from copydesk.warehouse import lake, load, store
 
 log = logging.getLogger("copydesk")
@@ -59,41 +59,9 @@ def commit_source_states(warehouse: Path, run_id: str) -> bool:
     staged = lake.staging_path(warehouse, f"sources-{run_id}.parquet")
     if not staged.exists():
         return False
-    lake.promote(staged, warehouse, "sources", run_id, "sources.parquet")
+    # where the lake is comes from the environment (COPYDESK_LAKE), read here at the edge, not in warehouse/
+    lake.promote(staged, warehouse, "sources", run_id, "sources.parquet", lake=get_settings().lake)
     return True
-
-
-def select_new_links(links: list[Link], warehouse: Path, limit: int = 0) -> list[Link]:
-    """One link per canonical URL, minus the URLs the warehouse has already seen, except articles whose
-    feed or sitemap says they changed after we last fetched them (the new text loads as a new version)."""
-    unique: dict[str, Link] = {}
-    invalid = 0
-    for link in links:
-        # discovery keeps no invalid URL; links from elsewhere (retries, WARC records) are checked here, so
-        # one bad URL costs itself and never the run
-        problem = url_problem(link.url)
-        if problem is not None:
-            invalid += 1
-            if invalid == 1:
-                log.warning("skipping a link with an invalid URL %r: %s", link.url[:200], problem)
-            continue
-        key = canonical_url(link.url)
-        if key not in unique:
-            # most feed and sitemap URLs are canonical already: a Link is frozen, so it can be kept as it is
-            unique[key] = link if key == link.url else link.model_copy(update={"url": key})
-        elif link.modified_at and (
-            unique[key].modified_at is None or link.modified_at > unique[key].modified_at
-        ):
-            unique[key] = unique[key].model_copy(update={"modified_at": link.modified_at})
-    if invalid > 1:
-        log.warning("skipped %d links with invalid URLs", invalid)
-    seen = store.seen_urls(warehouse, list(unique))
-    fresh = [link for key, link in unique.items() if key not in seen or _changed_since(link, seen[key])]
-    return fresh[:limit] if limit else fresh
-
-
-def _changed_since(link: Link, fetched_at: datetime | None) -> bool:
-    return fetched_at is not None and link.modified_at is not None and link.modified_at > fetched_at
 
 
 def write_run_record(
@@ -116,9 +84,8 @@ def write_run_record(
         "outlet_ids": [o.id for o in config.outlets],
         **{k: counts.get(k, 0) for k in ("discovered", "new", "fetched", "extracted", "failed")},
     }
-    lake.write_file(
-        warehouse, "runs", run_id, "run.parquet", pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA)
-    )
+    table = pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA)
+    lake.write_file(warehouse, "runs", run_id, "run.parquet", table, lake=get_settings().lake)
 
 
 @task(name="read-outlets", **STEP)
@@ -150,9 +117,8 @@ def discover_task(
             "%d feeds/sitemaps unchanged since the last run (conditional GET or same body)", found.unchanged
         )
     if found.failures:
-        lake.write_file(
-            warehouse, "failures", run_id, "discover.parquet", lake.failure_rows(found.failures, run_id)
-        )
+        failed = lake.failure_rows(found.failures, run_id)
+        lake.write_file(warehouse, "failures", run_id, "discover.parquet", failed, lake=settings.lake)
     if incremental:
         stage_source_states(warehouse, run_id, found.states)
         retries = retry_links(warehouse, config)
@@ -178,7 +144,7 @@ def select_new_task(links: list[Link], warehouse: Path, limit: int = 0) -> list[
 def process_batch_task(
     batch: Batch, warehouse: Path, run_id: str, config: OutletsConfig, settings: Settings
 ) -> batch_mod.BatchStats:
-    """Fetch and extract one batch of links into the lake (batch.shared: the outlets' learned boilerplate)."""
+    """Fetch and extract one batch of links into the lake (batch.shared: the outlets' learned templates)."""
     return batch_mod.process_batch(
         list(batch.items),
         warehouse=warehouse,
@@ -186,7 +152,7 @@ def process_batch_task(
         batch_no=batch.number,
         config=config,
         settings=settings,
-        boilerplate_of=batch.shared,
+        learned_of=batch.shared,
     )
 
 
@@ -213,6 +179,7 @@ def load_task(warehouse: Path, run_id: str, settings: Settings) -> LoadReport:
         lock_timeout_s=settings.load_lock_timeout_s,
         holder=run_id,
         memory_limit=settings.load_memory_limit,
+        lake_at=settings.lake,
     )
     report.run_id = run_id
     return report

@@ -13,8 +13,8 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     In the main thread, Python 3.11's asyncio.run checks on its way out that its SIGINT handler is still the
     one it installed. `signal.getsignal` formats an error message with the handler's repr: a partial that
     holds the main task, whose repr includes the task's result, which reprlib renders by calling repr() on it
-    in full. For the 8,000 links of a discovery that is 0.36 s of a 0.79 s call, and a batch's pages would
-    cost more. Here the task's result is None and the value travels beside it.
+    in full. For a discovery's thousands of links that was about half the call (bench/results/throughput.md),
+    and a batch's pages would cost more. Here the task's result is None and the value travels beside it.
     """
     result: list[T] = []
 

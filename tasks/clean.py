@@ -1,8 +1,11 @@
-"""Per-page text cleaning: boilerplate blocks, source credit lines, normalisation for matching (pure).
+"""Per-page text cleaning by generic rules: page furniture lines, source credit lines, normalisation for
+matching (pure).
 
-`clean_text` runs a sequence of steps, each `(text) -> (text, removed_blocks)`; per-outlet boilerplate
-learning can add its own step to `CLEAN_STEPS` (or call `clean_text(text, steps=...)`) without touching
-these rules.
+The rules are the same for every outlet: trailing sections after a "Related"/"Comments" heading, link boxes,
+related-link lines, rights notices, junk and read-more lines, a repeated title. What repeats across ONE
+outlet's pages is learned per outlet instead, by tasks/outlet_templates.py, after extraction.
+`clean_text` runs a sequence of steps, each `(text) -> (text, removed_blocks)`; a caller may pass its own
+(`clean_text(text, steps=...)`) without touching these rules.
 Stored text keeps its original characters: only `normalise_for_matching` applies NFKC.
 """
 
@@ -224,7 +227,7 @@ CREDIT_DATE_RE = re.compile(
 def match_credit_date(line: str) -> re.Match[str] | None:
     """CREDIT_DATE_RE.match(line), refusing first, in a few string operations, a line that does not end in a
     year: the pattern's optional source name makes the regex try a date after each of its up to 41 lengths,
-    on every line asked (~4 us a line: 2 % of an extraction worker's time)."""
+    on every line asked (its cost: bench/results/throughput.md)."""
     end = line[:-1] if line.endswith("\n") else line  # "$" matches before a last newline too
     if end[-4:-2] not in ("19", "20") or not end[-2:].isdecimal():  # \d is a Unicode decimal digit
         return None
@@ -249,7 +252,7 @@ REPUBLISHED_RE = re.compile(
     r"(?P<src>(?:the\s+)?[A-Z0-9][\w&'.\-]*(?:\s+(?:[A-Z0-9&][\w&'.\-]*|of|the|and))*)",
     re.IGNORECASE,
 )
-# words every match of FIRST_PUBLISHED_RE / REPUBLISHED_RE contains (casefolded): a substring test is ~50x
+# words every match of FIRST_PUBLISHED_RE / REPUBLISHED_RE contains (casefolded): a substring test is far
 # cheaper than the regex search, which most lines fail
 FIRST_PUBLISHED_CUES = (("originally", "first"), ("published", "appeared", "ran", "posted"))
 REPUBLISHED_CUES = (("republished", "reprinted", "reproduced"),)
@@ -581,7 +584,7 @@ _PUNCT_MAP = str.maketrans(
 
 
 # the characters _PUNCT_MAP maps: str.translate looks every character of a text up in its dict, while this
-# regex finds the few that are there in C (a non-ASCII text's key 2x faster, a short line's 3x)
+# regex finds the few that are there in C, which is cheaper on every text
 _PUNCT_RE = re.compile("[" + re.escape("".join(map(chr, _PUNCT_MAP))) + "]")
 
 

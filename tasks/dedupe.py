@@ -16,10 +16,10 @@ How the loader uses it:
   4. verify: `estimate_similarity(sig_a, sig_b, n_a, n_b)` + the shared sentence count -> `is_same_story`.
   5. `cluster(verified_pairs)` -> article_id -> story representative (transitive: a truncated copy of an
      edited copy joins the original through the edited copy).
-  Sign the text after `boilerplate.cut_related_section` and `boilerplate.strip_boilerplate`: a page holding
-  the FULL text of related stories contains them all, and no similarity rule can tell which one is its own.
+  Sign the text after `outlet_templates.strip_learned_blocks` and `signing.cut_related_section`: a page
+  holding the FULL text of related stories contains them all, and no similarity rule tells which is its own.
 
-Figures (bench/results/dedupe_methods.md, `python -m bench.dedupe_methods`, 14 s; hand-written EN/JA/KO/ZH
+Figures (bench/results/dedupe_methods.md, `python -m bench.dedupe_methods`; hand-written EN/JA/KO/ZH
 stories and copies in tests/dedupe_texts, exact shingle sets):
 
   Signature: one-permutation hashing with optimal densification (Shrivastava 2017), not k-permutation MinHash.
@@ -27,10 +27,9 @@ stories and copies in tests/dedupe_texts, exact shingle sets):
   hashes the first of each bin is the bin minimum, and an empty bin borrows from the first filled bin of its
   own fixed probe sequence (the same for every text, so borrowed values collide with probability J). On
   (original, copy) pairs its J estimate has bias +0.000, sd 0.029; k-permutation numpy MinHash +0.004, 0.031.
-    docs/s from text, ~4 KiB, one core:  this module 7,700 (8,800 on the hand-written stories);
-    numpy k-permutation 1,900; rensa 0.5 690 (building shingle strings in Python); datasketch 2.0 400.
-    From shingle hashes: this module 96,000, rensa 70,000, numpy k-permutation 2,500. Folding and
-    shingling are ~92 % of the time. No dependency beyond numpy; the output cannot change under us with a
+    It is the fastest of numpy k-permutation MinHash, rensa 0.5 and datasketch 2.0, from text and from
+    shingle hashes, and folding and shingling take most of its time (docs/s recorded in
+    bench/results/dedupe_methods.md). No dependency beyond numpy; the output cannot change under us with a
     library release (datasketch 2.0 changed its hashing, rensa 0.5 rejects older digests).
 
   Shingles: SHINGLE_CHARS = 8 characters of the folded text.
@@ -173,13 +172,13 @@ def _has_cjk(text: str) -> bool:
 
 
 def _unify_punctuation(match: re.Match[str]) -> str:
-    # str.translate walks every character through a dict; a regex finds the few that need it 10x faster
+    # str.translate walks every character through a dict; a regex finds the few that need it, in C
     return _PUNCTUATION[match.group()]
 
 
 def _fold_characters(text: str) -> str:
     """The per-character passes of folding (NFKC, casefold, invisibles, punctuation): newlines stay."""
-    # folding is ~90 % of signing time: skip each pass that has nothing to do (see the bench)
+    # folding is most of signing's time (bench/results/dedupe_methods.md): skip each pass with nothing to do
     if text.isascii():
         # NFKC leaves ASCII as it is, casefold is lower, no invisible is ASCII, and the backtick is the one
         # ASCII mark _PUNCTUATION respells (str.isascii reads a flag, no scan: most texts go this way)

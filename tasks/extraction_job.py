@@ -6,17 +6,11 @@ itself. The chunk's articles are then signed beside extraction (tasks/signing.py
 sign every text.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from copydesk.tasks.boilerplate import (
-    BOILERPLATE_ALGO,
-    RunBoilerplateGuess,
-    strip_boilerplate,
-    text_block_hashes,
-)
 from copydesk.tasks.models import Article, Failure, Outlet, Page
-from copydesk.tasks.signing import SignatureKey, TextSignature, signature_key, text_signatures
+from copydesk.tasks.signing import SignatureKey, TextSignature, sign_articles
 
 # markup no article page has: the densest page of the real news pages in ../shared/bench has about a
 # twelfth of it. A document past it is refused before any parsing (its parse alone can take minutes and
@@ -34,11 +28,11 @@ class Extracted:
 
 
 def extract_page(
-    page: Page, outlets: dict[str, Outlet], boilerplate_of: dict[str, set[int]] | None = None
+    page: Page, outlets: dict[str, Outlet], learned_of: dict[str, set[int]] | None = None
 ) -> Article | Failure:
     """Extract one page (in a worker); a page that fails becomes a Failure, never an exception.
 
-    boilerplate_of: unused here, taken so that a job's one context serves extract_page and sign_results.
+    learned_of: unused here, taken so that a job's one context serves extract_page and sign_results.
     """
     # imported here: the ingest process, which only fetches and writes, has no use for trafilatura
     from copydesk.tasks.extract import ExtractionError, extract_article
@@ -72,52 +66,22 @@ def extract_page(
 def sign_results(
     results: list[Article | Failure],
     outlets: dict[str, Outlet],
-    boilerplate_of: dict[str, set[int]] | None = None,
+    learned_of: dict[str, set[int]] | None = None,
 ) -> dict[SignatureKey, TextSignature]:
     """The signatures of a chunk's articles (in the worker, after extract_page: see sign_articles)."""
-    return sign_articles([r for r in results if isinstance(r, Article)], boilerplate_of or {})
+    return sign_articles([r for r in results if isinstance(r, Article)], learned_of or {})
 
 
 def extract_pages(
-    pages: list[Page], outlets: dict[str, Outlet], boilerplate_of: dict[str, set[int]] | None = None
+    pages: list[Page], outlets: dict[str, Outlet], learned_of: dict[str, set[int]] | None = None
 ) -> Extracted:
     """Extract and sign every page of a chunk in this process (a Dask worker: the cluster is the parallelism).
 
-    Each text is signed less the blocks `boilerplate_of` its outlet (what the last load learned, see
-    store.learned_boilerplate): the loader strips those too, so its text is the one signed.
+    Each text is signed less the blocks `learned_of` its outlet (what the last load learned, see
+    store.learned_outlet_blocks): the loader strips those too, so its text is the one signed.
     """
     results = [extract_page(page, outlets) for page in pages]
-    return Extracted(results, sign_results(results, outlets, boilerplate_of))
-
-
-# one per process, see RunBoilerplateGuess: an extraction pool lives for one run; a process that outlives
-# runs (a Dask worker) keeps its guesses, which are bounded and at worst cost the loader re-signs
-RUN_BOILERPLATE_GUESS = RunBoilerplateGuess()
-
-
-def sign_articles(
-    articles: list[Article], boilerplate_of: dict[str, set[int]], guess: RunBoilerplateGuess | None = None
-) -> dict[SignatureKey, TextSignature]:
-    """signature_key(article) -> the signature of its text less the blocks learned as its outlet's
-    boilerplate, with the block hashes of the whole text (hashed here, beside extraction, not in the one
-    serial loader).
-
-    An outlet the warehouse has learned nothing of is signed less what `guess` (default: this process's)
-    expects the load to learn from this run's pages.
-    """
-    guess = guess if guess is not None else RUN_BOILERPLATE_GUESS
-    hashes = [text_block_hashes(a.text) for a in articles]
-    texts = []
-    for a, blocks in zip(articles, hashes, strict=True):
-        learned = boilerplate_of.get(a.outlet_id)
-        if learned is None:
-            guess.add_page(a.outlet_id, blocks)
-            learned = guess.blocks(a.outlet_id)
-        texts.append(strip_boilerplate(a.text, learned, blocks)[0] if learned else a.text)
-    return {
-        signature_key(a): replace(s, block_hashes=blocks, block_hash_algo=BOILERPLATE_ALGO)
-        for a, s, blocks in zip(articles, text_signatures(texts), hashes, strict=True)
-    }
+    return Extracted(results, sign_results(results, outlets, learned_of))
 
 
 def extract_failure(page: Page, kind: str, message: str) -> Failure:

@@ -1,8 +1,8 @@
 """The only network code of copydesk: a polite, bounded async HTTP client with typed errors.
 
-Transport: aiohttp (its C parser costs ~0.2 ms of CPU per page against httpx's ~1.4 ms, measured on the
-loopback web of bench/throughput.py, where fetching shares two cores with extraction); httpx.URL parses and
-joins URLs.
+Transport: aiohttp (its C parser costs a fraction of httpx's CPU per page, measured on the loopback web of
+bench/throughput.py, where fetching shares two cores with extraction: bench/results/throughput.md);
+httpx.URL parses and joins URLs.
 
 Error kinds (FetchError.kind), as stored in `failures.kind`:
   timeout, connection_error, dns_error, http_error, too_large, too_many_redirects, bad_redirect,
@@ -177,7 +177,7 @@ def _looks_binary(text: str) -> bool:
     if not sample:
         return False
     # real pages have almost no control characters; images, archives and PDFs are full of them. Counted on
-    # the UTF-8 bytes: bytes.translate and bytes.count run 2-3x faster than a regex over the str
+    # the UTF-8 bytes: bytes.translate and bytes.count run faster than a regex over the str
     raw = sample.encode("utf-8", "surrogatepass")
     controls = len(raw) - len(raw.translate(None, CONTROL_BYTES)) + raw.count(REPLACEMENT_UTF8)
     return controls > max(2, len(sample) // 100)
@@ -378,8 +378,8 @@ class Fetcher:
 
     async def _robots(self, target: httpx.URL, host: _Host) -> Protego | None:
         if host.robots_loaded:
-            # every request asks; only the first of a host waits for the file (a lock per request was ~4 %
-            # of fetching's CPU)
+            # every request asks; only the first of a host waits for the file (a lock per request cost a
+            # share of fetching's CPU: bench/results/throughput.md)
             return host.robots
         async with host.robots_lock:
             if not host.robots_loaded:

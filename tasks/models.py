@@ -205,7 +205,7 @@ class LoadReport(BaseModel):
     failures: int = 0
     stories_new: int = 0
     copies_linked: int = 0
-    # new texts the loader signed itself (its boilerplate strip left another text than the worker signed)
+    # new texts the loader signed itself (its template strip left another text than the worker signed)
     texts_signed_at_load: int = 0
     waited_for_lock_s: float = 0.0
     load_s: float = 0.0

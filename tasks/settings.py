@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     # a feed or sitemap whose parse takes longer is a `too_slow` failure row, and discovery goes on
     parse_timeout_s: float = Field(default=60.0, gt=0)
     # pipeline shape
-    # pages per Prefect task run (each costs the Prefect server ~40 ms of CPU); 512 are ~2.5 s of a core
+    # pages per Prefect task run: each run costs the Prefect server CPU, so a run should hold seconds of work
+    # (bench/results/throughput.md)
     batch_size: int = Field(default=512, ge=1)
     extract_workers: int = Field(default=0, ge=0, description="0 means one per CPU core")
     # bounds of one page's extraction: past them the page is a failure row (too_slow, too_large; worker_died
@@ -68,8 +69,8 @@ class Settings(BaseSettings):
 def get_settings(**overrides: object) -> Settings:
     """Settings from the environment with explicit overrides (None values are ignored).
 
-    One instance per environment and overrides: building one reads and validates every variable (~3 ms), and
-    every lake file written asks where the lake is.
+    One instance per environment and overrides: building one reads and validates every variable, and the
+    callers that ask often would pay that each time.
     """
     given = tuple(sorted((k, v) for k, v in overrides.items() if v is not None))
     environment = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith("COPYDESK_")))

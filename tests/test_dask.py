@@ -39,6 +39,29 @@ def test_the_setting_selects_the_dask_task_runner() -> None:
     assert out.split() == ["DaskTaskRunner", "tcp://127.0.0.1:8786"]
 
 
+# a python in which prefect-dask cannot be imported (as without the extra), then the `copydesk` command
+WITHOUT_PREFECT_DASK = (
+    "import sys; sys.modules['prefect_dask'] = None; "
+    "from copydesk.flows.cli import main; sys.argv[0] = 'copydesk'; main()"
+)
+
+
+def test_the_dask_setting_without_the_extra_exits_2_naming_it(tmp_path: Path) -> None:
+    outlets = render_outlets(SITES / "outlets.yaml", "http://127.0.0.1:9", tmp_path / "outlets.yaml")
+    env = {**os.environ, "COPYDESK_TASK_RUNNER": "dask"}
+    env.pop("COPYDESK_DASK_ADDRESS", None)
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PREFECT_DASK, "ingest", "--outlets", str(outlets),
+         "--warehouse", str(tmp_path / "wh")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "COPYDESK_TASK_RUNNER=dask" in done.stderr
+    assert "pip install 'copydesk[dask]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "wh").exists()
+
+
 def test_ingest_on_dask_loads_the_same_warehouse(
     prefect_backend: None, cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from copydesk.tasks import dedupe
-from copydesk.tasks.boilerplate import cut_related_section
 from copydesk.tasks.dedupe import (
     BANDS,
     EMPTY_BAND_KEY,
@@ -29,6 +28,7 @@ from copydesk.tasks.dedupe import (
     signatures,
     title_resemblance,
 )
+from copydesk.tasks.signing import cut_related_section
 
 TEXTS = Path(__file__).parent / "dedupe_texts"
 REPO = Path(__file__).resolve().parents[1]

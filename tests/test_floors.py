@@ -114,3 +114,42 @@ def test_the_loopback_web_imports_nothing_of_the_pipeline() -> None:
 def test_the_check_sees_what_a_module_imports(source: str, floor: str, expected: set[str]) -> None:
     imported = imports_of(source, f"{PACKAGES[floor]}.some_module")
     assert floor_violations(imported, floor) == expected
+
+
+def settings_reads(source: str) -> set[str]:
+    """Where a module reads settings itself: get_settings, os.environ or os.getenv, at any depth."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        # a name, an imported name or an attribute: `get_settings`, `settings.get_settings`, `os.environ`
+        name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", None)
+        if isinstance(node, ast.Name | ast.alias | ast.Attribute) and name == "get_settings":
+            found.add("get_settings")
+        elif isinstance(node, ast.Attribute) and name in ("environ", "getenv"):
+            found.add(f"os.{name}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _modules("tasks") + _modules("warehouse") if p != ROOT / "tasks" / "settings.py"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_settings_are_read_at_the_edge_not_on_the_lower_floors(path: Path) -> None:
+    # tasks/settings.py is the only reader of the environment; the flows and the CLI pass values in
+    assert not settings_reads(path.read_text(encoding="utf-8")), f"{path.relative_to(ROOT)} reads settings"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from copydesk.tasks.settings import get_settings\n", {"get_settings"}),
+        ("def f():\n    return settings_module.get_settings().lake\n", {"get_settings"}),
+        ("def f():\n    return get_settings().lake\n", {"get_settings"}),
+        ("import os\nX = os.environ.get('A')\n", {"os.environ"}),
+        ("import os\ndef f():\n    return os.getenv('A')\n", {"os.getenv"}),
+        ("from copydesk.tasks.settings import Settings\n", set()),
+    ],
+    ids=["import", "through-the-module", "call", "environ", "getenv", "type-only"],
+)
+def test_the_settings_check_sees_reads(source: str, expected: set[str]) -> None:
+    assert settings_reads(source) == expected

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from bench.hostile import BAD_LINKS
-from copydesk.flows.steps import select_new_links
+from copydesk.flows.selection import select_new_links
 from copydesk.loopback import serve_sites
 from copydesk.tasks import discover
 from copydesk.tasks.discover import (

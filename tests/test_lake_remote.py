@@ -88,9 +88,10 @@ def test_ingest_with_the_lake_on_s3_loads_the_same_warehouse(
 
 
 def test_an_unreadable_object_is_quarantined_in_the_bucket(
-    s3_lake: fsspec.AbstractFileSystem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    s3_lake: fsspec.AbstractFileSystem, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("COPYDESK_LAKE", f"s3://{BUCKET}/lake")
+    # the warehouse's modules read no settings: the lake's URL (COPYDESK_LAKE at the CLI) is passed in
+    remote = f"s3://{BUCKET}/lake"
     warehouse = tmp_path / "wh"
     failure = Failure(
         url="http://x.test/a",
@@ -101,12 +102,12 @@ def test_an_unreadable_object_is_quarantined_in_the_bucket(
         at=datetime.now(UTC),
     )
     good = lake.write_file(
-        warehouse, "failures", "r1", "batch-00001.parquet", lake.failure_rows([failure], "r1")
+        warehouse, "failures", "r1", "batch-00001.parquet", lake.failure_rows([failure], "r1"), lake=remote
     )
-    damaged = lake.file_path(warehouse, "articles", "r1", "batch-00001.parquet")
+    damaged = lake.file_path(warehouse, "articles", "r1", "batch-00001.parquet", lake=remote)
     s3_lake.pipe(damaged, b"PAR1 this is not a parquet file")
 
-    report = load.load_pending(warehouse, holder="r2")
+    report = load.load_pending(warehouse, holder="r2", lake_at=remote)
 
     s3_lake.invalidate_cache()
     assert report.files == 1 and report.failures == 2

@@ -7,10 +7,15 @@ from pathlib import Path
 import duckdb
 
 from copydesk.tasks import dedupe
-from copydesk.tasks.boilerplate import RunBoilerplateGuess, strip_boilerplate, text_block_hashes
-from copydesk.tasks.extraction_job import sign_articles
 from copydesk.tasks.models import Article, Failure
-from copydesk.tasks.signing import SIGNATURE_COLUMNS, sign_texts, signature_key, text_signatures
+from copydesk.tasks.outlet_templates import LearnedBlocksGuess, strip_learned_blocks, text_block_hashes
+from copydesk.tasks.signing import (
+    SIGNATURE_COLUMNS,
+    sign_articles,
+    sign_texts,
+    signature_key,
+    text_signatures,
+)
 from copydesk.warehouse import lake, load, store
 from tests.test_stories import story_text
 
@@ -106,7 +111,7 @@ def test_signatures_from_the_lake_are_kept_and_texts_the_load_changed_are_signed
         "FROM core.articles a JOIN core.signatures s USING (article_id) ORDER BY 1",
     )
     assert len(rows) == 12
-    # the newsletter line was learned as the outlet's boilerplate and cut from the six pages that had it
+    # the newsletter line was learned as the outlet's template and cut from the six pages that had it
     assert [r[0] for r in rows if r[2]] == [a.article_id for a in articles]
     assert all(chrome not in r[1] for r in rows)
     sigs, counts, keys = sign_texts([r[1] for r in rows])
@@ -118,19 +123,19 @@ def test_signatures_from_the_lake_are_kept_and_texts_the_load_changed_are_signed
         ), article_id
 
 
-def test_worker_signatures_of_texts_less_learned_boilerplate_are_kept(tmp_path: Path) -> None:
-    """In steady state the workers sign each text less the boilerplate the last load learned for its outlet
-    (store.learned_boilerplate), which is the text the loader's strip leaves: it signs nothing again."""
+def test_worker_signatures_of_texts_less_learned_blocks_are_kept(tmp_path: Path) -> None:
+    """In steady state the workers sign each text less the blocks the last load learned for its outlet
+    (store.learned_outlet_blocks), which is the text the loader's strip leaves: it signs nothing again."""
     warehouse = tmp_path / "wh"
     chrome = "Get the Wire Daily newsletter delivered to your inbox every single morning, free of charge."
     first = [_article(n, "\n".join([*story_text(200 + n), chrome])) for n in range(6)]
     lake.write_file(warehouse, "articles", "r1", "batch-00001.parquet", lake.article_rows(first, {}, "r1"))
     assert load.load_pending(warehouse, holder="r1").texts_signed_at_load == 6
 
-    learned = store.learned_boilerplate(warehouse, ["wire", "elsewhere"])
+    learned = store.learned_outlet_blocks(warehouse, ["wire", "elsewhere"])
     assert list(learned) == ["wire"]
     later = [_article(n, "\n".join([*story_text(200 + n), chrome])) for n in range(6, 10)]
-    signed_texts = [strip_boilerplate(a.text, learned["wire"])[0] for a in later]
+    signed_texts = [strip_learned_blocks(a.text, learned["wire"])[0] for a in later]
     assert all(chrome not in text for text in signed_texts)
     signatures = dict(zip([signature_key(a) for a in later], text_signatures(signed_texts), strict=True))
     lake.write_file(
@@ -154,11 +159,11 @@ def _assert_signatures_are_of_the_stored_texts(warehouse: Path) -> list[str]:
 
 def test_a_cold_outlets_workers_sign_texts_less_their_guess_and_the_load_keeps_most(tmp_path: Path) -> None:
     """On an outlet's first run the warehouse has learned nothing: each worker guesses from the pages it
-    extracted (RunBoilerplateGuess); once the chrome was on MIN_PAGES pages, texts are signed less it."""
+    extracted (LearnedBlocksGuess); once the chrome was on MIN_PAGES pages, texts are signed less it."""
     warehouse = tmp_path / "wh"
     chrome = "Get the Wire Daily newsletter delivered to your inbox every single morning, free of charge."
     articles = [_article(n, "\n".join([*story_text(300 + n), chrome])) for n in range(8)]
-    signatures = sign_articles(articles, {}, RunBoilerplateGuess())
+    signatures = sign_articles(articles, {}, LearnedBlocksGuess())
     lake.write_file(
         warehouse, "articles", "r1", "batch-00001.parquet", lake.article_rows(articles, {}, "r1", signatures)
     )
@@ -170,7 +175,7 @@ def test_a_cold_outlets_workers_sign_texts_less_their_guess_and_the_load_keeps_m
 
 def test_block_hashes_from_the_workers_are_counted_and_others_hashed_at_load(tmp_path: Path) -> None:
     """The loader counts the block hashes the extraction worker made (sign_articles); a signature
-    without them, or made under another BOILERPLATE_ALGO, has its text's blocks hashed at load."""
+    without them, or made under another BLOCK_HASH_ALGO, has its text's blocks hashed at load."""
     warehouse = tmp_path / "wh"
     articles = [_article(n, "\n".join(story_text(300 + n))) for n in range(4)]
     by_worker = sign_articles(articles[:2], {})
@@ -221,7 +226,7 @@ def test_two_pages_of_one_article_in_a_batch_each_carry_their_own_signature(tmp_
         }
     )
     both = [page, mobile]
-    signatures = sign_articles(both, {}, RunBoilerplateGuess())
+    signatures = sign_articles(both, {}, LearnedBlocksGuess())
     assert len(signatures) == 2
     table = lake.article_rows(both, {}, "r1", signatures)
     assert table["block_hashes"].to_pylist() == [text_block_hashes(a.text) for a in both]

@@ -39,7 +39,7 @@ def test_second_run_keeps_every_worker_signature(prefect_backend: None, tmp_path
     finally:
         con.close()
     # run 1's load learns every outlet's boilerplate; its workers had guessed it after a few pages of each
-    # outlet (RunBoilerplateGuess), so only texts signed before that are signed again (not every stripped one)
+    # outlet (LearnedBlocksGuess), so only texts signed before that are signed again (not every stripped one)
     assert first.articles_new > 0 and stripped[first.run_id] > 0
     assert first.texts_signed_at_load < stripped[first.run_id] / 2
     # run 2's workers knew what the loader would strip

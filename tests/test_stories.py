@@ -149,7 +149,7 @@ def test_a_copy_in_a_later_load_joins_and_the_credited_original_is_chosen(
 
 
 def test_signing_folds_once_and_signs_what_cut_signatures_and_sentence_keys_give() -> None:
-    from copydesk.tasks import boilerplate, dedupe
+    from copydesk.tasks import dedupe, signing
 
     texts = ["\n".join(story_text(i)) for i in range(5)] + [
         "\n".join(story_text(9) + ["", "Related Articles:", *story_text(10)]),  # cut before the related part
@@ -158,9 +158,9 @@ def test_signing_folds_once_and_signs_what_cut_signatures_and_sentence_keys_give
         + "\u2028tail line of the story, long enough to key",
         "",
     ]
-    sigs, counts, keys = stories.sign_texts(texts)
+    sigs, counts, keys = signing.sign_texts(texts)
     for i, text in enumerate(texts):
-        cut = boilerplate.cut_related_section(text)[0]
+        cut = signing.cut_related_section(text)[0]
         want_sigs, want_counts = dedupe.signatures([cut])
         assert (sigs[i] == want_sigs[0]).all() and counts[i] == want_counts[0]
         assert keys[i] == dedupe.sentence_keys(cut)

@@ -2,7 +2,8 @@
 
 Layout: <lake>/<table>/run=<run_id>/<part>.parquet, where <lake> is <warehouse>/lake or COPYDESK_LAKE, a
 local path or any fsspec URL (s3://bucket/prefix, gs://..., abfs://...; credentials and endpoints come from
-the usual fsspec/provider settings, e.g. FSSPEC_S3_ENDPOINT_URL and AWS_*). On a local disk a file is written
+the usual fsspec/provider settings, e.g. FSSPEC_S3_ENDPOINT_URL and AWS_*). The flows and the CLI read
+COPYDESK_LAKE and pass it in as `lake=`; nothing here reads settings. On a local disk a file is written
 under a temporary name, fsynced and renamed; on an object store a file is one upload, and an object is
 visible only once its upload completes. A file that exists under its final name is complete; the loader
 records each loaded file in the same transaction as its rows, so a crash at any point leaves either a loaded
@@ -21,7 +22,6 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 
 from copydesk.tasks.models import Article, Failure
-from copydesk.tasks.settings import get_settings
 from copydesk.tasks.signing import (
     SIGNATURE_COLUMNS,
     SignatureKey,
@@ -115,14 +115,15 @@ SOURCE_SCHEMA = pa.schema(
 TABLES = ("articles", "failures", "runs", "sources")
 
 
-def lake_url(warehouse: Path) -> str:
-    """Where the warehouse's lake lives: COPYDESK_LAKE when set, else <warehouse>/lake."""
-    return get_settings().lake or str(warehouse / "lake")
+def lake_url(warehouse: Path, *, lake: str | None = None) -> str:
+    """Where the warehouse's lake lives: `lake` (Settings.lake, COPYDESK_LAKE) when given, else
+    <warehouse>/lake. Every function here takes the same `lake`, read at the edge by the caller."""
+    return lake or str(warehouse / "lake")
 
 
-def lake_fs(warehouse: Path) -> tuple[fsspec.AbstractFileSystem, str]:
+def lake_fs(warehouse: Path, *, lake: str | None = None) -> tuple[fsspec.AbstractFileSystem, str]:
     """(file system, root path on it) of the warehouse's lake; fsspec caches the file system instances."""
-    fs, root = fsspec.core.url_to_fs(lake_url(warehouse))
+    fs, root = fsspec.core.url_to_fs(lake_url(warehouse, lake=lake))
     return fs, root.rstrip("/")
 
 
@@ -130,15 +131,17 @@ def is_local(fs: fsspec.AbstractFileSystem) -> bool:
     return isinstance(fs, LocalFileSystem)
 
 
-def file_path(warehouse: Path, table: str, run_id: str, name: str) -> str:
+def file_path(warehouse: Path, table: str, run_id: str, name: str, *, lake: str | None = None) -> str:
     """Path, on the lake's file system, of one file of one run of one table."""
-    return f"{lake_fs(warehouse)[1]}/{table}/run={run_id}/{name}"
+    return f"{lake_fs(warehouse, lake=lake)[1]}/{table}/run={run_id}/{name}"
 
 
-def write_file(warehouse: Path, table: str, run_id: str, name: str, data: pa.Table) -> str:
+def write_file(
+    warehouse: Path, table: str, run_id: str, name: str, data: pa.Table, *, lake: str | None = None
+) -> str:
     """Write one lake file so that it is never visible incomplete; returns its path on the lake."""
-    fs, _ = lake_fs(warehouse)
-    path = file_path(warehouse, table, run_id, name)
+    fs, _ = lake_fs(warehouse, lake=lake)
+    path = file_path(warehouse, table, run_id, name, lake=lake)
     if is_local(fs):
         return str(write_atomic(data, Path(path)))
     # an object store has no rename; an object appears only when its single upload completes
@@ -188,14 +191,15 @@ def write_batch(
     discovered: dict[str, tuple[str, str]],
     signatures: dict[SignatureKey, TextSignature],
     failures: list[Failure],
+    *,
+    lake: str | None = None,
 ) -> None:
     """One batch's lake files under `name`: its articles (with their signatures) and its failures, if any."""
     if articles:
-        write_file(
-            warehouse, "articles", run_id, name, article_rows(articles, discovered, run_id, signatures)
-        )
+        rows = article_rows(articles, discovered, run_id, signatures)
+        write_file(warehouse, "articles", run_id, name, rows, lake=lake)
     if failures:
-        write_file(warehouse, "failures", run_id, name, failure_rows(failures, run_id))
+        write_file(warehouse, "failures", run_id, name, failure_rows(failures, run_id), lake=lake)
 
 
 def failure_rows(failures: Iterable[Failure], run_id: str) -> pa.Table:
@@ -209,10 +213,12 @@ def staging_path(warehouse: Path, name: str) -> Path:
     return warehouse / "state" / "staging" / name
 
 
-def promote(staged: Path, warehouse: Path, table: str, run_id: str, name: str) -> str:
+def promote(
+    staged: Path, warehouse: Path, table: str, run_id: str, name: str, *, lake: str | None = None
+) -> str:
     """Move a staged local file into the lake: a rename on a local lake, an upload (then delete) elsewhere."""
-    fs, _ = lake_fs(warehouse)
-    path = file_path(warehouse, table, run_id, name)
+    fs, _ = lake_fs(warehouse, lake=lake)
+    path = file_path(warehouse, table, run_id, name, lake=lake)
     if is_local(fs):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, path)
@@ -238,17 +244,17 @@ def write_atomic(table: pa.Table, path: Path) -> Path:
     return path
 
 
-def complete_files(warehouse: Path, table: str) -> list[str]:
+def complete_files(warehouse: Path, table: str, *, lake: str | None = None) -> list[str]:
     """Every complete file of a table, oldest run first (temporary files are never listed)."""
-    fs, root = lake_fs(warehouse)
+    fs, root = lake_fs(warehouse, lake=lake)
     fs.invalidate_cache()  # listings are cached per file system instance; other processes add files
     found = fs.glob(f"{root}/{table}/run=*/*.parquet")
     return sorted(p for p in found if not PurePosixPath(p).name.startswith("."))
 
 
-def relative(warehouse: Path, path: str) -> str:
+def relative(warehouse: Path, path: str, *, lake: str | None = None) -> str:
     """A lake file's name in loaded_files: "lake/<table>/run=<id>/<part>", wherever the lake is."""
-    _, root = lake_fs(warehouse)
+    _, root = lake_fs(warehouse, lake=lake)
     return f"lake/{PurePosixPath(path).relative_to(root).as_posix()}"
 
 
@@ -256,13 +262,13 @@ def run_id_of(path: str) -> str:
     return PurePosixPath(path).parent.name.removeprefix("run=")
 
 
-def local_copies(warehouse: Path, paths: list[str], cache: Path) -> list[Path]:
+def local_copies(warehouse: Path, paths: list[str], cache: Path, *, lake: str | None = None) -> list[Path]:
     """The files as local paths DuckDB can read: themselves on a local lake, else downloaded into cache.
 
     DuckDB reads object stores only through extensions it downloads at run time (httpfs), so the one loader
     copies the pending files of a load to local disk instead; they are deleted after the load.
     """
-    fs, root = lake_fs(warehouse)
+    fs, root = lake_fs(warehouse, lake=lake)
     if is_local(fs):
         return [Path(p) for p in paths]
     local = [cache / PurePosixPath(p).relative_to(root) for p in paths]
@@ -271,9 +277,9 @@ def local_copies(warehouse: Path, paths: list[str], cache: Path) -> list[Path]:
     return local
 
 
-def quarantine(warehouse: Path, table: str, path: str) -> str:
+def quarantine(warehouse: Path, table: str, path: str, *, lake: str | None = None) -> str:
     """Move an unreadable lake file under <lake>/quarantine/; returns where it went."""
-    fs, root = lake_fs(warehouse)
+    fs, root = lake_fs(warehouse, lake=lake)
     target = f"{root}/quarantine/{table}/{PurePosixPath(path).parent.name}/{PurePosixPath(path).name}"
     if is_local(fs):
         Path(target).parent.mkdir(parents=True, exist_ok=True)

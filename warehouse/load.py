@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from copydesk.tasks.models import LoadReport
-from copydesk.warehouse import lake, stories
+from copydesk.warehouse import lake, stories, template_learning
 from copydesk.warehouse.store import (
     DEFAULT_LOAD_MEMORY,
     heal,
@@ -30,7 +30,7 @@ SQL = named_queries("load.sql")
 Pending = dict[str, list[tuple[str, Path]]]
 
 
-def _quarantine_unreadable(warehouse: Path, pending: Pending) -> list[tuple[str, str]]:
+def _quarantine_unreadable(warehouse: Path, pending: Pending, lake_at: str | None) -> list[tuple[str, str]]:
     """Move lake files whose Parquet footer cannot be read out of the way, so one damaged file (a disk fault,
     a hand edit) cannot block every later load; returns (lake path, error) for the failures table."""
     bad: list[tuple[str, str]] = []
@@ -39,20 +39,22 @@ def _quarantine_unreadable(warehouse: Path, pending: Pending) -> list[tuple[str,
             try:
                 pq.read_metadata(local)
             except (OSError, pa.ArrowInvalid) as exc:
-                name = lake.relative(warehouse, lake_path)
-                target = lake.quarantine(warehouse, table, lake_path)
+                name = lake.relative(warehouse, lake_path, lake=lake_at)
+                target = lake.quarantine(warehouse, table, lake_path, lake=lake_at)
                 bad.append((name, f"unreadable Parquet, moved to {target}: {exc}"[:500]))
                 files.remove((lake_path, local))
                 log.error("quarantined unreadable lake file %s: %s", lake_path, exc)
     return bad
 
 
-def _pending(con: duckdb.DuckDBPyConnection, warehouse: Path, cache: Path) -> Pending:
+def _pending(con: duckdb.DuckDBPyConnection, warehouse: Path, cache: Path, lake_at: str | None) -> Pending:
     done = {row[0] for row in con.execute("SELECT path FROM core.loaded_files").fetchall()}
     pending: Pending = {}
     for table in lake.TABLES:
-        paths = [p for p in lake.complete_files(warehouse, table) if lake.relative(warehouse, p) not in done]
-        pending[table] = list(zip(paths, lake.local_copies(warehouse, paths, cache), strict=True))
+        found = lake.complete_files(warehouse, table, lake=lake_at)
+        paths = [p for p in found if lake.relative(warehouse, p, lake=lake_at) not in done]
+        local = lake.local_copies(warehouse, paths, cache, lake=lake_at)
+        pending[table] = list(zip(paths, local, strict=True))
     return pending
 
 
@@ -62,8 +64,12 @@ def load_pending(
     lock_timeout_s: float = 3600.0,
     holder: str = "",
     memory_limit: str = DEFAULT_LOAD_MEMORY,
+    lake_at: str | None = None,
 ) -> LoadReport:
-    """Load every complete lake file not loaded yet, in one transaction, then publish the reader copy."""
+    """Load every complete lake file not loaded yet, in one transaction, then publish the reader copy.
+
+    `lake_at`: where the lake is (Settings.lake, COPYDESK_LAKE), when not <warehouse>/lake.
+    """
     report = LoadReport(run_id=holder)
     with load_lock(warehouse, lock_timeout_s, holder) as waited:
         report.waited_for_lock_s = round(waited, 3)
@@ -76,20 +82,20 @@ def load_pending(
         con = open_loader(warehouse, memory_limit)
         cache = warehouse / "state" / "lake-cache"
         try:
-            pending = _pending(con, warehouse, cache)
-            quarantined = _quarantine_unreadable(warehouse, pending)
+            pending = _pending(con, warehouse, cache, lake_at)
+            quarantined = _quarantine_unreadable(warehouse, pending, lake_at)
             files = [f for table_files in pending.values() for f in table_files]
             report.files = len(files)
             relink = _has_pending_links(con)
             if files or quarantined or relink:
                 try:
-                    _load_files(con, warehouse, pending, report, quarantined)
+                    _load_files(con, warehouse, pending, report, quarantined, lake_at=lake_at)
                 except LinkFailed as exc:
                     # story linking must not hold articles back: load them unlinked, then link file by file,
                     # so one file's trouble is one failures row and the next load tries that file again
                     log.error("story linking failed, loading without it and linking file by file: %s", exc)
                     report.failures = 0
-                    _load_files(con, warehouse, pending, report, quarantined, link=False)
+                    _load_files(con, warehouse, pending, report, quarantined, link=False, lake_at=lake_at)
                     _link_pending_by_file(con, report)
             con.execute("CHECKPOINT")
         finally:
@@ -117,6 +123,7 @@ def _load_files(
     quarantined: list[tuple[str, str]],
     *,
     link: bool = True,
+    lake_at: str | None = None,
 ) -> None:
     """Load the pending files in one transaction; with link=False the articles whose text is new or changed
     are queued in core.link_pending instead of linked (see _link_pending_by_file)."""
@@ -129,15 +136,16 @@ def _load_files(
         staged_ids: set[str] = set()
         # each article whose stored text is new or changed, with the text to sign: its story is linked again
         changed: dict[str, str] = {}
-        stripped = stories.Stripped()
+        stripped = template_learning.Stripped()
         article_files = [str(local) for _, local in pending["articles"]]
         if article_files:
             con.execute(SQL["stage_articles"], [article_files])
             con.execute(SQL["stage_signature_columns"])
-            con.register("lake_names", _lake_names(warehouse, pending["articles"]))
+            con.register("lake_names", _lake_names(warehouse, pending["articles"], lake_at))
             con.execute(SQL["name_lake_files"])
             con.unregister("lake_names")
-            stripped = stories.strip_outlet_boilerplate(con)
+            # learn -> strip: each outlet's template blocks, before the texts are stored and signed
+            stripped = template_learning.learn_and_strip_templates(con)
             # the texts come back with the ids: story linking needs them without scanning every stored text
             inserted = con.execute(SQL["insert_new_articles"]).to_arrow_table()
             new_ids = inserted["article_id"].to_pylist()
@@ -191,7 +199,7 @@ def _load_files(
             _upsert_runs(con, new_ids, run_files)
         for table_files in pending.values():
             for lake_path, _ in table_files:
-                name, run_id = lake.relative(warehouse, lake_path), lake.run_id_of(lake_path)
+                name, run_id = lake.relative(warehouse, lake_path, lake=lake_at), lake.run_id_of(lake_path)
                 con.execute(SQL["record_file"], [name, run_id, None])
         report.per_outlet = _per_outlet(con, new_ids)
         con.execute("COMMIT")
@@ -210,12 +218,12 @@ def _upsert_runs(con: duckdb.DuckDBPyConnection, new_ids: list[str], run_files: 
         con.unregister("new_article_ids")
 
 
-def _lake_names(warehouse: Path, files: list[tuple[str, Path]]) -> pa.Table:
+def _lake_names(warehouse: Path, files: list[tuple[str, Path]], lake_at: str | None) -> pa.Table:
     """(local path DuckDB read, name in the lake) of each article file: failures name the latter."""
     return pa.table(
         {
             "local": [str(local) for _, local in files],
-            "name": [lake.relative(warehouse, lake_path) for lake_path, _ in files],
+            "name": [lake.relative(warehouse, lake_path, lake=lake_at) for lake_path, _ in files],
         }
     )
 
@@ -272,8 +280,8 @@ def _signatures_of(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pa.Table:
 def _per_outlet(con: duckdb.DuckDBPyConnection, new_ids: list[str]) -> dict[str, dict[str, int]]:
     if not new_ids:
         return {}
-    # a registered Arrow table, not a list parameter: DuckDB converts a Python list item by item (~0.3 ms
-    # each here: 2.4 s of a 7,000-article load)
+    # a registered Arrow table, not a list parameter: DuckDB converts a Python list item by item, which on a
+    # large load cost seconds (bench/results/throughput.md)
     con.register("new_article_ids", pa.table({"article_id": pa.array(new_ids, pa.string())}))
     try:
         rows = con.execute(SQL["per_outlet_counts"]).fetchall()

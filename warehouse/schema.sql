@@ -164,19 +164,19 @@ CREATE TABLE IF NOT EXISTS core.story_originals (
     reason VARCHAR
 );
 
--- per-outlet block statistics for boilerplate learning
+-- per-outlet block statistics for learning outlet templates (tasks/outlet_templates.py)
 CREATE TABLE IF NOT EXISTS core.outlet_blocks (
     outlet_id VARCHAR NOT NULL,
     block_hash BIGINT NOT NULL,
     pages INTEGER NOT NULL,
     PRIMARY KEY (outlet_id, block_hash)
 );
--- the distinct pages counted per outlet (boilerplate.page_key): one article at several URLs counts once
+-- the distinct pages counted per outlet (outlet_templates.page_key): one article at several URLs counts once
 CREATE TABLE IF NOT EXISTS core.outlet_page_keys (
     outlet_id VARCHAR NOT NULL,
     page_key BIGINT NOT NULL
 );
--- learned blocks already stripped from the outlet's stored articles (warehouse/stories.py)
+-- learned blocks already stripped from the outlet's stored articles (warehouse/template_learning.py)
 CREATE TABLE IF NOT EXISTS core.outlet_learned (
     outlet_id VARCHAR NOT NULL,
     block_hash BIGINT NOT NULL,

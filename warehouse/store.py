@@ -29,7 +29,7 @@ from typing import TypeVar
 import duckdb
 import pyarrow as pa
 
-from copydesk.tasks import boilerplate
+from copydesk.tasks import outlet_templates
 
 SQL_DIR = Path(__file__).parent
 PUBLISHED_NAME = "warehouse.duckdb"
@@ -364,18 +364,19 @@ def _heal_now(warehouse: Path, holder: str, suspect: str | None = None) -> list[
     return said
 
 
-def protected_dirs(warehouse: Path) -> list[Path]:
-    """Directories no reader may be given write access to: the warehouse's, and a local lake elsewhere."""
+def protected_dirs(warehouse: Path, lake_at: str | None = None) -> list[Path]:
+    """Directories no reader may be given write access to: the warehouse's, and a local lake elsewhere
+    (`lake_at`: Settings.lake, when the lake is not <warehouse>/lake)."""
     from copydesk.warehouse import lake
 
     dirs = [warehouse.resolve()]
-    fs, root = lake.lake_fs(warehouse)
+    fs, root = lake.lake_fs(warehouse, lake=lake_at)
     if lake.is_local(fs):
         dirs.append(Path(root).resolve())
     return dirs
 
 
-def check_allowed_dirs(warehouse: Path, allow_dirs: Sequence[Path]) -> list[Path]:
+def check_allowed_dirs(warehouse: Path, allow_dirs: Sequence[Path], lake_at: str | None = None) -> list[Path]:
     """The directories a reader may read and write files in, resolved; ValueError for one that does not
     exist or overlaps the warehouse or its lake."""
     resolved = []
@@ -383,7 +384,7 @@ def check_allowed_dirs(warehouse: Path, allow_dirs: Sequence[Path]) -> list[Path
         path = Path(raw).expanduser().resolve()
         if not path.is_dir():
             raise ValueError(f"--allow-dir {raw}: not a directory")
-        for guarded in protected_dirs(warehouse):
+        for guarded in protected_dirs(warehouse, lake_at):
             if path.is_relative_to(guarded) or guarded.is_relative_to(path):
                 raise ValueError(
                     f"--allow-dir {raw}: overlaps {guarded}, which readers may never write; "
@@ -510,12 +511,12 @@ def retryable_failures(
     )
 
 
-def learned_boilerplate(warehouse: Path, outlet_ids: list[str]) -> dict[str, set[int]]:
-    """The block hashes the last published load had learned as each outlet's boilerplate (what the loader's
+def learned_outlet_blocks(warehouse: Path, outlet_ids: list[str]) -> dict[str, set[int]]:
+    """The block hashes the last published load had learned as each outlet's template (what the loader's
     strip would remove from a new page of that outlet, if this load learns nothing new)."""
     if not outlet_ids or not published_path(warehouse).exists():
         return {}
-    params = [outlet_ids, boilerplate.MIN_PAGES]
+    params = [outlet_ids, outlet_templates.MIN_PAGES]
     rows = _read(warehouse, lambda con: con.execute(SQL["learnable_outlet_blocks"], params).fetchall())
     counts: dict[str, dict[int, int]] = {}
     seen: dict[str, int] = {}
@@ -523,6 +524,7 @@ def learned_boilerplate(warehouse: Path, outlet_ids: list[str]) -> dict[str, set
         counts.setdefault(outlet_id, {})[block_hash] = pages
         seen[outlet_id] = pages_seen
     learned = {
-        outlet: boilerplate.learn_boilerplate(blocks, seen[outlet]) for outlet, blocks in counts.items()
+        outlet: outlet_templates.learn_outlet_blocks(blocks, seen[outlet])
+        for outlet, blocks in counts.items()
     }
     return {outlet: blocks for outlet, blocks in learned.items() if blocks}

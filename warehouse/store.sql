@@ -1,7 +1,7 @@
 -- reader-side queries of warehouse/store.py against the published snapshot.
 
 -- name: seen_urls
--- candidate_urls is a registered Arrow table: a long list parameter costs ~65 us per item
+-- candidate_urls is a registered Arrow table: DuckDB converts a long list parameter item by item
 SELECT u.url, a.fetched_at
 FROM candidate_urls u
 JOIN core.urls_seen s ON s.url = u.url
@@ -22,7 +22,7 @@ GROUP BY f.url
 HAVING count(*) < ? AND max(f."at") > now() - INTERVAL 14 DAY;
 
 -- name: learnable_outlet_blocks
--- blocks on enough pages of their outlet to be learned as its boilerplate (boilerplate.learn_boilerplate
+-- blocks on enough pages of their outlet to be learned as its template (outlet_templates.learn_outlet_blocks
 -- decides; fewer than its min_pages never are), with the pages the outlet has had
 SELECT b.outlet_id, b.block_hash, b.pages, p.pages AS pages_seen
 FROM core.outlet_blocks b JOIN core.outlet_pages p USING (outlet_id)

@@ -1,9 +1,10 @@
-"""Fold changed articles into stories in the load transaction: boilerplate, LSH candidates, checks, originals.
+"""Fold changed articles into stories in the load transaction: LSH candidates, checks, originals.
 
 A story is a function of its articles and of the verified pairs between them (core.story_edges), never of
 the order they arrived in: each load indexes the articles whose text is new or changed (new, updated, or
-re-stripped when their outlet's boilerplate grew), matches them against everything loaded before by joining
-their LSH band keys and sentence keys with the persistent key tables, keeps the verified pairs, and then
+re-stripped when their outlet's learned template grew: warehouse/template_learning.py), matches them against
+everything loaded before by joining their LSH band keys and sentence keys with the persistent key tables,
+keeps the verified pairs, and then
 recomputes the stories of every article connected to a changed one by a pair (dedupe.partition_stories). So
 an original that arrives after its copies gathers them, and two stories that a new article bridges by
 resemblance become one. Each recomputed story then gets its original re-chosen from the evidence (see
@@ -11,9 +12,8 @@ choose_original).
 """
 
 import logging
-import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -22,9 +22,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from copydesk.tasks import boilerplate, dedupe
+from copydesk.tasks import dedupe
 from copydesk.tasks.dedupe import Edge
-from copydesk.tasks.signing import sign_texts, text_md5
+from copydesk.tasks.signing import minhash_column, signature_matrix, signatures_for_texts
 from copydesk.warehouse.store import named_queries
 
 log = logging.getLogger("copydesk.stories")
@@ -54,194 +54,6 @@ class Linked:
     texts_signed: int = 0
 
 
-@dataclass
-class Stripped:
-    """What strip_outlet_boilerplate decided beyond rewriting the staged texts."""
-
-    # stored articles to link again, a block of their text having been learned since: id -> text to sign
-    relink: dict[str, str] = field(default_factory=dict)
-    # id -> the text to sign where it is not the stored text (the strip's floor kept a learned block there)
-    matching: dict[str, str] = field(default_factory=dict)
-
-
-def strip_outlet_boilerplate(con: duckdb.DuckDBPyConnection) -> Stripped:
-    """Learn repeated blocks per outlet (this load plus history) and strip them from the staged articles that
-    are new or changed; stored articles of an outlet whose learned blocks grew are stripped too and queued to
-    be linked again (see Stripped)."""
-    out = Stripped()
-    rows = con.execute(SQL["staged_texts_to_strip"]).fetchall()
-    if not rows:
-        return out
-    page_blocks: dict[str, list[int]] = {}
-    keys: dict[tuple[str, int], str] = {}
-    for article_id, outlet_id, text, worker_hashes, algo, is_new in rows:
-        # the extraction worker hashed the blocks (hashing was most of this step's time); a lake file written
-        # without them, or under another algo, is hashed here, once for counting and stripping
-        blocks = boilerplate.split_blocks(text or "")
-        # (hashes of another length are of another text: a lake file from other code, hashed again here)
-        usable = worker_hashes is not None and algo == boilerplate.BOILERPLATE_ALGO
-        hashes = (
-            worker_hashes
-            if usable and len(worker_hashes) == len(blocks)
-            else [boilerplate.block_hash(block) for block in blocks]
-        )
-        page_blocks[article_id] = hashes
-        if is_new:
-            # a page is counted once per outlet: the same article at several URLs teaches no boilerplate
-            keys.setdefault((outlet_id, boilerplate.page_key(hashes)), article_id)
-    known = _known_page_keys(con, list(keys))
-    text_of = {article_id: text or "" for article_id, _, text, _, _, _ in rows}
-    per_outlet_counts: dict[str, Counter[int]] = {}
-    per_outlet_pages: Counter[str] = Counter()
-    block_text: dict[tuple[str, int], str] = {}
-    for key, article_id in keys.items():
-        if key in known:
-            continue
-        outlet_id = key[0]
-        per_outlet_counts.setdefault(outlet_id, Counter()).update(set(page_blocks[article_id]))
-        per_outlet_pages[outlet_id] += 1
-        blocks = boilerplate.split_blocks(text_of[article_id])
-        for block, value in zip(blocks, page_blocks[article_id], strict=True):
-            block_text.setdefault((outlet_id, value), block)
-    _add_counts(con, per_outlet_counts, per_outlet_pages, [k for k in keys if k not in known])
-    outlets = sorted({outlet_id for _, outlet_id, *_ in rows})
-    learned = {outlet_id: _learned(con, outlet_id) for outlet_id in outlets}
-    for outlet_id in outlets:
-        _strip_stored(con, outlet_id, learned[outlet_id], block_text, out)
-    ids, texts, removed_lists = [], [], []
-    for article_id, outlet_id, text, *_ in rows:
-        blocks = learned[outlet_id]
-        hashes = page_blocks[article_id]
-        if not blocks or blocks.isdisjoint(hashes):
-            continue
-        clean, removed = boilerplate.strip_boilerplate(text or "", blocks, hashes)
-        if removed:
-            ids.append(article_id)
-            texts.append(clean)
-            removed_lists.append(removed)
-        if len(removed) < sum(value in blocks for value in hashes):
-            out.matching[article_id] = boilerplate.matching_text(text or "", blocks, hashes)
-    if ids:
-        con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed_lists}))
-        con.execute(SQL["apply_stripped_texts"])
-        con.unregister("stripped")
-    return out
-
-
-def _known_page_keys(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
-    """The (outlet, page key) pairs among keys that earlier loads counted already."""
-    if not keys:
-        return set()
-    con.register(
-        "page_keys",
-        pa.table({"outlet_id": [k[0] for k in keys], "page_key": pa.array([k[1] for k in keys], pa.int64())}),
-    )
-    try:
-        return {(o, k) for o, k in con.execute(SQL["known_page_keys"]).fetchall()}
-    finally:
-        con.unregister("page_keys")
-
-
-def _add_counts(
-    con: duckdb.DuckDBPyConnection,
-    per_outlet_counts: dict[str, Counter[int]],
-    per_outlet_pages: Counter[str],
-    keys: list[tuple[str, int]],
-) -> None:
-    if not per_outlet_counts:
-        return
-    counts_table = pa.table(
-        {
-            "outlet_id": [o for o, c in per_outlet_counts.items() for _ in c],
-            "block_hash": pa.array([h for c in per_outlet_counts.values() for h in c], pa.int64()),
-            "pages": pa.array([n for c in per_outlet_counts.values() for n in c.values()], pa.int32()),
-        }
-    )
-    con.register("new_block_counts", counts_table)
-    con.execute(SQL["add_outlet_block_counts"])
-    con.unregister("new_block_counts")
-    con.executemany(SQL["add_outlet_pages"], list(per_outlet_pages.items()))
-    if keys:
-        con.register(
-            "page_keys",
-            pa.table(
-                {"outlet_id": [k[0] for k in keys], "page_key": pa.array([k[1] for k in keys], pa.int64())}
-            ),
-        )
-        con.execute(SQL["add_page_keys"])
-        con.unregister("page_keys")
-
-
-def _learned(con: duckdb.DuckDBPyConnection, outlet_id: str) -> boilerplate.LearnedBlocks:
-    pages_seen = con.execute(SQL["outlet_pages_seen"], [outlet_id]).fetchone()[0]
-    counts = dict(con.execute(SQL["outlet_block_counts"], [outlet_id]).fetchall())
-    return boilerplate.learn_boilerplate(counts, pages_seen)
-
-
-def _strip_stored(
-    con: duckdb.DuckDBPyConnection,
-    outlet_id: str,
-    learned: boilerplate.LearnedBlocks,
-    block_text: dict[tuple[str, int], str],
-    out: Stripped,
-) -> None:
-    """Strip blocks learned (or found to be template) for the first time from the outlet's stored articles,
-    and queue those articles in `out` to be linked again.
-
-    A block learned now was left in the pages loaded before (the outlet had too few pages to learn it, or it
-    spread later): left there, two of those pages could still match through it, and a story would depend on
-    when its pages arrived. Each block is applied to stored texts once (core.outlet_learned); the stored texts
-    holding it are found by its longest digit-free piece (digits are masked in block hashes), among the
-    blocks of this load's pages."""
-    applied = dict(con.execute(SQL["outlet_applied_blocks"], [outlet_id]).fetchall())
-    fresh = sorted(
-        value
-        for value in learned
-        if value not in applied or (value in learned.template and not applied[value])
-    )
-    if not fresh:
-        return
-    con.executemany(
-        SQL["add_applied_block"], [(outlet_id, value, value in learned.template) for value in fresh]
-    )
-    if len(applied) == 0 and not con.execute(SQL["outlet_has_stored"], [outlet_id]).fetchone()[0]:
-        return
-    pieces = sorted(
-        {piece for value in fresh if (piece := _search_piece(block_text.get((outlet_id, value)))) is not None}
-    )
-    if not pieces:
-        return
-    con.register("block_pieces", pa.table({"piece": pa.array(pieces, pa.string())}))
-    try:
-        stored = con.execute(SQL["stored_texts_holding"], [outlet_id]).fetchall()
-    finally:
-        con.unregister("block_pieces")
-    fresh_set = set(fresh)
-    ids, texts, removed_lists = [], [], []
-    for article_id, text in stored:
-        hashes = boilerplate.text_block_hashes(text)
-        if fresh_set.isdisjoint(hashes):
-            continue
-        clean, removed = boilerplate.strip_boilerplate(text, learned, hashes)
-        out.relink[article_id] = boilerplate.matching_text(text, learned, hashes)
-        if removed:
-            ids.append(article_id)
-            texts.append(clean)
-            removed_lists.append(removed)
-    if ids:
-        con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed_lists}))
-        con.execute(SQL["apply_stripped_stored"])
-        con.unregister("stripped")
-
-
-def _search_piece(block: str | None) -> str | None:
-    """The longest digit-free run of a block (a SQL contains() finds the block whatever its numbers)."""
-    if not block:
-        return None
-    piece = max(re.split(r"\d+", block), key=len).strip()
-    return piece if len(piece) >= 8 else None
-
-
 def _query_by_keys(
     con: duckdb.DuckDBPyConnection,
     query: str,
@@ -258,45 +70,13 @@ def _query_by_keys(
         con.unregister("key_list")
 
 
-def _signatures_for(
-    texts: list[str], signed: pa.Table | None
-) -> tuple[np.ndarray, np.ndarray, list[list[int]], int]:
-    """sign_texts(texts), taking a text's signature from `signed` (rows aligned with texts: the lake's, made
-    by an extraction worker) where this algorithm made it of the very text the load leaves."""
-    if signed is None:
-        return *sign_texts(texts), len(texts)
-    algos, md5s = signed["signature_algo"].to_pylist(), signed["signed_text_md5"].to_pylist()
-    usable = np.array(
-        [
-            algo == dedupe.SIGNATURE_ALGO and md5 is not None and md5 == text_md5(text)
-            for algo, md5, text in zip(algos, md5s, texts, strict=True)
-        ],
-        dtype=bool,
-    )
-    sigs = np.empty((len(texts), dedupe.NUM_PERM), dtype=np.uint32)
-    counts = np.empty(len(texts), dtype=np.int64)
-    keys: list[list[int]] = [[] for _ in texts]
-    have = pa.array(np.flatnonzero(usable))
-    if len(have):
-        sigs[usable] = _signature_matrix(signed["minhash"].take(have))
-        counts[usable] = signed["shingle_count"].take(have).to_numpy(zero_copy_only=False)
-        for i, row in zip(have.to_pylist(), signed["sentence_keys"].take(have).to_pylist(), strict=True):
-            keys[i] = row or []
-    redo = np.flatnonzero(~usable)
-    if len(redo):
-        sigs[redo], counts[redo], redone = sign_texts([texts[i] for i in redo])
-        for i, row in zip(redo.tolist(), redone, strict=True):
-            keys[i] = row
-    return sigs, counts, keys, len(redo)
-
-
 def _index_new(
     con: duckdb.DuckDBPyConnection, new_ids: list[str], texts: list[str] | None, signed: pa.Table | None
 ) -> int:
     """Compute and store signatures, band keys and sentence keys of the new articles; the keys stay
     registered as batch_bands / batch_sentences for the candidate query. Returns the texts signed here."""
     if texts is None:
-        # one scan of every stored text (~1 s per million articles): callers holding the texts pass them
+        # one scan of every stored text (its cost grows with the warehouse): callers holding texts pass them
         stored = _query_by_keys(con, "texts_of_articles", new_ids, arrow=True)
         new_ids, texts, signed = stored["article_id"].to_pylist(), stored["text"].to_pylist(), None
     bands_parts: list[pa.Table] = []
@@ -304,7 +84,7 @@ def _index_new(
     signed_here = 0
     for start in range(0, len(new_ids), SIGNATURE_CHUNK):
         ids = new_ids[start : start + SIGNATURE_CHUNK]
-        sigs, counts, sentence_lists, chunk_signed = _signatures_for(
+        sigs, counts, sentence_lists, chunk_signed = signatures_for_texts(
             [t or "" for t in texts[start : start + SIGNATURE_CHUNK]],
             None if signed is None else signed.slice(start, SIGNATURE_CHUNK),
         )
@@ -318,7 +98,7 @@ def _index_new(
                     "algo": [dedupe.SIGNATURE_ALGO] * len(ids),
                     "shingle_count": pa.array(counts.astype(np.int32)),
                     "sentence_count": pa.array([len(s) for s in sentence_lists], pa.int32()),
-                    "minhash": _minhash_column(sigs),
+                    "minhash": minhash_column(sigs),
                 }
             ),
         )
@@ -352,26 +132,6 @@ def _index_new(
     con.execute(SQL["insert_bands"])
     con.execute(SQL["insert_sentence_keys"])
     return signed_here
-
-
-def _minhash_column(sigs: np.ndarray) -> pa.Array:
-    """Signature rows as the BLOBs signature_to_bytes makes, without a Python bytes object per row."""
-    raw = np.ascontiguousarray(sigs.astype("<u4"))
-    fixed = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(4 * dedupe.NUM_PERM), len(raw), [None, pa.py_buffer(raw)]
-    )
-    return fixed.cast(pa.binary())
-
-
-def _signature_matrix(column: pa.ChunkedArray) -> np.ndarray:
-    """(n, NUM_PERM) uint32 rows back from a column of signature BLOBs."""
-    fixed = column.combine_chunks().cast(pa.binary(4 * dedupe.NUM_PERM))
-    data = fixed.buffers()[1]
-    raw = np.frombuffer(
-        data, dtype="<u4", count=len(fixed) * dedupe.NUM_PERM, offset=fixed.offset * 4 * dedupe.NUM_PERM
-    )
-    # little-endian uint32 is numpy's uint32 here: a view, not a copy of every candidate's row
-    return raw.reshape(len(fixed), dedupe.NUM_PERM)
 
 
 def _with_named(candidates: pa.Table, named: list[tuple[str, str]]) -> pa.Table:
@@ -416,7 +176,7 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection, named: list[tuple[str, str]]
     right_at = right.to_numpy().astype(np.intp)
     counts = meta["shingle_count"].to_numpy()
     sentences = meta["sentence_count"].to_numpy()
-    jaccard, containment = dedupe.similarities(_signature_matrix(meta["minhash"]), left_at, right_at, counts)
+    jaccard, containment = dedupe.similarities(signature_matrix(meta["minhash"]), left_at, right_at, counts)
     kinds = dedupe.match_kinds(
         jaccard, containment, candidates["shared"].to_numpy(), sentences[left_at], sentences[right_at]
     )
@@ -667,8 +427,8 @@ class Member:
     site_name: str | None
     source_credit: str | None
     based_on_url: str | None
-    # seconds since the epoch: DuckDB makes a tz-aware datetime per TIMESTAMPTZ value at ~6 us each, and
-    # ranking only compares them
+    # seconds since the epoch: DuckDB makes a tz-aware Python datetime per TIMESTAMPTZ value, a cost per
+    # value, and ranking only compares them
     published_s: float | None
     published_at_source: str | None
     fetched_s: float | None

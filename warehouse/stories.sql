@@ -1,68 +1,7 @@
 -- story linking inside the load transaction (warehouse/stories.py); one "-- name:" block per statement.
 
--- name: staged_texts_to_strip
--- staged articles whose text will be stored: new ones, and stored ones whose text changed (as
--- update_changed_articles decides); only new ones are counted for boilerplate learning
-SELECT s.article_id, s.outlet_id, s.text, s.block_hashes, s.block_hash_algo, a.article_id IS NULL AS is_new
-FROM staged s LEFT JOIN core.articles a USING (article_id)
-WHERE a.article_id IS NULL OR (a.content_hash <> s.content_hash AND s.fetched_at > a.fetched_at);
-
--- name: known_page_keys
--- pages (page_keys: outlet_id, page_key, registered) whose block set an earlier load counted already
-SELECT k.outlet_id, k.page_key FROM page_keys k
-SEMI JOIN core.outlet_page_keys c ON c.outlet_id = k.outlet_id AND c.page_key = k.page_key;
-
--- name: add_page_keys
-INSERT INTO core.outlet_page_keys SELECT outlet_id, page_key FROM page_keys;
-
--- name: add_outlet_block_counts
-INSERT INTO core.outlet_blocks AS t SELECT outlet_id, block_hash, pages FROM new_block_counts
-ON CONFLICT (outlet_id, block_hash) DO UPDATE SET pages = t.pages + excluded.pages;
-
--- name: add_outlet_pages
-INSERT INTO core.outlet_pages AS t VALUES (?, ?)
-ON CONFLICT (outlet_id) DO UPDATE SET pages = t.pages + excluded.pages;
-
--- name: outlet_pages_seen
-SELECT pages FROM core.outlet_pages WHERE outlet_id = ?;
-
--- name: outlet_block_counts
-SELECT block_hash, pages FROM core.outlet_blocks WHERE outlet_id = ?;
-
--- name: outlet_applied_blocks
-SELECT block_hash, template FROM core.outlet_learned WHERE outlet_id = ?;
-
--- name: add_applied_block
-INSERT OR REPLACE INTO core.outlet_learned VALUES (?, ?, ?);
-
--- name: outlet_has_stored
--- stored articles of the outlet not staged now (an outlet's first load has none to strip again)
-SELECT count(*) > 0 FROM (
-    SELECT 1 FROM core.articles a
-    WHERE a.outlet_id = ? AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.article_id = a.article_id)
-    LIMIT 1
-);
-
--- name: stored_texts_holding
--- stored articles of one outlet (not staged now) whose text holds a piece of a block learned this load
-SELECT a.article_id, a.text FROM core.articles a
-WHERE a.outlet_id = ? AND a.text IS NOT NULL
-  AND EXISTS (SELECT 1 FROM block_pieces p WHERE contains(a.text, p.piece))
-  AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.article_id = a.article_id);
-
--- name: apply_stripped_stored
-UPDATE core.articles AS a SET text = x.text,
-    boilerplate_removed = list_concat(coalesce(a.boilerplate_removed, []), x.removed),
-    word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
-FROM stripped x WHERE a.article_id = x.article_id;
-
--- name: apply_stripped_texts
-UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
-    word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
-FROM stripped x WHERE staged.article_id = x.article_id;
-
 -- name: texts_of_articles
--- id lists arrive as registered Arrow tables (key_list): a long list parameter costs ~65 us per item
+-- id lists arrive as registered Arrow tables (key_list): DuckDB converts a long list parameter item by item
 SELECT article_id, coalesce(text, '') AS text FROM core.articles SEMI JOIN key_list ON article_id = key_list.key;
 
 -- name: insert_signatures
@@ -80,8 +19,8 @@ INSERT INTO core.sentence_keys SELECT sentence_key, article_id FROM batch_senten
 -- batch_bands / batch_sentences: the new articles' keys (registered Arrow tables). Each big key table is
 -- scanned once, for the rows holding a key of the batch; everything after works on those few rows. The
 -- always-true filters on the batch's keys matter: DuckDB pushes a Bloom filter of a join's keys into the
--- scan only when the join's build side is filtered, and with it the scan passes ~6 % of the key table's
--- rows to the join instead of all (0 is never a stored band key; sentence keys are never NULL).
+-- scan only when the join's build side is filtered, and with it the scan passes a small share of the key
+-- table's rows to the join instead of all (0 is never a stored band key; sentence keys are never NULL).
 WITH band_hits AS MATERIALIZED (
     SELECT band_key, article_id FROM core.lsh_bands
     SEMI JOIN (SELECT band_key FROM batch_bands WHERE band_key <> 0) USING (band_key)

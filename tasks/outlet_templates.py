@@ -1,18 +1,20 @@
-"""Per-outlet boilerplate: blocks that repeat across one outlet's pages, learned from counts, stripped safely.
+"""Outlet templates: blocks that repeat across one outlet's pages, learned from counts and stripped safely.
 
-How the loader uses it, per outlet:
-  1. count: for every raw extracted text, `page_block_hashes(text)` (a block counts once per page) adds 1 to
-     that outlet's (block_hash -> pages) counts; the warehouse keeps the counts and `pages_seen` across runs.
-     Count raw texts, before any cut or strip, so counts do not depend on what was learned before.
-  2. learn: `learn_boilerplate(counts, pages_seen)`. Rotating widgets ("Related Articles" with full stories)
-     recur on most pages of one crawl but on few pages over months, so learn from this run's counts too and
-     take the union with the cumulative set.
-  3. cut: `cut_related_section(text)` drops everything from a "Related Articles" style heading on. Aggregators
-     put FULL texts of other stories there; left in, a page contains three stories and containment folds all
-     three into one (shared/examples/aggregator-page.txt: 79 % of its text follows "Related Articles", 66 %
-     is the three full stories, so stripping them would trip the 50 % guard below). Cutting is positional
-     and needs no learning.
-  4. strip: `strip_boilerplate(cut_text, learned)` -> clean text for signatures and storage.
+The one owner of the idea (not to be confused with tasks/clean.py, which drops page furniture by generic
+rules, the same for every outlet). A text goes through it once each way, learn -> strip, before it is signed
+(tasks/signing.py):
+
+  1. hash: `text_block_hashes(text)`, once per extracted text, in the extraction worker; the hashes ride the
+     lake (`BLOCK_HASH_ALGO` says how they were made), and `block_hashes_of` takes them or hashes again.
+  2. count: the loader adds each page's distinct blocks (`page_block_hashes`; a page counted once per outlet
+     by its `page_key`) to that outlet's (block_hash -> pages) counts, which the warehouse keeps across runs
+     (warehouse/template_learning.py). Raw texts are counted, before any strip, so counts do not depend on
+     what was learned before.
+  3. learn: `learn_outlet_blocks(counts, pages_seen)` -> `LearnedBlocks`. A run reads what the last load
+     learned (store.learned_outlet_blocks) for its workers; an outlet the warehouse knows nothing of is
+     guessed from the pages a worker extracted (`LearnedBlocksGuess`).
+  4. strip: `strip_learned_blocks(text, learned)` -> the text stored; `matching_text(text, learned)` -> the
+     text story matching signs where the strip's floor kept a learned block.
 
 Rules and why (lengths in UTF-8 bytes, so a CJK character weighs like ~3 Latin letters, as in dedupe):
   - Blocks are the extractor's lines. Their hash folds like dedupe (NFKC, case, punctuation width, spaces)
@@ -21,6 +23,8 @@ Rules and why (lengths in UTF-8 bytes, so a CJK character weighs like ~3 Latin l
     long blocks (>= LONG_BLOCK_BYTES, i.e. article paragraphs) must recur on LONG_BLOCK_MIN_SHARE of the
     outlet's pages, not just `min_share`, before they count as template. An outlet that republishes a wire
     story on a few URLs, or an aggregator whose related slot shows one story on a few pages, keeps its text.
+    Rotating widgets ("Related Articles" with full stories) recur on most pages of one crawl but on few pages
+    over months, so the loader learns from this run's counts too (they are added before it learns).
   - Stripping never leaves less than MIN_KEEP_SHARE of the text unless every removed block is short
     (< SHORT_BLOCK_BYTES) or a template block: short learned blocks always go, long learned blocks go from the
     end of the page backwards while the rest stays above the floor. That protects an article whose own body
@@ -32,7 +36,7 @@ Rules and why (lengths in UTF-8 bytes, so a CJK character weighs like ~3 Latin l
     disclaimer, which on an outlet of short articles is longer than the article itself. They go whatever is
     left: no article's own body is on nearly every page of its outlet, while a rotating related slot never is.
   - A page is counted once per outlet by its `page_key` (the set of its blocks): the same article served at
-    several URLs, or one template page, repeats its body without that body being anyone's boilerplate.
+    several URLs, or one template page, repeats its body without that body being anyone's template.
   - A strip never removes every block: a page made only of learned blocks (a repeated article, a template
     page) keeps its text rather than become an empty text.
   - Matching ignores what the floor kept: `matching_text` is the text less EVERY learned block (unless that
@@ -43,43 +47,25 @@ Rules and why (lengths in UTF-8 bytes, so a CJK character weighs like ~3 Latin l
 import hashlib
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from copydesk.tasks.dedupe import fold_for_matching
 
 # bump when block folding, hashing or the length classes change: stored counts are then stale
-BOILERPLATE_ALGO: str = "blk-nfkc-d0-l300-v1"
+BLOCK_HASH_ALGO: str = "blk-nfkc-d0-l300-v1"
 LONG_BLOCK_BYTES: int = 300
 SHORT_BLOCK_BYTES: int = 200
 LONG_BLOCK_MIN_SHARE: float = 0.6
 MIN_KEEP_SHARE: float = 0.5
-# a block is learned as an outlet's boilerplate only once it was on this many of its pages (and a share)
+# a block is learned as an outlet's template only once it was on this many of its pages (and a share)
 MIN_PAGES: int = 3
 # a learned block on this share of at least this many distinct pages is the outlet's template (see above)
 TEMPLATE_SHARE: float = 0.8
 TEMPLATE_MIN_PAGES: int = 10
-# the heading must follow at least this much text, else it is navigation above the article
-MIN_BYTES_BEFORE_CUT: int = 200
 
 _DIGITS = re.compile(r"\d+")
-# the same runs in an ASCII text, a third faster: \d looks each character up in Unicode's table
+# the same runs in an ASCII text, cheaper: \d looks each character up in Unicode's table
 _ASCII_DIGITS = re.compile(r"[0-9]+")
-# headings after which aggregators and outlets list other stories (folded; a trailing colon is ignored);
-# inline cues such as "Read more" or "Also read" are left out: they sit in the middle of articles.
-RELATED_HEADINGS: frozenset[str] = frozenset(
-    {
-        "related", "related articles", "related stories", "related news", "related content",
-        "related coverage", "related posts", "related reading", "more stories", "more news",
-        "more top stories",
-        "you may also like", "you might also like", "recommended", "recommended for you",
-        "recommended stories", "recommended articles", "most read", "most popular", "trending now",
-        "関連記事", "関連ニュース", "おすすめ記事", "こちらもおすすめ", "あわせて読みたい",
-        "人気記事", "注目記事",
-        "관련기사", "관련뉴스", "많이본뉴스", "추천기사", "인기기사",
-        "相关新闻", "相关文章", "相关阅读", "相關新聞", "相關文章", "相關閱讀", "延伸阅读", "延伸閱讀",
-        "推荐阅读", "推薦閱讀", "热门新闻", "熱門新聞",
-    }
-)  # fmt: skip
 
 
 def _weight(block: str) -> int:
@@ -107,13 +93,22 @@ def is_long_block_hash(value: int) -> bool:
 
 
 def text_block_hashes(text: str) -> list[int]:
-    """block_hash of each of split_blocks(text), in order (made by extraction workers: tasks/signing.py)."""
+    """block_hash of each of split_blocks(text), in order (extraction workers make them: sign_articles)."""
     return [block_hash(block) for block in split_blocks(text)]
 
 
 def page_block_hashes(text: str) -> set[int]:
     """The distinct block hashes of one page: what the loader adds 1 to per outlet."""
     return set(text_block_hashes(text))
+
+
+def block_hashes_of(text: str, hashes: list[int] | None, algo: str | None) -> list[int]:
+    """The block hashes of `text`: `hashes` as an extraction worker made them when they were made under this
+    BLOCK_HASH_ALGO and are one per block (hashes of another length are of another text), else made here."""
+    blocks = split_blocks(text)
+    if hashes is not None and algo == BLOCK_HASH_ALGO and len(hashes) == len(blocks):
+        return hashes
+    return [block_hash(block) for block in blocks]
 
 
 def page_key(hashes: list[int]) -> int:
@@ -125,14 +120,14 @@ def page_key(hashes: list[int]) -> int:
 
 
 class LearnedBlocks(set[int]):
-    """The block hashes learned as one outlet's boilerplate; `template` holds those on nearly every page."""
+    """The block hashes learned as one outlet's template; `template` holds those on nearly every page."""
 
     def __init__(self, blocks: Iterable[int] = (), template: Iterable[int] = ()) -> None:
         super().__init__(blocks)
         self.template = frozenset(template)
 
 
-def learn_boilerplate(
+def learn_outlet_blocks(
     block_page_counts: dict[int, int], pages_seen: int, min_pages: int = MIN_PAGES, min_share: float = 0.3
 ) -> LearnedBlocks:
     """Hashes of one outlet's blocks on enough of its pages (long blocks need a much larger share)."""
@@ -151,16 +146,17 @@ def learn_boilerplate(
     )
 
 
-class RunBoilerplateGuess:
-    """One process's guess at the boilerplate the next load will learn for outlets it knows nothing of yet.
+class LearnedBlocksGuess:
+    """One process's guess at the blocks the next load will learn for outlets it knows nothing of yet.
 
     The loader learns an outlet's blocks from the counts over all its pages, strips them, and keeps a worker's
     signature only if it was made of exactly the text the strip left (tasks/signing.py). On an outlet's first
-    run the workers had nothing to strip, so the loader re-signed every text with a learned block: 2,649 of a
-    cold 7,035-page load, 0.6 s of its serial time. An extraction worker sees its share of each outlet's
-    pages, so `learn_boilerplate` over the pages it extracted guesses the same blocks once an outlet's first
-    few pages are in; a wrong guess costs that text a re-sign, nothing else. Counting stops after `max_pages`
-    pages of an outlet, and for new outlets once `max_blocks` distinct blocks are counted: memory stays small.
+    run the workers had nothing to strip, so the loader would re-sign every text holding a learned block
+    (bench/results/throughput.md: a third of a cold load's texts). An extraction worker sees its share of each
+    outlet's pages, so `learn_outlet_blocks` over the pages it extracted guesses the same blocks once an
+    outlet's first few pages are in; a wrong guess costs that text a re-sign, nothing else. Counting stops
+    after `max_pages` pages of an outlet, and for new outlets once `max_blocks` distinct blocks are counted:
+    memory stays small.
     """
 
     def __init__(self, max_pages: int = 512, max_blocks: int = 200_000) -> None:
@@ -195,41 +191,23 @@ class RunBoilerplateGuess:
                 candidates.add(value)
         self._blocks += len(counts) - before
         pages = self._pages[outlet_id] = self._pages.get(outlet_id, 0) + 1
-        self._learned[outlet_id] = learn_boilerplate({v: counts[v] for v in candidates}, pages)
+        self._learned[outlet_id] = learn_outlet_blocks({v: counts[v] for v in candidates}, pages)
         if pages >= self.max_pages:
             self._blocks -= len(counts)
             del self._counts[outlet_id], self._candidates[outlet_id], self._keys[outlet_id]
 
     def blocks(self, outlet_id: str) -> set[int]:
-        """The blocks guessed so far to be this outlet's boilerplate (empty while unknown)."""
+        """The blocks guessed so far to be this outlet's template blocks (empty while unknown)."""
         return self._learned.get(outlet_id, set())
 
 
-def related_heading_index(lines: list[str], folded: Callable[[int], str]) -> int | None:
-    """Index of the first "Related Articles"-style heading among lines after MIN_BYTES_BEFORE_CUT of text;
-    folded(i) gives line i folded for matching (asked only once enough text came before it)."""
-    before = 0
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if before >= MIN_BYTES_BEFORE_CUT and folded(i).rstrip(":").strip() in RELATED_HEADINGS:
-            return i
-        before += _weight(stripped)
-    return None
+# one per process: an extraction pool lives for one run; a process that outlives runs (a Dask worker) keeps
+# its guesses, which are bounded and at worst cost the loader re-signs
+RUN_GUESS = LearnedBlocksGuess()
 
 
-def cut_related_section(text: str) -> tuple[str, str]:
-    """(text before a "Related Articles"-style heading, the cut section); no cut if the heading leads."""
-    lines = text.split("\n")
-    cut = related_heading_index(lines, lambda i: fold_for_matching(lines[i].strip()))
-    if cut is None:
-        return text, ""
-    return "\n".join(lines[:cut]).rstrip(), "\n".join(lines[cut:])
-
-
-def strip_boilerplate(
-    text: str, boilerplate: set[int], hashes: list[int] | None = None
+def strip_learned_blocks(
+    text: str, learned: set[int], hashes: list[int] | None = None
 ) -> tuple[str, list[str]]:
     """(clean text, removed blocks): never below MIN_KEEP_SHARE unless every removed block is short or
     template, never empty.
@@ -238,21 +216,21 @@ def strip_boilerplate(
     """
     blocks = split_blocks(text)
     values = hashes or [block_hash(block) for block in blocks]
-    learned = [value in boilerplate for value in values]
-    if all(learned):
-        # a page of learned blocks only: a repeated article or a template page, not boilerplate to empty
+    hits = [value in learned for value in values]
+    if all(hits):
+        # a page of learned blocks only: a repeated article or a template page, nothing to empty
         return "\n".join(blocks), []
-    template = boilerplate.template if isinstance(boilerplate, LearnedBlocks) else frozenset()
+    template = learned.template if isinstance(learned, LearnedBlocks) else frozenset()
     total = sum(_weight(block) for block in blocks)
     # short learned blocks and template blocks may always go, whatever is left
     drop = [
         hit and (_weight(block) < SHORT_BLOCK_BYTES or value in template)
-        for block, hit, value in zip(blocks, learned, values, strict=True)
+        for block, hit, value in zip(blocks, hits, values, strict=True)
     ]
     remaining = total - sum(_weight(block) for block, gone in zip(blocks, drop, strict=True) if gone)
     # long ones from the end backwards: related slots and footers come last, the page's own body first
     for i in reversed(range(len(blocks))):
-        if learned[i] and not drop[i] and remaining - _weight(blocks[i]) >= MIN_KEEP_SHARE * total:
+        if hits[i] and not drop[i] and remaining - _weight(blocks[i]) >= MIN_KEEP_SHARE * total:
             drop[i] = True
             remaining -= _weight(blocks[i])
     kept = [block for block, gone in zip(blocks, drop, strict=True) if not gone]
@@ -260,10 +238,10 @@ def strip_boilerplate(
     return "\n".join(kept), removed
 
 
-def matching_text(text: str, boilerplate: set[int], hashes: list[int] | None = None) -> str:
-    """The text story matching signs: every learned block removed (the floor of strip_boilerplate protects
+def matching_text(text: str, learned: set[int], hashes: list[int] | None = None) -> str:
+    """The text story matching signs: every learned block removed (the floor of strip_learned_blocks protects
     readers' text, not matching), unless nothing would be left; blocks as split_blocks gives them."""
     blocks = split_blocks(text)
     values = hashes or [block_hash(block) for block in blocks]
-    kept = [block for block, value in zip(blocks, values, strict=True) if value not in boilerplate]
+    kept = [block for block, value in zip(blocks, values, strict=True) if value not in learned]
     return "\n".join(kept or blocks)

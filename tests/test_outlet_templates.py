@@ -1,25 +1,25 @@
-"""Per-outlet boilerplate: learned from repeat counts, stripped without eating the article."""
+"""Outlet templates: blocks learned per outlet from repeat counts, stripped without eating the article."""
 
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from copydesk.tasks.boilerplate import (
+from copydesk.tasks.dedupe import estimate_similarity, is_same_story, sentence_keys, signatures
+from copydesk.tasks.outlet_templates import (
     LONG_BLOCK_BYTES,
-    RunBoilerplateGuess,
+    LearnedBlocksGuess,
     block_hash,
-    cut_related_section,
     is_long_block_hash,
-    learn_boilerplate,
+    learn_outlet_blocks,
     matching_text,
     page_block_hashes,
     page_key,
     split_blocks,
-    strip_boilerplate,
+    strip_learned_blocks,
     text_block_hashes,
 )
-from copydesk.tasks.dedupe import estimate_similarity, is_same_story, sentence_keys, signatures
+from copydesk.tasks.signing import cut_related_section
 
 TEXTS = Path(__file__).parent / "dedupe_texts"
 STORIES = ["en_harbour_strike", "en_council_budget", "en_library_fire", "en_hospital_waits", "en_tram_line"]
@@ -72,7 +72,7 @@ def learned_from(pages: dict[str, str]) -> set[int]:
     distinct = {page_key(text_block_hashes(text)): text for text in pages.values()}
     for text in distinct.values():
         counts.update(page_block_hashes(text))
-    return learn_boilerplate(dict(counts), len(distinct))
+    return learn_outlet_blocks(dict(counts), len(distinct))
 
 
 def test_split_blocks_drops_empty_lines_and_edges() -> None:
@@ -127,7 +127,7 @@ LONG = block_hash(" ".join(story("en_library_fire").split("\n")[1:]))
          "long-at-short-share", "long-below-long-share", "long-at-long-share", "long-3-of-4", "nothing-seen"],
 )  # fmt: skip
 def test_learn_thresholds(value: int, pages: int, pages_seen: int, expected: bool) -> None:
-    assert (value in learn_boilerplate({value: pages}, pages_seen)) is expected
+    assert (value in learn_outlet_blocks({value: pages}, pages_seen)) is expected
 
 
 def test_learning_from_a_crawl_finds_chrome_and_the_widget_but_not_stories() -> None:
@@ -148,7 +148,7 @@ def test_learning_from_a_crawl_finds_chrome_and_the_widget_but_not_stories() -> 
 
 def test_a_guess_from_the_pages_seen_so_far_learns_what_the_load_learns() -> None:
     pages = list(crawl().values())
-    guess = RunBoilerplateGuess()
+    guess = LearnedBlocksGuess()
     for n, text in enumerate(pages, start=1):
         guess.add_page("agg", text_block_hashes(text))
         # at every step, what the loader would learn from the same pages
@@ -160,13 +160,13 @@ def test_a_guess_from_the_pages_seen_so_far_learns_what_the_load_learns() -> Non
 
 def test_a_guess_stops_counting_after_max_pages_and_max_blocks() -> None:
     pages = list(crawl().values())
-    guess = RunBoilerplateGuess(max_pages=4, max_blocks=10)
+    guess = LearnedBlocksGuess(max_pages=4, max_blocks=10)
     for text in pages:
         guess.add_page("agg", text_block_hashes(text))
     # learned from the first four pages, then kept; the counts are dropped
     assert guess.blocks("agg") == learned_from(dict(enumerate(pages[:4])))
     assert guess._counts == {}
-    full = RunBoilerplateGuess(max_pages=100, max_blocks=10)
+    full = LearnedBlocksGuess(max_pages=100, max_blocks=10)
     full.add_page("first", text_block_hashes(pages[0]))  # over max_blocks distinct blocks already
     for text in pages:
         full.add_page("second", text_block_hashes(text))
@@ -177,7 +177,7 @@ def test_strip_removes_chrome_and_keeps_the_article() -> None:
     pages = crawl()
     learned = learned_from(pages)
     cut, _ = cut_related_section(pages["en_harbour_strike"])
-    clean, removed = strip_boilerplate(cut, learned)
+    clean, removed = strip_learned_blocks(cut, learned)
     assert "Try Our AI Features" in removed and "logo" in removed
     assert "Try Our AI Features" not in clean and "No comments yet" not in clean
     assert "Around 1,400 dockworkers at the Port of Halden walked off the job" in clean
@@ -194,7 +194,7 @@ def test_article_whose_body_recurs_as_a_related_block_keeps_its_body() -> None:
     own_page = "\n".join(
         ["logo", "Fire at Vestby library", "Halden Courier27-05-2025", library_body, *CHROME_MIDDLE]
     )
-    clean, removed = strip_boilerplate(own_page, learned)
+    clean, removed = strip_learned_blocks(own_page, learned)
     assert library_body in clean.split("\n")
     assert library_body not in removed
     assert "Try Our AI Features" in removed
@@ -205,7 +205,7 @@ def test_strip_never_leaves_less_than_half_when_it_removes_a_long_block() -> Non
     # most of the page is learned long blocks: only as many go as keep half of the text
     learned = {block_hash(p) for p in paragraphs[2:]}
     text = "\n".join(paragraphs)
-    clean, removed = strip_boilerplate(text, learned)
+    clean, removed = strip_learned_blocks(text, learned)
     assert removed
     assert any(len(block.encode()) >= 200 for block in removed)
     assert len(clean.replace("\n", "")) >= 0.5 * len(text.replace("\n", ""))
@@ -217,14 +217,14 @@ def test_strip_never_leaves_less_than_half_when_it_removes_a_long_block() -> Non
 def test_strip_may_go_below_half_when_every_removed_block_is_short() -> None:
     chrome = [*CHROME_MIDDLE, *CHROME_BOTTOM[:2], "Share on Facebook", "Share on X", "Copy link"]
     text = "\n".join(["A short item about a road closure on the E6 tonight.", *chrome])
-    clean, removed = strip_boilerplate(text, {block_hash(block) for block in chrome})
+    clean, removed = strip_learned_blocks(text, {block_hash(block) for block in chrome})
     assert clean == "A short item about a road closure on the E6 tonight."
     assert removed == chrome
 
 
 def test_strip_with_nothing_learned_changes_nothing_but_blank_lines() -> None:
     text = story("en_tram_line")
-    assert strip_boilerplate(text, set()) == (text, [])
+    assert strip_learned_blocks(text, set()) == (text, [])
 
 
 @pytest.mark.parametrize(
@@ -266,7 +266,7 @@ def test_cut_related_section_leaves_text_without_a_trailing_section(text: str) -
 def test_cleaned_aggregator_page_is_the_story_and_not_its_related_stories() -> None:
     pages = crawl()
     learned = learned_from(pages)
-    clean, _ = strip_boilerplate(cut_related_section(pages["en_harbour_strike"])[0], learned)
+    clean, _ = strip_learned_blocks(cut_related_section(pages["en_harbour_strike"])[0], learned)
     texts = [story("en_harbour_strike"), clean, story("en_library_fire"), story("en_tram_line")]
     sigs, counts = signatures(texts)
     keys = [sentence_keys(text) for text in texts]
@@ -295,11 +295,11 @@ def test_a_template_longer_than_the_articles_is_learned_and_removed_whatever_is_
     pages = {f"p{i}": "\n".join([CONSENT, "Accept all", brief]) for i, brief in enumerate(briefs)}
     learned = learned_from(pages)
     assert block_hash(CONSENT) in learned.template  # on every one of ten distinct pages
-    clean, removed = strip_boilerplate(pages["p3"], learned)
+    clean, removed = strip_learned_blocks(pages["p3"], learned)
     assert clean == briefs[3] and CONSENT in removed
 
 
-def test_the_same_article_at_several_urls_teaches_no_boilerplate_and_is_never_emptied() -> None:
+def test_the_same_article_at_several_urls_teaches_no_template_and_is_never_emptied() -> None:
     body = story("en_council_budget")
     # one article served at five URLs of an outlet, beside three other articles of it
     pages = {f"copy{i}": body for i in range(5)}
@@ -308,7 +308,7 @@ def test_the_same_article_at_several_urls_teaches_no_boilerplate_and_is_never_em
     assert not any(block_hash(block) in learned for block in split_blocks(body))
     # even learned (counted by an older loader), a page of nothing but learned blocks keeps its text
     everything = {block_hash(block) for block in split_blocks(body)}
-    clean, removed = strip_boilerplate(body, everything)
+    clean, removed = strip_learned_blocks(body, everything)
     assert clean == "\n".join(split_blocks(body)) and removed == []
 
 
@@ -316,7 +316,7 @@ def test_matching_text_drops_every_learned_block_the_floor_kept() -> None:
     paragraphs = story("en_harbour_strike").split("\n")[1:]
     learned = {block_hash(p) for p in paragraphs[2:]}
     text = "\n".join(paragraphs)
-    stored, _ = strip_boilerplate(text, learned)
+    stored, _ = strip_learned_blocks(text, learned)
     assert matching_text(text, learned) == "\n".join(paragraphs[:2]) != stored
     assert matching_text(text, {block_hash(p) for p in paragraphs}) == "\n".join(paragraphs)
 
