@@ -55,6 +55,27 @@ def test_a_related_section_after_the_headline_goes_with_its_links() -> None:
     assert "Related Articles" not in text and "summer fair" not in text
 
 
+def test_the_story_goes_on_after_a_more_on_tabs_block_set_inside_it() -> None:
+    # a tab box ("More on World" / "More videos") between two sections of the story, then short paragraphs
+    short = [
+        "Crews worked through the night to clear the slipway before the first ferry.",
+        "The ferry company said the new timetable would start on the first of the month.",
+        "Residents on the quay said they had waited ten years for a terminal of this size.",
+    ]
+    html = (
+        "<html><body><article><h1>Harbour board picks ferry bid</h1>"
+        f"<p>{STORY}</p><h3>Work on the slipway begins</h3>"
+        "<div class='c-tabs'><div class='c-tabs__tabContainer'><button>More on World</button>"
+        "<button>More videos</button></div><div class='c-tabs__content'><ul>"
+        f"<li><a href='/a'>{OTHER}</a></li></ul></div></div>"
+        + "".join(f"<p>{line}</p>" for line in short)
+        + "</article></body></html>"
+    )
+    text, _ = _prune(html)
+    assert all(line in text for line in short)
+    assert "More videos" not in text and "summer fair" not in text
+
+
 def test_ruby_readings_stay_inline_in_their_sentence() -> None:
     html = (
         "<html><body><article><h1>港の防波堤が完成</h1><p>港湾局の<ruby>尹錫悦<rp>（</rp><rt>ユンソンニョル</rt>"

@@ -52,6 +52,9 @@ SECTION_SIBLING_WORDS = 40
 SECTION_HEADING_CHILDREN = 3
 SECTION_HEADING_MAX_CHARS = 50
 SECTION_SIBLING_LINKS = 0.5
+# a <p> of this many words, mostly not links, after a furniture block set inside the story ("More on World"
+# tabs between two of its sections) is the story going on
+PROSE_MIN_WORDS = 8
 
 
 # the elements _marker_strength can mark, selected in C (document order): the rest need no look
@@ -131,7 +134,7 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
     """Remove "Related Articles"/"Comments"/"Download the App" sections that follow the headline, in place.
 
     A section is the largest block that starts with such a heading, plus the link lists or short blocks that
-    follow it; trafilatura often drops the heading itself, and the text-level cut then has nothing to cut at.
+    follow it up to the first paragraph of prose; trafilatura often drops the heading itself, and the text-level cut then has nothing to cut at.
     """
     if not headline:
         return 0
@@ -179,8 +182,11 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
         for sibling in block.itersiblings():
             if not isinstance(sibling.tag, str):
                 continue
-            if _text_len(sibling) > SECTION_SIBLING_WORDS and _link_density(sibling) < SECTION_SIBLING_LINKS:
-                break
+            if _link_density(sibling) < SECTION_SIBLING_LINKS and (
+                _text_len(sibling) > SECTION_SIBLING_WORDS
+                or (sibling.tag == "p" and _text_len(sibling) >= PROSE_MIN_WORDS)
+            ):
+                break  # the article goes on: a long block, or a paragraph of prose however short
             doomed.append(sibling)
         for element_ in doomed:
             element_.drop_tree()
