@@ -88,7 +88,8 @@ def extract_article(
         or (link.title if link else None)
         or page.title_tag
     )
-    headline = first_str(article_ld.get("headline"))
+    # the page's structured headline: JSON-LD's, else a microdata or meta tag's (<meta name="headline">)
+    headline = first_str(article_ld.get("headline")) or page.first("headline")
     social = page.first("og:title")
     twitter = page.first("twitter:title")
     h1 = visible_headline(tree, [headline, social, twitter, page.title_tag])
