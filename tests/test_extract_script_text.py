@@ -85,10 +85,20 @@ def _escaped_html(paragraphs: list[str]) -> str:
 
 def test_html_in_a_data_cache_gives_the_text_of_an_empty_shell() -> None:
     # a data-fetching cache pushed by an inline script: the article HTML is a JSON string, "<" escaped
-    state = {"queries": [{"state": {"data": {"detail": {"title": "Ferry bid chosen",
-                                                         "contentHtml": _escaped_html(PARAGRAPHS)}}}}]}
+    state = {
+        "queries": [
+            {
+                "state": {
+                    "data": {
+                        "detail": {"title": "Ferry bid chosen", "contentHtml": _escaped_html(PARAGRAPHS)}
+                    }
+                }
+            }
+        ]
+    }
     code = json.dumps(state).replace("<", "\\u003c").replace(">", "\\u003e")
-    scripts = f'<script>window["__CACHE__"] = window["__CACHE__"] || []; window["__CACHE__"].push({code});</script>'
+    cache = 'window["__CACHE__"]'
+    scripts = f"<script>{cache} = {cache} || []; {cache}.push({code});</script>"
     article = extract_article(_shell("", "<h1>Ferry bid chosen</h1>", scripts), URL, now=NOW)
     assert article.text.split("\n") == PARAGRAPHS  # caption and ad placeholder gone, bold words joined
 

@@ -134,7 +134,8 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
     """Remove "Related Articles"/"Comments"/"Download the App" sections that follow the headline, in place.
 
     A section is the largest block that starts with such a heading, plus the link lists or short blocks that
-    follow it up to the first paragraph of prose; trafilatura often drops the heading itself, and the text-level cut then has nothing to cut at.
+    follow it up to the first paragraph of prose; trafilatura often drops the heading itself, and the
+    text-level cut then has nothing to cut at.
     """
     if not headline:
         return 0
