@@ -41,7 +41,7 @@ from copydesk.tasks.extract.provenance import find_credit_line, jsonld_credit, l
 from copydesk.tasks.extract.script_text import script_text
 from copydesk.tasks.extract.standfirst import find_standfirst
 from copydesk.tasks.extract.text import extract_text
-from copydesk.tasks.extract.title import choose_title, strip_site_suffix, visible_headline
+from copydesk.tasks.extract.title import choose_title, strip_site_suffix, title_parts, visible_headline
 from copydesk.tasks.extract.tree import parse_html
 from copydesk.tasks.extract.verdict import ExtractionError, is_blocked, reject_non_article
 from copydesk.tasks.extract.words import content_hash, count_words
@@ -112,6 +112,7 @@ def extract_article(
     teaser_marker = has_read_more(raw_text) or links_elsewhere(pruned)
     text, _ = clean_text(raw_text)
     titles = [t for t in (title, raw_title, page.title_tag, headline, h1) if t]
+    titles += title_parts(titles)
     text, _ = drop_leading_title(text, titles)
     description = (
         page.first("og:description", "description", "twitter:description")

@@ -149,3 +149,19 @@ def _as_printed(title: str, candidates: dict[str, str | None]) -> str:
     ):
         return printed
     return title
+
+
+# a kicker and its headline, or a headline and its site: the parts a title is printed in, one per line
+TITLE_PART_SPLIT_RE = re.compile(r"\s*(?::|：|\s[|｜\-–—]\s)\s*")
+MIN_PART_WORDS = 3
+
+
+def title_parts(titles: Iterable[str]) -> list[str]:
+    """The separated parts of the titles ("Die Eisheiligen 2024: Wann sie sind" gives "Wann sie sind"):
+    templates print a kicker and the headline as two lines, and a text may begin with either."""
+    parts = []
+    for title in titles:
+        for separator in TITLE_PART_SPLIT_RE.finditer(title):
+            pieces = (title[: separator.start()], title[separator.end() :])
+            parts += [p for p in pieces if len(p.split()) >= MIN_PART_WORDS or len(p) >= MIN_TITLE_CHARS * 2]
+    return parts
