@@ -76,6 +76,20 @@ def test_the_story_goes_on_after_a_more_on_tabs_block_set_inside_it() -> None:
     assert "More videos" not in text and "summer fair" not in text
 
 
+def test_a_recommendations_box_titled_with_its_own_h1_goes() -> None:
+    # templates that title every box with an <h1>: the page's headline is one, "You might also like" another
+    html = (
+        "<html><body><article><h1>Harbour board picks ferry bid</h1>"
+        f"<p>{STORY}</p></article><div class='dbox'><h1>You might also like</h1><div class='bigbox'><ul>"
+        "<li><a href='/a'><h1>Summer fair on the quay</h1>"
+        f"<p><font>RECORD CROWDS: </font>{OTHER}</p></a></li>"
+        "</ul></div></div></body></html>"
+    )
+    text, _ = _prune(html)
+    assert "lower of two bids" in text
+    assert "You might also like" not in text and "summer fair" not in text
+
+
 def test_ruby_readings_stay_inline_in_their_sentence() -> None:
     html = (
         "<html><body><article><h1>港の防波堤が完成</h1><p>港湾局の<ruby>尹錫悦<rp>（</rp><rt>ユンソンニョル</rt>"

@@ -46,7 +46,10 @@ PROTECTED_TAGS = frozenset({"html", "body", "main"})
 # ("story has-comments"); strong markers get more room because related blocks with full stories are long
 WEAK_SHARE_LIMIT = 0.5
 STRONG_SHARE_LIMIT = 0.7
-SECTION_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "header", "section")
+# h1 too: some templates title every box with one ("<h1>You might also like</h1>" after the headline's)
+SECTION_HEADING_TAGS = (
+    "h1", "h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "header", "section",
+)  # fmt: skip
 # blocks after a section heading that still go with it: short ones or link lists
 SECTION_SIBLING_WORDS = 40
 SECTION_HEADING_CHILDREN = 3
