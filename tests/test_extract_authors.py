@@ -155,3 +155,29 @@ def test_an_articleauthor_tag_naming_an_agency_beats_the_site_in_json_ld() -> No
         _article_page(head, f"<p>{BODY}</p>"), "https://harbourpost.example/news/4", now=NOW
     )
     assert article.authors == ["Anadolu Ajansı"]
+
+
+def _ld_head(*names: str) -> str:
+    ld = {"@type": "NewsArticle", "headline": "Ferry bid chosen"}
+    ld["author"] = [{"@type": "Person", "name": n} for n in names]
+    return f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+
+
+def test_author_links_add_a_co_author_the_json_ld_left_out() -> None:
+    links = "".join(
+        f'<address><a rel="author" href="mailto:{n[:3]}@hp.example"><span>{n.split()[0]}</span> '
+        f"<span>{n.split()[1]}</span></a></address>"
+        for n in ("Kari Nordmann", "Ola Hansen")
+    )
+    page = _article_page(_ld_head("Ola Hansen"), f"<div class='bylines'>{links}</div><p>{BODY}</p>")
+    article = extract_article(page, "https://harbourpost.example/news/5", now=NOW)
+    assert article.authors == ["Kari Nordmann", "Ola Hansen"]
+
+
+def test_author_links_that_do_not_name_the_json_ld_author_change_nothing() -> None:
+    links = "".join(
+        f'<a rel="author" href="/a/{i}">{n}</a>, ' for i, n in enumerate(["Kari Nordmann", "Jon Bell"])
+    )
+    page = _article_page(_ld_head("Ola Hansen"), f"<p>{BODY}</p><p>Also by {links}</p>")
+    article = extract_article(page, "https://harbourpost.example/news/6", now=NOW)
+    assert article.authors == ["Ola Hansen"]

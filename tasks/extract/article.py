@@ -21,7 +21,12 @@ from copydesk.tasks.clean import (
     strip_credit_lines,
 )
 from copydesk.tasks.extract.access import access_of, links_elsewhere, paywalled
-from copydesk.tasks.extract.authors import byline_in_page, byline_in_text, pick_authors
+from copydesk.tasks.extract.authors import (
+    byline_in_page,
+    byline_in_text,
+    pick_authors,
+    with_linked_coauthors,
+)
 from copydesk.tasks.extract.dates import (
     EXACT,
     collect_dates,
@@ -182,11 +187,14 @@ def extract_article(
         fetched_url=url,
         outlet_id=outlet_id,
         title=title,
-        authors=pick_authors(
-            page,
-            lambda: metadata().author,
-            [n for n in (site_name, publisher, outlet_id) if n],
-            lambda: byline_in_page(pruned) or byline_in_text(text),
+        authors=with_linked_coauthors(
+            pick_authors(
+                page,
+                lambda: metadata().author,
+                [n for n in (site_name, publisher, outlet_id) if n],
+                lambda: byline_in_page(pruned) or byline_in_text(text),
+            ),
+            pruned,
         ),
         published_at=fixed_offset(published.value) if published else None,
         published_at_source=published.source if published else None,

@@ -4,7 +4,8 @@ Sources in order: the JSON-LD author list (persons and organisations, an agency 
 included), meta author/article:author/articleauthor/parsely-author/byl, trafilatura's byline, and the byline
 as the page shows it (a name after a label alone in its element, "<strong>Autorin/Autor</strong> Roman
 Goncharenko"; a line of names atop the text, "Mathatisi Sebusi/Mohalenyane Phakela"). The first source that
-names someone other than the site itself wins, whole; when every source names only the site (its og:site_name,
+names someone other than the site itself wins, whole, widened to the page's author links (rel="author") when
+those name all its names and a co-author or two more; when every source names only the site (its og:site_name,
 JSON-LD publisher or outlet id, compared without case, spaces and punctuation: "NDR.de" is "ndr.de"), the
 site's name as the page's structured data gives it is the author ("DER SPIEGEL"), as news-pages-dev's
 labels have it. A name the site gives itself beside its own domain in an author tag ("Deutsche Welle
@@ -210,3 +211,25 @@ def pick_authors(
             return names
         own_named = own_named or names
     return own_named
+
+
+# the page's links to its authors (rel="author", the HTML standard's marker), in the pruned article
+AUTHOR_LINK_XPATH = etree.XPath("//a[@rel='author']")
+MAX_ADDED_AUTHORS = 3
+
+
+def with_linked_coauthors(names: list[str], tree: HtmlElement) -> list[str]:
+    """The page's author links when they name every one of `names` and a few more (a co-author the
+    structured data left out), in the page's order; else `names`."""
+    if not names:
+        return names
+    linked: list[str] = []
+    for link in AUTHOR_LINK_XPATH(tree):
+        name = " ".join(text_of(link).split())
+        if name and NAME_RE.fullmatch(name) and name not in linked:
+            linked.append(name)
+    have = {loose_key(n) for n in names}
+    extra = [n for n in linked if loose_key(n) not in have]
+    if not extra or len(extra) > MAX_ADDED_AUTHORS or not have <= {loose_key(n) for n in linked}:
+        return names
+    return linked
