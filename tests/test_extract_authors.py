@@ -1,10 +1,13 @@
 """Authors room: bylines split and filtered, sources in order."""
 
+import json
+
 import pytest
 
-from copydesk.tasks.extract import split_authors
+from copydesk.tasks.extract import extract_article, split_authors
 from copydesk.tasks.extract.authors import pick_authors
 from copydesk.tasks.extract.meta import PageMeta
+from tests.test_extract_article import NOW
 
 
 @pytest.mark.parametrize(
@@ -103,3 +106,78 @@ def test_the_site_named_as_its_own_author_is_kept_as_the_page_spells_it() -> Non
 def test_a_person_elsewhere_beats_the_site_named_in_json_ld() -> None:
     page = _page_with({"@type": "Organization", "name": "Harbour Post"}, meta="Mira Okafor")
     assert pick_authors(page, lambda: None, SITE) == ["Mira Okafor"]
+
+
+BODY = "The harbour board chose the lower of two bids for the new ferry terminal on Tuesday evening. " * 5
+
+
+def _article_page(head: str, body: str) -> str:
+    return (
+        '<html><head><meta property="og:site_name" content="harbourpost.example">'
+        f"<title>Ferry bid chosen</title>{head}</head><body><article><h1>Ferry bid chosen</h1>{body}"
+        "</article></body></html>"
+    )
+
+
+def test_a_labelled_byline_in_the_page_beats_the_site_naming_itself_beside_its_domain() -> None:
+    # the author tag holds the site's long name and its domain; the page shows the writer under a label
+    head = '<meta name="author" content="Harbour Post Media (www.harbourpost.example)">'
+    body = (
+        f"<p>{BODY}</p><ul class='facts'><li><strong>Datum</strong> 28.04.2025</li>"
+        "<li><strong>Autorin/Autor</strong>\nRoman Kovač\n</li></ul>"
+    )
+    article = extract_article(_article_page(head, body), "https://harbourpost.example/news/1", now=NOW)
+    assert article.authors == ["Roman Kovač"]
+
+
+def test_names_atop_the_text_are_the_byline_when_markup_names_only_the_site() -> None:
+    head = '<meta name="author" content="harbourpost.example">'
+    body = f"<p><strong>Mira Okafor/Jon Bell</strong></p><p>{BODY}</p>"
+    article = extract_article(_article_page(head, body), "https://harbourpost.example/news/2", now=NOW)
+    assert article.authors == ["Mira Okafor", "Jon Bell"]
+
+
+def test_a_heading_in_capitals_atop_the_text_is_not_a_byline() -> None:
+    head = '<meta name="author" content="harbourpost.example">'
+    body = f"<p><strong>FIRE ON THE QUAY</strong></p><p>{BODY}</p>"
+    article = extract_article(_article_page(head, body), "https://harbourpost.example/news/3", now=NOW)
+    assert article.authors == ["harbourpost.example"]
+
+
+def test_an_articleauthor_tag_naming_an_agency_beats_the_site_in_json_ld() -> None:
+    ld = json.dumps(
+        {"@type": "NewsArticle", "headline": "Ferry bid chosen",
+         "author": {"@type": "Organization", "name": "harbourpost.example"}}
+    )  # fmt: skip
+    head = f'<script type="application/ld+json">{ld}</script>'
+    head += '<meta name="articleauthor" content="Anadolu Ajansı">'
+    article = extract_article(
+        _article_page(head, f"<p>{BODY}</p>"), "https://harbourpost.example/news/4", now=NOW
+    )
+    assert article.authors == ["Anadolu Ajansı"]
+
+
+def _ld_head(*names: str) -> str:
+    ld = {"@type": "NewsArticle", "headline": "Ferry bid chosen"}
+    ld["author"] = [{"@type": "Person", "name": n} for n in names]
+    return f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+
+
+def test_author_links_add_a_co_author_the_json_ld_left_out() -> None:
+    links = "".join(
+        f'<address><a rel="author" href="mailto:{n[:3]}@hp.example"><span>{n.split()[0]}</span> '
+        f"<span>{n.split()[1]}</span></a></address>"
+        for n in ("Kari Nordmann", "Ola Hansen")
+    )
+    page = _article_page(_ld_head("Ola Hansen"), f"<div class='bylines'>{links}</div><p>{BODY}</p>")
+    article = extract_article(page, "https://harbourpost.example/news/5", now=NOW)
+    assert article.authors == ["Kari Nordmann", "Ola Hansen"]
+
+
+def test_author_links_that_do_not_name_the_json_ld_author_change_nothing() -> None:
+    links = "".join(
+        f'<a rel="author" href="/a/{i}">{n}</a>, ' for i, n in enumerate(["Kari Nordmann", "Jon Bell"])
+    )
+    page = _article_page(_ld_head("Ola Hansen"), f"<p>{BODY}</p><p>Also by {links}</p>")
+    article = extract_article(page, "https://harbourpost.example/news/6", now=NOW)
+    assert article.authors == ["Ola Hansen"]

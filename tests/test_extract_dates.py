@@ -25,8 +25,23 @@ NOW_2026 = datetime(2026, 6, 1, tzinfo=UTC)
         ("1750206600", datetime(2025, 6, 18, 0, 30, tzinfo=UTC), EXACT),
         ("18 Jun 2025 10:00 CEST", datetime(2025, 6, 18, 8, 0, tzinfo=UTC), EXACT),
         ("Wednesday, June 18, 2025 at 9:30 PM EDT", datetime(2025, 6, 19, 1, 30, tzinfo=UTC), EXACT),
+        # the one parser's readings (copydesk.tasks.dates), as feeds get them
+        ("June 18, 2025 9:30 AM ET", datetime(2025, 6, 18, 13, 30, tzinfo=UTC), EXACT),
+        ("Thu Aug 30 2012 17:26:16 GMT+0200 (CEST)", datetime(2012, 8, 30, 15, 26, 16, tzinfo=UTC), EXACT),
     ],
-    ids=["iso-offset", "iso-z", "rfc2822", "naive", "date-only-noon", "words", "epoch", "cest", "edt"],
+    ids=[
+        "iso-offset",
+        "iso-z",
+        "rfc2822",
+        "naive",
+        "date-only-noon",
+        "words",
+        "epoch",
+        "cest",
+        "edt",
+        "us-region-zone",
+        "javascript",
+    ],  # fmt: skip
 )
 def test_parse_date(raw: str, value: datetime, precision: int) -> None:
     parsed = parse_date(raw)
@@ -43,6 +58,7 @@ def test_naive_time_takes_outlet_zone() -> None:
 def test_parse_date_rejects_garbage() -> None:
     assert parse_date("yesterday-ish") is None
     assert parse_date("2025") is None  # a year alone is no publication date
+    assert parse_date("2025-06") is None  # nor a month
     assert parse_date("") is None
 
 

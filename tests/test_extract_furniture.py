@@ -1,5 +1,7 @@
 """Furniture room: related/share/comment blocks pruned from a copy of the tree, the article kept."""
 
+import pytest
+
 from copydesk.tasks.extract.furniture import prune_furniture
 from copydesk.tasks.extract.tree import parse_html, text_of
 
@@ -44,15 +46,50 @@ def test_a_marked_block_holding_most_of_the_words_is_kept() -> None:
     assert "lower of two bids" in text
 
 
-def test_a_related_section_after_the_headline_goes_with_its_links() -> None:
-    html = (
-        "<html><body><article><h1>Harbour board picks ferry bid</h1>"
-        f"<p>{STORY}</p><h2>Related Articles</h2><ul><li><a href='/a'>{OTHER}</a></li></ul></article>"
-        "</body></html>"
-    )
+@pytest.mark.parametrize(
+    ("after_story", "heading"),
+    [
+        (
+            f"<h2>Related Articles</h2><ul><li><a href='/a'>{OTHER}</a></li></ul></article>",
+            "Related Articles",
+        ),
+        # templates that title every box with an <h1>: the headline is one, "You might also like" another
+        (
+            "</article><div class='dbox'><h1>You might also like</h1><div class='bigbox'><ul><li>"
+            "<a href='/a'><h1>Summer fair on the quay</h1>"
+            f"<p><font>RECORD CROWDS: </font>{OTHER}</p></a></li></ul></div></div>",
+            "You might also like",
+        ),
+    ],
+    ids=["related-h2", "box-h1"],
+)
+def test_a_headed_section_after_the_headline_goes_with_its_links(after_story: str, heading: str) -> None:
+    headline = "<h1>Harbour board picks ferry bid</h1>"
+    html = f"<html><body><article>{headline}<p>{STORY}</p>{after_story}</body></html>"
     text, _ = _prune(html)
     assert "lower of two bids" in text
-    assert "Related Articles" not in text and "summer fair" not in text
+    assert heading not in text and "summer fair" not in text
+
+
+def test_the_story_goes_on_after_a_more_on_tabs_block_set_inside_it() -> None:
+    # a tab box ("More on World" / "More videos") between two sections of the story, then short paragraphs
+    short = [
+        "Crews worked through the night to clear the slipway before the first ferry.",
+        "The ferry company said the new timetable would start on the first of the month.",
+        "Residents on the quay said they had waited ten years for a terminal of this size.",
+    ]
+    html = (
+        "<html><body><article><h1>Harbour board picks ferry bid</h1>"
+        f"<p>{STORY}</p><h3>Work on the slipway begins</h3>"
+        "<div class='c-tabs'><div class='c-tabs__tabContainer'><button>More on World</button>"
+        "<button>More videos</button></div><div class='c-tabs__content'><ul>"
+        f"<li><a href='/a'>{OTHER}</a></li></ul></div></div>"
+        + "".join(f"<p>{line}</p>" for line in short)
+        + "</article></body></html>"
+    )
+    text, _ = _prune(html)
+    assert all(line in text for line in short)
+    assert "More videos" not in text and "summer fair" not in text
 
 
 def test_ruby_readings_stay_inline_in_their_sentence() -> None:

@@ -75,3 +75,48 @@ def test_a_real_html_text_is_kept_when_script_data_holds_little_more() -> None:
 def test_plain_lines_makes_html_one_line_per_block() -> None:
     assert plain_lines("<p>One &amp; two</p><p>Three<br>four</p>") == "One & two\nThree\nfour"
     assert plain_lines("No markup here,\n\n just text") == "No markup here,\njust text"
+
+
+def _escaped_html(paragraphs: list[str]) -> str:
+    caption = '<div class="photo-caption"><p>The quay at dusk. Harbour Post</p></div>'
+    body = "$$INLINEAD$$".join(f'<p class="body-p"><b>{p[:12]}</b>{p[12:]}</p>' for p in paragraphs)
+    return caption + body
+
+
+def test_html_in_a_data_cache_gives_the_text_of_an_empty_shell() -> None:
+    # a data-fetching cache pushed by an inline script: the article HTML is a JSON string, "<" escaped
+    state = {
+        "queries": [
+            {
+                "state": {
+                    "data": {
+                        "detail": {"title": "Ferry bid chosen", "contentHtml": _escaped_html(PARAGRAPHS)}
+                    }
+                }
+            }
+        ]
+    }
+    code = json.dumps(state).replace("<", "\\u003c").replace(">", "\\u003e")
+    cache = 'window["__CACHE__"]'
+    scripts = f"<script>{cache} = {cache} || []; {cache}.push({code});</script>"
+    article = extract_article(_shell("", "<h1>Ferry bid chosen</h1>", scripts), URL, now=NOW)
+    assert article.text.split("\n") == PARAGRAPHS  # caption and ad placeholder gone, bold words joined
+
+
+def test_app_router_text_row_of_html_gives_the_text() -> None:
+    # the row header ("24:T<hex bytes>,") in one push, the HTML it announces in the next
+    html_text = _escaped_html(PARAGRAPHS)
+    pushes = "".join(
+        f"<script>self.__next_f.push([1,{json.dumps(part)}])</script>"
+        for part in ('1:["$","div",null,{}]\n24:T' + f"{len(html_text.encode()):x},", html_text)
+    )
+    article = extract_article(_shell("", "<h1>Ferry bid chosen</h1>", pushes), URL, now=NOW)
+    assert article.text.split("\n") == PARAGRAPHS
+
+
+def test_a_teaser_string_in_a_script_does_not_replace_the_text() -> None:
+    teaser = json.dumps({"teaser": "<p>" + LEAD * 6 + "</p>"})
+    scripts = f"<script>window.__STATE__ = {teaser};</script>"
+    body = f"<article><h1>Ferry bid chosen</h1><p>{LEAD}</p><p>{PARAGRAPHS[0]}</p></article>"
+    article = extract_article(_shell("", body, scripts), URL, now=NOW)
+    assert PARAGRAPHS[0] in article.text and article.text.count(LEAD) == 1

@@ -67,3 +67,19 @@ def test_a_standfirst_already_in_the_text_is_not_repeated() -> None:
     pruned = prune_furniture(tree, [HEADLINE])
     assert find_standfirst(pruned.tree, pruned.headline, "\n".join([LEAD, *BODY]), [LEAD]) is None
     assert find_standfirst(pruned.tree, pruned.headline, "\n".join(BODY), [LEAD]) == LEAD
+
+
+def test_a_headline_printed_apart_from_its_kicker_is_not_the_lead_and_does_not_hide_it() -> None:
+    # og:title "<kicker>: <headline>"; the page prints the kicker in the <h1>, the headline under it
+    lead = "Work on the harbour wall starts in May. What it costs and how long the quay stays closed."
+    body = "The harbour board signed the contract for the new wall on Tuesday after a long debate. " * 4
+    html = (
+        '<html><head><meta property="og:title" content="Harbour works 2025: When they start - and what '
+        f'they cost"><meta name="description" content="{lead}"></head><body><article>'
+        "<h1>Harbour works 2025</h1><div class='article__subheadline'>When they start - and what they cost"
+        f"</div><figure><img src='/wall.jpg'><figcaption>The old wall.</figcaption></figure>"
+        f"<p class='article__teaser-text'>{lead}</p><p>{body}</p></article></body></html>"
+    )
+    article = extract_article(html, "https://harbourpost.example/news/wall-2025", now=NOW)
+    assert article.text.split("\n")[0] == lead
+    assert "When they start" not in article.text

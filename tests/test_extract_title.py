@@ -63,12 +63,35 @@ def test_social_headline_comes_first_when_candidates_disagree() -> None:
     assert choose_title({}, []) is None
 
 
+def _title_of(head: str, body: str) -> str | None:
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    return extract_article(html, "https://harbourpost.example/news/wall", now=NOW).title
+
+
 def test_extracted_title_loses_a_dated_site_suffix() -> None:
     body = "The harbour board began repairs to the storm-damaged wall on Monday at the north end. " * 4
-    html = (
-        f'<html><head><meta property="og:title" content="{WALL} – HP – 13.06.2025">'
-        f"<title>{WALL} | News | HP | 13.06.2025</title></head><body><article>"
-        f"<h1>{WALL}</h1><p>{body}</p></article></body></html>"
+    head = (
+        f'<meta property="og:title" content="{WALL} – HP – 13.06.2025">'
+        f"<title>{WALL} | News | HP | 13.06.2025</title>"
     )
-    article = extract_article(html, "https://harbourpost.example/news/wall", now=NOW)
-    assert article.title == WALL
+    assert _title_of(head, f"<article><h1>{WALL}</h1><p>{body}</p></article>") == WALL
+
+
+def test_a_social_title_typed_with_straight_quotes_is_printed_as_the_headline() -> None:
+    printed = "Why the mayor’s ‘ferry first’ plan won"
+    typed = "Why the mayor's 'ferry first' plan won"
+    assert choose_title({"social": typed, "jsonld": printed, "h1": printed}, []) == printed
+    # only when the page's two own headlines agree; a different headline is not a reprint
+    assert choose_title({"social": typed, "h1": printed}, []) == typed
+    assert choose_title({"social": typed, "jsonld": printed, "h1": "Why the Mayor’s plan won"}, []) == typed
+
+
+def test_a_meta_headline_cuts_a_section_and_site_suffix_of_a_script_rendered_page() -> None:
+    # no <h1> and no JSON-LD in the served HTML: the title tags carry "-<section>ㅣ<site>"
+    body = "항구 방파제 공사가 월요일 북쪽 끝에서 시작됐다. 어민들은 공사가 늦어질까 걱정했다. " * 6
+    head = (
+        f'<meta property="og:title" content="{KO}-사회ㅣ항구일보">'
+        f'<meta property="og:site_name" content="항구일보"><meta name="headline" content="{KO}">'
+        f"<title>{KO}-사회ㅣ항구일보</title>"
+    )
+    assert _title_of(head, f"<div><p>{body}</p></div>") == KO

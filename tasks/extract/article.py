@@ -21,7 +21,12 @@ from copydesk.tasks.clean import (
     strip_credit_lines,
 )
 from copydesk.tasks.extract.access import access_of, links_elsewhere, paywalled
-from copydesk.tasks.extract.authors import pick_authors
+from copydesk.tasks.extract.authors import (
+    byline_in_page,
+    byline_in_text,
+    pick_authors,
+    with_linked_coauthors,
+)
 from copydesk.tasks.extract.dates import (
     EXACT,
     collect_dates,
@@ -41,7 +46,7 @@ from copydesk.tasks.extract.provenance import find_credit_line, jsonld_credit, l
 from copydesk.tasks.extract.script_text import script_text
 from copydesk.tasks.extract.standfirst import find_standfirst
 from copydesk.tasks.extract.text import extract_text
-from copydesk.tasks.extract.title import choose_title, strip_site_suffix, visible_headline
+from copydesk.tasks.extract.title import choose_title, strip_site_suffix, title_parts, visible_headline
 from copydesk.tasks.extract.tree import parse_html
 from copydesk.tasks.extract.verdict import ExtractionError, is_blocked, reject_non_article
 from copydesk.tasks.extract.words import content_hash, count_words
@@ -88,7 +93,8 @@ def extract_article(
         or (link.title if link else None)
         or page.title_tag
     )
-    headline = first_str(article_ld.get("headline"))
+    # the page's structured headline: JSON-LD's, else a microdata or meta tag's (<meta name="headline">)
+    headline = first_str(article_ld.get("headline")) or page.first("headline")
     social = page.first("og:title")
     twitter = page.first("twitter:title")
     h1 = visible_headline(tree, [headline, social, twitter, page.title_tag])
@@ -111,6 +117,7 @@ def extract_article(
     teaser_marker = has_read_more(raw_text) or links_elsewhere(pruned)
     text, _ = clean_text(raw_text)
     titles = [t for t in (title, raw_title, page.title_tag, headline, h1) if t]
+    titles += title_parts(titles)
     text, _ = drop_leading_title(text, titles)
     description = (
         page.first("og:description", "description", "twitter:description")
@@ -180,8 +187,14 @@ def extract_article(
         fetched_url=url,
         outlet_id=outlet_id,
         title=title,
-        authors=pick_authors(
-            page, lambda: metadata().author, [n for n in (site_name, publisher, outlet_id) if n]
+        authors=with_linked_coauthors(
+            pick_authors(
+                page,
+                lambda: metadata().author,
+                [n for n in (site_name, publisher, outlet_id) if n],
+                lambda: byline_in_page(pruned) or byline_in_text(text),
+            ),
+            pruned,
         ),
         published_at=fixed_offset(published.value) if published else None,
         published_at_source=published.source if published else None,

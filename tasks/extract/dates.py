@@ -1,8 +1,10 @@
 """Dates: published_at and modified_at from every piece of evidence on and around the page.
 
-Every piece of evidence becomes a Candidate (source, value, precision, role). Values parse as ISO 8601,
-RFC 2822 or free text; a naive time is read in `outlet_timezone` when given, else UTC; a date without a time
-becomes 12:00 in that zone (noon keeps the calendar day for any reader between UTC-11 and UTC+11).
+Every piece of evidence becomes a Candidate (source, value, precision, role). Values are read by the one
+date parser, copydesk.tasks.dates (ISO 8601, RFC 2822, US and JavaScript forms, zone names), with Unix times
+and dateutil's free text allowed; a naive time is read in `outlet_timezone` when given, else UTC; a date
+without a time becomes 12:00 in that zone (noon keeps the calendar day for any reader between UTC-11 and
+UTC+11).
 Candidates before 1995-01-01 or after now + 1 day are rejected and not listed. published_at is the
 candidate of the best source in this order:
 
@@ -25,20 +27,18 @@ languages and countries spanning several zones: en, es, pt, ar, ru, "en-US"), el
 """
 
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import parser as dateutil_parser
 from lxml import etree
 from lxml.html import HtmlElement
 
 from copydesk.tasks.clean import CREDIT_HEAD_LINES, CREDIT_TAIL_LINES, match_credit_date
+from copydesk.tasks.dates import DATE_ONLY, EXACT, NAIVE, zone_named
+from copydesk.tasks.dates import parse_date as parse_printed_date
 from copydesk.tasks.extract.meta import PageMeta
 from copydesk.tasks.extract.tree import attr_words, with_itemprop
 from copydesk.tasks.models import Link
@@ -56,7 +56,6 @@ PRIORITY = {
     "warc": 6,
     "htmldate": 7,
 }
-EXACT, NAIVE, DATE_ONLY = 0, 1, 2
 MIN_DATE = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 REFINE_WINDOW = timedelta(hours=36)
@@ -79,17 +78,6 @@ URL_DATE_RE = re.compile(
     r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
     r"|/(?P<y2>20\d{2})(?P<m2>0[1-9]|1[0-2])(?P<d2>0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
 )
-# zone abbreviations news pages print; ambiguous ones (IST, CST in China) are left out
-TZ_ABBREVIATIONS = {
-    name: hours * 3600
-    for name, hours in {
-        "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
-        "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8,
-        "HST": -10, "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
-    }.items()
-}  # fmt: skip
-_DATE_ONLY_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_HAS_TIME_RE = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
 ARTICLE_TIME_XPATH = etree.XPath("//article//time[@datetime]")
 TIME_XPATH = etree.XPath("//time[@datetime]")
 
@@ -126,16 +114,6 @@ def fixed_offset(value: datetime) -> datetime:
     """The same instant with a plain fixed-offset tzinfo (no dateutil or zoneinfo objects downstream)."""
     offset = value.utcoffset()
     return value if offset is None else value.replace(tzinfo=timezone(offset))
-
-
-def zone_named(name: str | None) -> tzinfo:
-    """The IANA zone of that name; UTC when there is none or it is unknown."""
-    if not name:
-        return UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
 
 
 def language_zone(tag: str | None) -> tzinfo | None:
@@ -179,51 +157,13 @@ class Candidate:
 
 
 def parse_date(raw: str, zone: tzinfo = UTC) -> tuple[datetime, int] | None:
-    """Parse a date string to an aware datetime and its precision (EXACT, NAIVE or DATE_ONLY)."""
-    text = " ".join(str(raw).split())
-    if not text or len(text) > 64:
+    """A date string as an aware datetime and its precision (EXACT, NAIVE or DATE_ONLY), read by the one date
+    parser (copydesk.tasks.dates) with what pages add: Unix times, any text dateutil reads as a day, a day
+    alone at DATE_ONLY_HOUR; a month or a year alone is no publication date."""
+    parsed = parse_printed_date(str(raw), zone, date_only_hour=DATE_ONLY_HOUR, epoch=True, lenient=True)
+    if parsed is None or parsed.precision > DATE_ONLY:
         return None
-    match = _DATE_ONLY_RE.match(text)
-    if match:
-        try:
-            day = datetime(int(match[1]), int(match[2]), int(match[3]), DATE_ONLY_HOUR)
-        except ValueError:
-            return None
-        return day.replace(tzinfo=zone), DATE_ONLY
-    if re.fullmatch(r"\d{10}(?:\d{3})?", text):
-        # epoch seconds or milliseconds
-        seconds = int(text) / (1000 if len(text) == 13 else 1)
-        return datetime.fromtimestamp(seconds, UTC), EXACT
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        parsed = _parse_free(text)
-    if parsed is None:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            parsed = None
-    if parsed is None:
-        return None
-    if not _HAS_TIME_RE.search(text):
-        return parsed.replace(hour=DATE_ONLY_HOUR, minute=0, second=0, microsecond=0, tzinfo=zone), DATE_ONLY
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
-        return parsed.replace(tzinfo=zone), NAIVE
-    return parsed, EXACT
-
-
-def _parse_free(text: str) -> datetime | None:
-    try:
-        with warnings.catch_warnings():
-            # an unknown zone name leaves the time naive, which the caller reads in the outlet's zone
-            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
-            # parsing against two defaults shows whether the text named a day and a month, or only a year
-            first = dateutil_parser.parse(text, default=datetime(2000, 1, 1), tzinfos=TZ_ABBREVIATIONS)
-            second = dateutil_parser.parse(text, default=datetime(2000, 2, 2), tzinfos=TZ_ABBREVIATIONS)
-    except (ValueError, OverflowError, TypeError):
-        return None
-    return first if (first.month, first.day) == (second.month, second.day) else None
+    return parsed.value, parsed.precision
 
 
 def _url_date(url: str, zone: tzinfo) -> datetime | None:

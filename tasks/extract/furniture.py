@@ -46,12 +46,18 @@ PROTECTED_TAGS = frozenset({"html", "body", "main"})
 # ("story has-comments"); strong markers get more room because related blocks with full stories are long
 WEAK_SHARE_LIMIT = 0.5
 STRONG_SHARE_LIMIT = 0.7
-SECTION_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "header", "section")
+# h1 too: some templates title every box with one ("<h1>You might also like</h1>" after the headline's)
+SECTION_HEADING_TAGS = (
+    "h1", "h2", "h3", "h4", "h5", "h6", "div", "p", "span", "strong", "b", "header", "section",
+)  # fmt: skip
 # blocks after a section heading that still go with it: short ones or link lists
 SECTION_SIBLING_WORDS = 40
 SECTION_HEADING_CHILDREN = 3
 SECTION_HEADING_MAX_CHARS = 50
 SECTION_SIBLING_LINKS = 0.5
+# a <p> of this many words, mostly not links, after a furniture block set inside the story ("More on World"
+# tabs between two of its sections) is the story going on
+PROSE_MIN_WORDS = 8
 
 
 # the elements _marker_strength can mark, selected in C (document order): the rest need no look
@@ -131,7 +137,8 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
     """Remove "Related Articles"/"Comments"/"Download the App" sections that follow the headline, in place.
 
     A section is the largest block that starts with such a heading, plus the link lists or short blocks that
-    follow it; trafilatura often drops the heading itself, and the text-level cut then has nothing to cut at.
+    follow it up to the first paragraph of prose; trafilatura often drops the heading itself, and the
+    text-level cut then has nothing to cut at.
     """
     if not headline:
         return 0
@@ -179,8 +186,11 @@ def cut_headed_sections(tree: HtmlElement, headline: list[HtmlElement]) -> int:
         for sibling in block.itersiblings():
             if not isinstance(sibling.tag, str):
                 continue
-            if _text_len(sibling) > SECTION_SIBLING_WORDS and _link_density(sibling) < SECTION_SIBLING_LINKS:
-                break
+            if _link_density(sibling) < SECTION_SIBLING_LINKS and (
+                _text_len(sibling) > SECTION_SIBLING_WORDS
+                or (sibling.tag == "p" and _text_len(sibling) >= PROSE_MIN_WORDS)
+            ):
+                break  # the article goes on: a long block, or a paragraph of prose however short
             doomed.append(sibling)
         for element_ in doomed:
             element_.drop_tree()

@@ -4,9 +4,12 @@ Some pages render their article in the browser: the HTML holds a shell, or only 
 in the page's scripts. When the text trafilatura found is under a third of the longest article text the
 scripts hold, that text is used instead. The candidates: the JSON-LD articleBody; an "articleBody" string
 inside any other script (JSON-LD that scripts insert, Next.js app-router payloads pushed to
-self.__next_f, inline app state); and in a Next.js __NEXT_DATA__ the longest HTML or multi-line string, or
-the list whose prose strings add up to the most text (a block list: [{"type": "paragraph", "text":
-...}, ...]). HTML in them is made plain text, one line per block.
+self.__next_f, inline app state); the article's HTML as app state carries it: a text row of a Next.js
+app-router payload ("24:T1b7b,<p>...") or a JSON string of several paragraphs ("contentHtml":
+"\u003cp\u003e..." in a data-fetching cache); and in a Next.js __NEXT_DATA__ the longest HTML or
+multi-line string, or the list whose prose strings add up to the most text (a block list: [{"type":
+"paragraph", "text": ...}, ...]). HTML in them is made plain text, one line per block, without its
+captions.
 """
 
 import html
@@ -33,6 +36,20 @@ BLOCK_BREAK_RE = re.compile(
     r"<br\s*/?>|</(?:p|div|h[1-6]|li|blockquote|section|figcaption)\s*>", re.IGNORECASE
 )
 TAG_RE = re.compile(r"<[^>]+>")
+# a caption or credit block inside HTML carried by a script: not article text
+CAPTION_BLOCK_RE = re.compile(
+    r"<(figcaption|div|p|span)\b[^>]*class=\"[^\"]*\b(?:caption|credit)[^\"]*\"[^>]*>.*?</\1>",
+    re.IGNORECASE | re.DOTALL,
+)
+# a template's placeholder left in the HTML a script carries ("$$ARTICLEAD$$": an ad slot)
+PLACEHOLDER_RE = re.compile(r"\$\$[A-Z][A-Z0-9_]*\$\$")
+# a text row of a Next.js app-router payload: "<id>:T<hex length in utf-8 bytes>,<text>"
+TEXT_ROW_RE = re.compile(r"(?:^|\n)[0-9a-f]+:T([0-9a-f]{1,8}),")
+# a JSON string in a script that holds HTML paragraphs, escaped or not ("\u003cp\u003e", "<p>")
+HTML_STRING_RE = re.compile(r'"((?:[^"\\]|\\.){400,})"')
+PARAGRAPH_TAG_RE = re.compile(r"<p[\s>]", re.IGNORECASE)
+# HTML in a script is an article only with this many paragraphs (a teaser or a caption has one)
+MIN_SCRIPT_PARAGRAPHS = 3
 # a JSON string under an "articleBody" key, escapes and all
 ARTICLE_BODY_RE = re.compile(r'"articleBody"\s*:\s*("(?:[^"\\]|\\.)*")')
 # Next.js app router: each chunk of the page's data is a JSON string pushed to self.__next_f
@@ -43,9 +60,12 @@ CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def plain_lines(value: str) -> str:
-    """HTML or plain text as plain text, one line per block, blank lines dropped."""
+    """HTML or plain text as plain text, one line per block, blank lines and caption blocks dropped."""
     if HTML_HINT_RE.search(value):
-        value = TAG_RE.sub(" ", BLOCK_BREAK_RE.sub("\n", value))
+        value = CAPTION_BLOCK_RE.sub("\n", value)
+        # block ends become line breaks; inline tags go without a space ("<b>달렸다</b>는" is one word)
+        value = TAG_RE.sub("", BLOCK_BREAK_RE.sub("\n", value))
+    value = PLACEHOLDER_RE.sub("", value)
     value = html.unescape(value)
     lines = (" ".join(line.split()) for line in value.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -96,8 +116,34 @@ def _json_string(literal: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def text_rows(payload: str) -> list[str]:
+    """The text rows of a Next.js app-router payload that hold HTML paragraphs."""
+    rows = []
+    for match in TEXT_ROW_RE.finditer(payload):
+        size = int(match[1], 16)
+        if size < MIN_SCRIPT_TEXT:
+            continue
+        text = payload[match.end() : match.end() + size]
+        # the length counts utf-8 bytes: cut the (longer) character slice back to that many bytes
+        text = text.encode("utf-8")[:size].decode("utf-8", "ignore")
+        if len(PARAGRAPH_TAG_RE.findall(text)) >= MIN_SCRIPT_PARAGRAPHS:
+            rows.append(text)
+    return rows
+
+
+def html_strings(code: str) -> list[str]:
+    """The JSON strings in a script's code that hold several HTML paragraphs."""
+    found = []
+    for match in HTML_STRING_RE.finditer(code):
+        value = _json_string(f'"{match[1]}"')
+        if len(PARAGRAPH_TAG_RE.findall(value)) >= MIN_SCRIPT_PARAGRAPHS:
+            found.append(value)
+    return found
+
+
 def scripted_article_bodies(tree: HtmlElement) -> list[str]:
-    """Every "articleBody" string in the page's scripts, Next.js app-router pushes decoded first."""
+    """Every "articleBody" string and every article HTML string in the page's scripts, Next.js app-router
+    pushes decoded first."""
     found: list[str] = []
     pushed: list[str] = []
     total = 0
@@ -108,16 +154,22 @@ def scripted_article_bodies(tree: HtmlElement) -> list[str]:
             break
         if "self.__next_f.push" in code:
             pushed.extend(_json_string(m[1]) for m in NEXT_PUSH_RE.finditer(code))
-        elif '"articleBody"' in code:
+            continue
+        if '"articleBody"' in code:
             found.extend(_json_string(m[1]) for m in ARTICLE_BODY_RE.finditer(code))
+        if ESCAPED_PARAGRAPH in code or "<p" in code:
+            found.extend(html_strings(code))
     payload = "".join(pushed)
     if '"articleBody"' in payload:
         found.extend(_json_string(m[1]) for m in ARTICLE_BODY_RE.finditer(payload))
+    if ":T" in payload:
+        found.extend(text_rows(payload))
     return [plain_lines(body) for body in found if body]
 
 
 # what the page's HTML holds when a script may hold its text (a substring search, before any tree walk)
-SCRIPT_TEXT_MARKERS = ('"articleBody"', "__NEXT_DATA__", "self.__next_f")
+ESCAPED_PARAGRAPH = "\\u003cp"
+SCRIPT_TEXT_MARKERS = ('"articleBody"', "__NEXT_DATA__", "self.__next_f", ESCAPED_PARAGRAPH)
 
 
 def script_text(page: PageMeta, tree: HtmlElement, html: str, extracted: str) -> str | None:

@@ -120,15 +120,48 @@ def visible_headline(tree: HtmlElement, others: Iterable[str | None]) -> str | N
 
 
 def choose_title(candidates: dict[str, str | None], site_names: Iterable[str]) -> str | None:
-    """The first candidate (in SOURCES order) without site names and without what only it adds."""
+    """The first candidate (in SOURCES order) without site names and without what only it adds, printed as
+    the page's own headline prints it (`_as_printed`)."""
     leading = next((v for v in map(_clean, (candidates.get(s) for s in SOURCES)) if v), None)
     if leading is None or not MAY_HAVE_AFFIX_RE.search(leading):
-        return leading  # nothing a site name or another candidate could be cut from
+        # nothing a site name or another candidate could be cut from
+        return _as_printed(leading, candidates) if leading else None
     names = sorted({n.strip() for n in site_names if n and n.strip()}, key=len, reverse=True)
     cleaned = {s: _clean(candidates.get(s)) for s in SOURCES}
     present = {s: _strip_site_names(v, names) for s, v in cleaned.items() if v}
     for source in SOURCES:
         if source in present:
             others = [(o, normalise_for_matching(o)) for t, o in present.items() if t != source]
-            return _core_by_agreement(present[source], others)
+            return _as_printed(_core_by_agreement(present[source], others), candidates)
     return None
+
+
+def _as_printed(title: str, candidates: dict[str, str | None]) -> str:
+    """The page's own headline when its <h1> and JSON-LD print this title alike with other quotes or dashes:
+    a social title is often typed again with straight quotes ("What's Right" for "What’s Right")."""
+    printed = _clean(candidates.get("h1"))
+    if (
+        printed
+        and printed != title
+        and printed == _clean(candidates.get("jsonld"))
+        and [c for c in printed if c.isalnum()] == [c for c in title if c.isalnum()]
+        and normalise_for_matching(printed) == normalise_for_matching(title)
+    ):
+        return printed
+    return title
+
+
+# a kicker and its headline, or a headline and its site: the parts a title is printed in, one per line
+TITLE_PART_SPLIT_RE = re.compile(r"\s*(?::|：|\s[|｜\-–—]\s)\s*")
+MIN_PART_WORDS = 3
+
+
+def title_parts(titles: Iterable[str]) -> list[str]:
+    """The separated parts of the titles ("Die Eisheiligen 2024: Wann sie sind" gives "Wann sie sind"):
+    templates print a kicker and the headline as two lines, and a text may begin with either."""
+    parts = []
+    for title in titles:
+        for separator in TITLE_PART_SPLIT_RE.finditer(title):
+            pieces = (title[: separator.start()], title[separator.end() :])
+            parts += [p for p in pieces if len(p.split()) >= MIN_PART_WORDS or len(p) >= MIN_TITLE_CHARS * 2]
+    return parts
