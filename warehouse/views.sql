@@ -138,17 +138,18 @@ arts AS (
     FROM texts GROUP BY run_id, outlet_id
 ),
 kinds AS (
-    SELECT run_id, outlet_id, stage, kind, count(*) AS n FROM core.failures GROUP BY ALL
+    SELECT run_id, outlet_id, coalesce(kind, stage) AS kind, count(*) AS n,
+           count(*) FILTER (WHERE stage = 'discover') AS n_discover
+    FROM core.failures GROUP BY ALL
 ),
 fails AS (
     SELECT run_id, outlet_id,
            sum(n) AS failed,
-           sum(n) FILTER (WHERE stage = 'discover') AS sources_failed,
+           sum(n_discover) AS sources_failed,
            coalesce(sum(n) FILTER (WHERE kind = 'host_backoff'), 0) AS host_backoffs,
            coalesce(sum(n) FILTER (WHERE kind = 'robots_disallowed'), 0) AS robots_refusals,
-           map_from_entries(list((coalesce(kind, stage), n) ORDER BY coalesce(kind, stage))) AS failures_by_kind
-    FROM (SELECT run_id, outlet_id, stage, kind, sum(n) AS n FROM kinds GROUP BY ALL)
-    GROUP BY run_id, outlet_id
+           map_from_entries(list((kind, n) ORDER BY kind)) AS failures_by_kind
+    FROM kinds GROUP BY run_id, outlet_id
 ),
 joined AS (
     SELECT o.*,
