@@ -11,6 +11,7 @@ server's event feed (/api/events/filter).
 import random
 import re
 import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from copydesk.loopback import SiteServer, serve_sites
-from tests.conftest import SITES, prefect_env
+from tests.conftest import BIN, REPO, SITES, prefect_env
 from tests.test_deploy import Api
 from tests.test_operator import artifacts, copydesk, query, table
 
@@ -171,3 +172,17 @@ def test_a_degrading_outlet_shows_in_outlet_health_and_raises_prefect_events(
 
     health = table(artifacts(api, flow_runs[4])["ingest-outlet-health"])
     assert [(r["outlet"], r["degraded"]) for r in health] == [("harbor", "template_changed")]
+
+    # the automation deploy/README.md documents is one the server accepts, on this event
+    made = subprocess.run(
+        [str(BIN / "prefect"), "automation", "create", "--from-file", "deploy/automations.yaml"],
+        env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    [automation] = [
+        a
+        for a in api.post("/automations/filter", {})
+        if a["name"] == "copydesk-pause-ingest-when-an-outlet-keeps-failing"
+    ]
+    assert automation["trigger"]["expect"] == ["copydesk.outlet.degraded"]
+    assert automation["actions"][0]["type"] == "pause-deployment"
