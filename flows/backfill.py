@@ -114,7 +114,7 @@ def read_day_task(warehouse: Path, window_id: str, day: date) -> tuple[StagedWin
     flow_run_name=day_run_name,
     task_runner=SettingsTaskRunner(),
     retries=1,
-    retry_delay_seconds=30,
+    retry_delay_seconds=10,
 )
 def backfill_day(day: date, window_id: str, warehouse: str) -> LoadReport:
     """Fetch, extract and load one day of a backfill window, from the links its window staged for it.

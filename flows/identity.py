@@ -7,14 +7,18 @@ first get their own run_id (`<name>-attempt2`). `runs.prefect_flow_run_id` leads
 """
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import date
+from uuid import UUID
 
 from prefect.context import FlowRunContext
 
 from copydesk.flows.steps import new_run_id
 
 _PLAIN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]{0,99}$")
+_lock = threading.Lock()
+_attempts: dict[UUID, int] = {}
 
 
 def run_name(flow: str) -> Callable[[], str]:
@@ -38,11 +42,15 @@ def day_run_name() -> str:
 
 
 def warehouse_run_id(flow: str) -> str:
-    """The run_id of the flow run in progress (its name, per attempt), or a fresh one outside Prefect."""
+    """The run_id of the flow run in progress (its name, per attempt), or a fresh one outside Prefect; called
+    once per attempt, at the start of the flow's body."""
     context = FlowRunContext.get()
     if context is None or context.flow_run is None:
         return new_run_id(flow)
-    attempt = context.flow_run.run_count or 1
+    # the engine's copy of the flow run keeps the run_count it was loaded with, so attempts are counted here:
+    # a retry runs the flow's body again in the same process
+    with _lock:
+        attempt = _attempts[context.flow_run.id] = _attempts.get(context.flow_run.id, 0) + 1
     name = context.flow_run.name
     if not _PLAIN.match(name or ""):  # a name given by hand that cannot name files: a fresh id instead
         return new_run_id(flow)

@@ -140,7 +140,7 @@ def run_links(
     log_prints=True,
     task_runner=SettingsTaskRunner(),
     retries=1,
-    retry_delay_seconds=60,
+    retry_delay_seconds=10,
 )
 def ingest(
     outlets: str | None = None,

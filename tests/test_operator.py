@@ -222,3 +222,40 @@ def test_backfill_days_carry_only_their_day_and_window_and_empty_days_cost_nothi
     assert {tuple(r) for r in table(day_keys["backfill-day-outlets"])} == {
         ("outlet", "discovered", "new", "copies", "failed")
     }
+
+
+def test_a_failed_ingest_is_retried_under_a_run_id_of_its_own_and_loads_once(
+    web: ServedWeb, prefect_server: str, tmp_path: Path
+) -> None:
+    api = Api(prefect_server)
+    warehouse = tmp_path / "warehouse"
+    # the first attempt gives up on the load lock (held by the test) after a second; the retry finds it free
+    env = prefect_env(prefect_server, tmp_path / "home", COPYDESK_LOAD_LOCK_TIMEOUT_S="1")
+    args = ["ingest", "--outlets", str(web.outlets), "--warehouse", str(warehouse)]
+    copydesk([*args, "--outlet", "metro"], env)  # a published warehouse: readers need no lock
+    lake_runs = warehouse / "lake" / "runs"
+    before = set(lake_runs.iterdir())
+
+    def hold_lock() -> None:
+        with load_lock(warehouse, 600, "operator-test-holder"):
+            deadline = time.monotonic() + 120
+            while set(lake_runs.iterdir()) == before and time.monotonic() < deadline:
+                time.sleep(0.2)
+            time.sleep(3)
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    copydesk([*args, "--outlet", "harbor"], env)
+    holder.join()
+
+    rows = query(
+        warehouse,
+        "select run_id, prefect_flow_run_id from runs where outlet_ids = ['harbor'] order by run_id",
+    )
+    assert len(rows) == 2
+    (first, flow_run_id), (second, same_flow_run) = rows
+    assert second == f"{first}-attempt2" and same_flow_run == flow_run_id
+    run = api.get(f"/flow_runs/{flow_run_id}")
+    assert run["name"] == first and run["run_count"] == 2 and run["state_type"] == "COMPLETED"
+    urls = [u for (u,) in query(warehouse, "select url from articles")]
+    assert urls and len(urls) == len(set(urls))
