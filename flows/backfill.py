@@ -240,8 +240,8 @@ def backfill(
                         if day in with_links
                         else None
                     )
-                    print(f"{day}: {len(day_links)} links" + ("" if report else " (nothing to fetch)"))
                     if report is not None:
+                        print(f"{day}: {len(day_links)} links, {report.articles_new} new articles")
                         reports.append(report)
                     rows.append(_day_row(day, len(day_links), report))
                     _tell("day", day=day, links=len(day_links), report=report or LoadReport(run_id=""))
