@@ -113,7 +113,7 @@ def test_custom_run_from_the_ui_backfills_the_window(
                 page.get_by_text("First day of the window").wait_for()
                 run_name_input = page.locator("input[type=text]").first
                 run_name_input.fill(run_name)
-                for day in ("2025-06-16", "2025-06-16"):
+                for day in ("2025-06-14", "2025-06-16"):  # start, end
                     # the date picker's popover takes a typed date, then Apply
                     page.get_by_text("Select date").first.click()
                     typed = page.locator("input[type=date]")
@@ -139,10 +139,10 @@ def test_custom_run_from_the_ui_backfills_the_window(
         run = api.wait_run(runs[0]["id"], log)
         assert run["state_type"] == "COMPLETED", run["state"]
         assert run["deployment_id"] == deployment["id"]
-        assert run["parameters"]["start"] == run["parameters"]["end"] == "2025-06-16"
+        assert (run["parameters"]["start"], run["parameters"]["end"]) == ("2025-06-14", "2025-06-16")
         assert run["name"].endswith("Z-backfill")
         see_what_an_operator_sees(chromium, api, ui, run["id"], run["name"], tmp_path)
-    assert_window(warehouse, web.server.base_url, date(2025, 6, 16), date(2025, 6, 16))
+    assert_window(warehouse, web.server.base_url, date(2025, 6, 14), date(2025, 6, 16))
 
 
 def see_what_an_operator_sees(
@@ -194,8 +194,9 @@ def see_what_an_operator_sees(
             snap(page, "outlet-table.png")
             # the parent run's window summary, a line per day, links back to the parent run
             page.goto(f"{ui}/artifacts/artifact/{parent_artifacts['backfill-window']['id']}")
-            expect(page.get_by_text("backfill 2025-06-16..2025-06-16").first).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("backfill 2025-06-14..2025-06-16").first).to_be_visible(timeout=60_000)
             expect(page.get_by_text("2025-06-16", exact=True).first).to_be_visible()
+            expect(page.get_by_text("days without links (no subflow run, no load): 2").first).to_be_visible()
             expect(page.get_by_text(parent_name).first).to_be_visible()
             snap(page, "window-summary.png")
         except Exception:
