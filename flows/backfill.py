@@ -1,8 +1,10 @@
 """The backfill flow: what the outlets published inside a date window, one subflow run per day.
 
 Discovery runs once for the whole window (sitemap indexes pruned by lastmod and dated child names, urlsets
-and feeds filtered by item dates); the links are then grouped by UTC publication day and each day is fetched,
-extracted and loaded by its own `backfill-day` subflow run, so the UI shows the window's progress day by day.
+and feeds filtered by item dates); the links are then grouped by UTC publication day and staged in the
+warehouse's state (warehouse/backfill_state.py), and each day with links is fetched, extracted and loaded by
+its own `backfill-day` subflow run, given only its day, the window's id and the warehouse: the UI shows the
+window's progress day by day, and Prefect's database holds no link lists. A day without links costs nothing.
 WARC files (`warc_paths`, CC-NEWS format) add history older than the sitemaps in one `backfill-warc` subflow.
 Every load skips URLs the warehouse already holds, so running a window again adds nothing.
 """
@@ -11,22 +13,28 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
-from prefect import flow
+from prefect import flow, task
+from prefect.utilities.annotations import quote
 
 from copydesk.flows.execution import workers_kept_between_runs
-from copydesk.flows.ingest import run_links, task_runner_for
+from copydesk.flows.identity import day_run_name, prefect_flow_run_id, run_name, warehouse_run_id
+from copydesk.flows.ingest import SettingsTaskRunner, run_links
+from copydesk.flows.logs import shipped_to_prefect
+from copydesk.flows.report import report_task, window_summary_task
 from copydesk.flows.steps import (
+    STEP,
     discover_task,
     load_task,
-    new_run_id,
     read_outlets_task,
-    report_task,
     warc_task,
     write_run_record,
 )
-from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
-from copydesk.tasks.settings import Settings, get_settings
+from copydesk.tasks.models import Link, LoadReport, RunWindow
+from copydesk.tasks.settings import get_settings
+from copydesk.warehouse import backfill_state
+from copydesk.warehouse.backfill_state import StagedWindow
 
 # who wants to hear about a backfill's progress in this process (the CLI's progress bars); not a parameter,
 # so deployments and the UI never see it
@@ -86,53 +94,111 @@ def links_by_day(links: list[Link], start: date, end: date) -> dict[date, list[L
     return days
 
 
-@flow(name="backfill-day", flow_run_name="backfill-{day}", task_runner=task_runner_for(get_settings()))
-def backfill_day(day: date, links: list[Link], config: OutletsConfig, settings: Settings) -> LoadReport:
-    """Fetch, extract and load one day of a backfill window.
+@task(name="stage-window", **STEP)
+def stage_window_task(warehouse: Path, window: StagedWindow, days: dict[date, list[Link]]) -> list[date]:
+    """Stage the window's links by day in the warehouse's state; returns the days that have links."""
+    return backfill_state.stage_window(warehouse, window, days)
 
-    Args:
-        day: The UTC day these links were published on.
-        links: The day's links, as discovery found them.
-        config: The outlets being backfilled.
-        settings: Run settings.
-    """
-    return run_links(
-        links,
-        config=config,
-        settings=settings,
-        warehouse=settings.warehouse,
-        run_id=new_run_id(f"backfill-{day:%Y%m%d}"),
-        flow_name="backfill",
-        started_at=datetime.now(UTC),
-        window=day_window(day),
+
+@task(name="read-day", **STEP)
+def read_day_task(warehouse: Path, window_id: str, day: date) -> tuple[StagedWindow, list[Link]]:
+    """The window a day belongs to and the day's staged links."""
+    return backfill_state.read_window(warehouse, window_id), backfill_state.read_day(
+        warehouse, window_id, day
     )
 
 
-@flow(name="backfill-warc", flow_run_name="backfill-warc-{start}-{end}")
-def backfill_warc(
-    warc_paths: list[str], start: date, end: date, config: OutletsConfig, settings: Settings
-) -> LoadReport:
+# idempotent (URLs loaded by a failed attempt are not fetched again): retried once after a pause
+@flow(
+    name="backfill-day",
+    flow_run_name=day_run_name,
+    task_runner=SettingsTaskRunner(),
+    retries=1,
+    retry_delay_seconds=10,
+)
+def backfill_day(day: date, window_id: str, warehouse: str) -> LoadReport:
+    """Fetch, extract and load one day of a backfill window, from the links its window staged for it.
+
+    Args:
+        day: The UTC day whose links to fetch.
+        window_id: The backfill window the day belongs to (the parent run's warehouse run_id).
+        warehouse: Warehouse directory holding the window's staged links.
+    """
+    with shipped_to_prefect(prefect_flow_run_id()):
+        started_at = datetime.now(UTC)
+        window, links = read_day_task(Path(warehouse), window_id, day)
+        settings = get_settings(outlets=window.outlets, warehouse=warehouse)
+        config = read_outlets_task(window.outlets, window.outlet_ids)
+        return run_links(
+            links,
+            config=config,
+            settings=settings,
+            warehouse=settings.warehouse,
+            run_id=warehouse_run_id(f"backfill-{day:%Y%m%d}"),
+            flow_name="backfill",
+            started_at=started_at,
+            window=day_window(day),
+        )
+
+
+@flow(name="backfill-warc", flow_run_name=run_name("backfill-warc"))
+def backfill_warc(warc_paths: list[str], window_id: str, warehouse: str) -> LoadReport:
     """Extract and load the window's articles of the configured outlets from WARC files (CC-NEWS format).
 
     Args:
         warc_paths: WARC files (.warc or .warc.gz) readable by the process running the flow.
-        start: First day of the window (inclusive, UTC).
-        end: Last day of the window (inclusive, UTC).
-        config: The outlets being backfilled.
-        settings: Run settings.
+        window_id: The backfill window (the parent run's warehouse run_id).
+        warehouse: Warehouse directory holding the window's staged state.
     """
-    started_at = datetime.now(UTC)
-    run_id = new_run_id("backfill-warc")
-    window = window_of(start, end)
-    stats = warc_task(warc_paths, settings.warehouse, run_id, config, settings, window)
-    counts = stats.counts()
-    write_run_record(settings.warehouse, run_id, "backfill", started_at, config, window, counts)
-    report = load_task(settings.warehouse, run_id, settings)
-    report_task(report, counts, dict(stats.failure_kinds))
-    return report
+    with shipped_to_prefect(prefect_flow_run_id()):
+        started_at = datetime.now(UTC)
+        staged = backfill_state.read_window(Path(warehouse), window_id)
+        settings = get_settings(outlets=staged.outlets, warehouse=warehouse)
+        config = read_outlets_task(staged.outlets, staged.outlet_ids)
+        run_id = warehouse_run_id("backfill-warc")
+        window = window_of(staged.start, staged.end)
+        stats = warc_task(warc_paths, settings.warehouse, run_id, config, settings, window)
+        counts = stats.counts()
+        flow_run_id = prefect_flow_run_id()
+        write_run_record(
+            settings.warehouse,
+            run_id,
+            "backfill",
+            started_at,
+            config,
+            window,
+            counts,
+            prefect_flow_run_id=flow_run_id,
+        )
+        report = load_task(settings.warehouse, run_id, settings)
+        report_task(
+            settings.warehouse,
+            report,
+            counts,
+            dict(stats.failure_kinds),
+            flow_key="backfill-warc",
+            started_at=started_at,
+            settings=settings,
+            judge=False,
+            flow_run_id=flow_run_id,
+        )
+        return report
 
 
-@flow(name="backfill", log_prints=True)
+def _day_row(day: date, links: int, report: LoadReport | None) -> dict:
+    if report is None:
+        return {"day": day.isoformat(), "links": links, "new": 0, "copies": 0, "failed": 0, "run": None}
+    return {
+        "day": day.isoformat(),
+        "links": links,
+        "new": report.articles_new,
+        "copies": report.copies_linked,
+        "failed": report.failures,
+        "run": report.run_id,
+    }
+
+
+@flow(name="backfill", flow_run_name=run_name("backfill"), log_prints=True)
 def backfill(
     start: date,
     end: date,
@@ -152,20 +218,42 @@ def backfill(
         outlets: Path of the outlets YAML file (default: COPYDESK_OUTLETS or deploy/outlets.yaml).
         warehouse: Warehouse directory (default: COPYDESK_WAREHOUSE or ./data).
     """
-    check_window(start, end, datetime.now(UTC).date())
-    settings = get_settings(outlets=outlets, warehouse=warehouse)
-    config = read_outlets_task(str(settings.outlets), outlet_ids)
-    links = discover_task(config, settings, settings.warehouse, new_run_id("backfill"), window_of(start, end))
-    days = links_by_day(links, start, end)
-    _tell("window", days=len(days), links=sum(len(v) for v in days.values()), warc=len(warc_paths or []))
-    reports = []
-    with workers_kept_between_runs():
-        for day, day_links in days.items():
-            print(f"{day}: {len(day_links)} links")
-            reports.append(backfill_day(day, day_links, config, settings))
-            _tell("day", day=day, links=len(day_links), report=reports[-1])
-        if warc_paths:
-            reports.append(backfill_warc(warc_paths, start, end, config, settings))
-            _tell("warc", report=reports[-1])
-    print(f"{start}..{end}: {sum(r.articles_new for r in reports)} new articles")
-    return reports
+    with shipped_to_prefect(prefect_flow_run_id()):
+        check_window(start, end, datetime.now(UTC).date())
+        settings = get_settings(outlets=outlets, warehouse=warehouse)
+        window_id = warehouse_run_id("backfill")
+        config = read_outlets_task(str(settings.outlets), outlet_ids)
+        links = discover_task(config, settings, settings.warehouse, window_id, window_of(start, end))
+        days = links_by_day(links, start, end)
+        _tell("window", days=len(days), links=sum(len(v) for v in days.values()), warc=len(warc_paths or []))
+        staged = StagedWindow(
+            window_id=window_id, start=start, end=end, outlets=str(settings.outlets), outlet_ids=outlet_ids
+        )
+        with_links = set(stage_window_task(settings.warehouse, staged, quote(days)))
+        reports, rows = [], []
+        try:
+            with workers_kept_between_runs():
+                for day, day_links in days.items():
+                    # a day without links costs no subflow run, lake file or load
+                    report = (
+                        backfill_day(day=day, window_id=window_id, warehouse=str(settings.warehouse))
+                        if day in with_links
+                        else None
+                    )
+                    if report is not None:
+                        print(f"{day}: {len(day_links)} links, {report.articles_new} new articles")
+                        reports.append(report)
+                    rows.append(_day_row(day, len(day_links), report))
+                    _tell("day", day=day, links=len(day_links), report=report or LoadReport(run_id=""))
+                if warc_paths:
+                    reports.append(
+                        backfill_warc(
+                            warc_paths=warc_paths, window_id=window_id, warehouse=str(settings.warehouse)
+                        )
+                    )
+                    _tell("warc", report=reports[-1])
+        finally:
+            backfill_state.drop_window(settings.warehouse, window_id)
+        window_summary_task(start.isoformat(), end.isoformat(), rows)
+        print(f"{start}..{end}: {sum(r.articles_new for r in reports)} new articles")
+        return reports

@@ -11,7 +11,7 @@ outlets, settings, warehouse, no window, and the feed and sitemap state the task
 import asyncio
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from copydesk.flows.execution import Ahead, AheadFailed
@@ -37,6 +37,8 @@ class Discovered:
     failures: list[Failure]
     states: list[SourceState]
     unchanged: int
+    # outlet id -> its feeds and sitemaps that had not changed (304 or the same body): the run's log says so
+    unchanged_by_outlet: dict[str, int] = field(default_factory=dict)
 
 
 def previous_states(warehouse: Path, config: OutletsConfig) -> PreviousStates:
@@ -68,6 +70,11 @@ async def _discover_all(
         failures=[f for _, failed in results for f in failed],
         states=[st for g in conditional for st in g.seen.values()],
         unchanged=sum(len(g.unchanged) for g in conditional),
+        unchanged_by_outlet={
+            o.id: len(g.unchanged)
+            for o, g in zip(config.outlets, getters, strict=True)
+            if isinstance(g, ConditionalGetter) and g.unchanged
+        },
     )
 
 

@@ -12,14 +12,15 @@ from pydantic import Field
 
 from copydesk.extras import import_extra
 from copydesk.flows.execution import run_in_batches
+from copydesk.flows.identity import prefect_flow_run_id, run_name, warehouse_run_id
+from copydesk.flows.logs import shipped_to_prefect
+from copydesk.flows.report import outlet_counts, report_task
 from copydesk.flows.steps import (
     commit_source_states,
     discover_task,
     load_task,
-    new_run_id,
     process_batch_task,
     read_outlets_task,
-    report_task,
     select_new_task,
     write_run_record,
 )
@@ -41,6 +42,36 @@ def task_runner_for(settings: Settings) -> TaskRunner:
     return ThreadPoolTaskRunner(max_workers=2)
 
 
+class SettingsTaskRunner(TaskRunner):
+    """The task runner COPYDESK_TASK_RUNNER selects, chosen when a flow run starts, not when its module is
+    imported: the environment of the process running the flow decides, whoever imported the module first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._inner: TaskRunner | None = None
+
+    def duplicate(self) -> "SettingsTaskRunner":
+        return type(self)()
+
+    def __enter__(self) -> "SettingsTaskRunner":
+        super().__enter__()
+        self._inner = task_runner_for(get_settings()).__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        inner, self._inner = self._inner, None
+        try:
+            if inner is not None:
+                inner.__exit__(*exc)
+        finally:
+            super().__exit__(*exc)
+
+    def submit(self, task, parameters, wait_for=None, dependencies=None):  # type: ignore[no-untyped-def] # noqa: ANN001, ANN201
+        if self._inner is None:
+            raise RuntimeError("the task runner was not started")
+        return self._inner.submit(task, parameters, wait_for, dependencies)
+
+
 def run_links(
     links: list[Link],
     *,
@@ -58,6 +89,7 @@ def run_links(
     fresh = select_new_task(quote(links), warehouse, max_links)
     # a run that fetched only part of what it found must not record its sources as read
     complete = window is None and not (max_links and len(fresh) >= max_links)
+    per_outlet = outlet_counts(config, links, fresh)
     # read once per run, not per batch: each batch's workers sign texts less what the loader will strip
     learned = learned_outlet_blocks(warehouse, sorted({link.outlet_id for link in fresh}))
     stats = run_in_batches(
@@ -75,14 +107,42 @@ def run_links(
     }
     if complete:
         commit_source_states(warehouse, run_id)
-    write_run_record(warehouse, run_id, flow_name, started_at, config, window, counts)
+    flow_run_id = prefect_flow_run_id()
+    write_run_record(
+        warehouse,
+        run_id,
+        flow_name,
+        started_at,
+        config,
+        window,
+        counts,
+        prefect_flow_run_id=flow_run_id,
+        outlet_counts=per_outlet,
+    )
     report = load_task(warehouse, run_id, settings)
-    report_task(report, counts, dict(kinds))
+    report_task(
+        warehouse,
+        report,
+        counts,
+        dict(kinds),
+        flow_key="ingest" if window is None else "backfill-day",
+        started_at=started_at,
+        settings=settings,
+        judge=flow_name == "ingest",
+        flow_run_id=flow_run_id,
+    )
     return report
 
 
-# chosen when the module is imported: the environment of the process running the flow decides
-@flow(name="ingest", log_prints=True, task_runner=task_runner_for(get_settings()))
+# idempotent (a rerun loads what the failed attempt did not, nothing twice): retried once after a pause
+@flow(
+    name="ingest",
+    flow_run_name=run_name("ingest"),
+    log_prints=True,
+    task_runner=SettingsTaskRunner(),
+    retries=1,
+    retry_delay_seconds=10,
+)
 def ingest(
     outlets: str | None = None,
     warehouse: str | None = None,
@@ -97,18 +157,19 @@ def ingest(
         outlet_ids: Only these outlets (all when empty).
         max_links: Fetch at most this many new links in this run (0 = no limit).
     """
-    settings = get_settings(outlets=outlets, warehouse=warehouse)
-    started_at = datetime.now(UTC)
-    run_id = new_run_id("ingest")
-    config = read_outlets_task(str(settings.outlets), outlet_ids)
-    links = discover_task(config, settings, settings.warehouse, run_id, incremental=True)
-    return run_links(
-        links,
-        config=config,
-        settings=settings,
-        warehouse=settings.warehouse,
-        run_id=run_id,
-        flow_name="ingest",
-        started_at=started_at,
-        max_links=max_links,
-    )
+    with shipped_to_prefect(prefect_flow_run_id()):
+        settings = get_settings(outlets=outlets, warehouse=warehouse)
+        started_at = datetime.now(UTC)
+        run_id = warehouse_run_id("ingest")
+        config = read_outlets_task(str(settings.outlets), outlet_ids)
+        links = discover_task(config, settings, settings.warehouse, run_id, incremental=True)
+        return run_links(
+            links,
+            config=config,
+            settings=settings,
+            warehouse=settings.warehouse,
+            run_id=run_id,
+            flow_name="ingest",
+            started_at=started_at,
+            max_links=max_links,
+        )

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyarrow as pa
 from prefect import task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from copydesk.flows import batch as batch_mod
@@ -72,8 +71,12 @@ def write_run_record(
     config: OutletsConfig,
     window: RunWindow | None,
     counts: dict[str, int],
+    *,
+    prefect_flow_run_id: str | None = None,
+    outlet_counts: list[dict] | None = None,
 ) -> None:
-    """The run's own row, written to the lake so it loads with the run's data."""
+    """The run's own row, written to the lake so it loads with the run's data (with the Prefect flow run that
+    made it and the links discovered / new per outlet, when known)."""
     row = {
         "run_id": run_id,
         "flow": flow,
@@ -83,6 +86,8 @@ def write_run_record(
         "window_end": window.end if window else None,
         "outlet_ids": [o.id for o in config.outlets],
         **{k: counts.get(k, 0) for k in ("discovered", "new", "fetched", "extracted", "failed")},
+        "prefect_flow_run_id": prefect_flow_run_id,
+        "outlet_counts": outlet_counts,
     }
     table = pa.Table.from_pylist([row], schema=lake.RUN_SCHEMA)
     lake.write_file(warehouse, "runs", run_id, "run.parquet", table, lake=get_settings().lake)
@@ -112,9 +117,11 @@ def discover_task(
     prefetched = take_prefetched(config, settings, warehouse, window, previous) if incremental else None
     found = prefetched or discover_all(config, settings, window, previous)
     links = found.links
-    if found.unchanged:
+    for outlet_id, unchanged in sorted(found.unchanged_by_outlet.items()):
         log.info(
-            "%d feeds/sitemaps unchanged since the last run (conditional GET or same body)", found.unchanged
+            "outlet %s: %d feeds/sitemaps unchanged since the last run (304 or same body)",
+            outlet_id,
+            unchanged,
         )
     if found.failures:
         failed = lake.failure_rows(found.failures, run_id)
@@ -183,21 +190,3 @@ def load_task(warehouse: Path, run_id: str, settings: Settings) -> LoadReport:
     )
     report.run_id = run_id
     return report
-
-
-@task(name="report", **STEP)
-def report_task(report: LoadReport, counts: dict[str, int], failures_by_kind: dict[str, int]) -> None:
-    """Publish the run's per-outlet table and a link-free failure summary as Prefect artifacts."""
-    rows = [{"outlet": o, **v} for o, v in sorted(report.per_outlet.items())]
-    if rows:
-        create_table_artifact(key="ingest-outlets", table=rows, description=f"run {report.run_id}")
-    summary = "\n".join(f"- {kind}: {n}" for kind, n in sorted(failures_by_kind.items())) or "- none"
-    create_markdown_artifact(
-        key="ingest-summary",
-        markdown=(
-            f"### run {report.run_id}\n\n"
-            + "\n".join(f"- {k}: {v}" for k, v in counts.items())
-            + f"\n- loaded: {report.articles_new}\n- copies linked: {report.copies_linked}\n\n"
-            + f"#### failures by kind\n{summary}\n"
-        ),
-    )

@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     task_runner: str = Field(default="threads", pattern="^(threads|dask)$")
     dask_address: str | None = Field(default=None, description="scheduler address, e.g. tcp://10.0.0.5:8786")
     dask_workers: int = Field(default=0, ge=0, description="LocalCluster workers; 0: one per core")
+    # outlet health (tasks/health.py): when a scheduled ingest's outlet counts as degraded, against its own
+    # last health_history_runs ingests (judged once it has health_min_history of them)
+    health_quiet_runs: int = Field(default=3, ge=1, description="runs in a row without a new article")
+    health_failure_share: float = Field(default=0.5, ge=0, le=1, description="failures over what was tried")
+    health_words_drop: float = Field(default=0.5, gt=0, le=1, description="median words below this x usual")
+    health_coverage_drop: float = Field(default=0.4, gt=0, le=1, description="fall of date/author coverage")
+    health_history_runs: int = Field(default=10, ge=1)
+    health_min_history: int = Field(default=3, ge=1)
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -1,8 +1,10 @@
 """A backfill started from the Prefect UI in a real headless chromium, as a user does it.
 
 Deployments → backfill → Run → Custom run, dates picked in the form's date pickers, Submit; the run must
-complete and the warehouse hold the window's articles. Uses Debian's chromium (`/usr/bin/chromium`, which
-.ci/run installs) through Python playwright; no browser is downloaded.
+complete and the warehouse hold the window's articles. Then what an operator sees of it: copydesk's own log
+lines in the day run's Logs tab, the per-outlet table artifact, the window summary on the parent run. Uses
+Debian's chromium (`/usr/bin/chromium`, which .ci/run installs) through Python playwright; no browser is
+downloaded.
 """
 
 import os
@@ -111,7 +113,7 @@ def test_custom_run_from_the_ui_backfills_the_window(
                 page.get_by_text("First day of the window").wait_for()
                 run_name_input = page.locator("input[type=text]").first
                 run_name_input.fill(run_name)
-                for day in ("2025-06-16", "2025-06-16"):
+                for day in ("2025-06-14", "2025-06-16"):  # start, end
                     # the date picker's popover takes a typed date, then Apply
                     page.get_by_text("Select date").first.click()
                     typed = page.locator("input[type=date]")
@@ -128,12 +130,77 @@ def test_custom_run_from_the_ui_backfills_the_window(
             finally:
                 browser.close()
 
+        # the run starts under the name typed in the form, then takes the warehouse run_id as its name
+        mine = {"deployments": {"id": {"any_": [deployment["id"]]}}}
         deadline = time.monotonic() + 30
-        while not (runs := api.post("/flow_runs/filter", {"flow_runs": {"name": {"any_": [run_name]}}})):
+        while not (runs := api.post("/flow_runs/filter", mine)):
             assert time.monotonic() < deadline, "the UI created no run"
             time.sleep(0.5)
         run = api.wait_run(runs[0]["id"], log)
         assert run["state_type"] == "COMPLETED", run["state"]
         assert run["deployment_id"] == deployment["id"]
-        assert run["parameters"]["start"] == run["parameters"]["end"] == "2025-06-16"
-    assert_window(warehouse, web.server.base_url, date(2025, 6, 16), date(2025, 6, 16))
+        assert (run["parameters"]["start"], run["parameters"]["end"]) == ("2025-06-14", "2025-06-16")
+        assert run["name"].endswith("Z-backfill")
+        see_what_an_operator_sees(chromium, api, ui, run["id"], run["name"], tmp_path)
+    assert_window(warehouse, web.server.base_url, date(2025, 6, 14), date(2025, 6, 16))
+
+
+def see_what_an_operator_sees(
+    chromium: Path, api: Api, ui: str, parent_id: str, parent_name: str, tmp_path: Path
+) -> None:
+    """The backfill's day run shows copydesk's own lines in its Logs tab and the per-outlet table; the parent
+    shows the window summary. Screenshots go to tmp_path, and to COPYDESK_UI_SCREENSHOTS when it names a
+    directory (deploy/screenshots is refreshed that way)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    days = [
+        r
+        for r in api.post("/flow_runs/filter", {"flows": {"name": {"any_": ["backfill-day"]}}})
+        if r["parameters"]["day"] == "2025-06-16"
+    ]
+    day = days[0]
+    day_artifacts = {
+        a["key"]: a
+        for a in api.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [day["id"]]}}})
+    }
+    parent_artifacts = {
+        a["key"]: a
+        for a in api.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [parent_id]}}})
+    }
+    shots = [tmp_path]
+    if os.environ.get("COPYDESK_UI_SCREENSHOTS"):
+        shots.append(Path(os.environ["COPYDESK_UI_SCREENSHOTS"]))
+
+    def snap(page: object, name: str) -> None:
+        for folder in shots:
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / name))  # type: ignore[attr-defined]
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 760})
+            # the day run's Logs tab: copydesk's per-outlet lines, as an operator reads them
+            page.goto(f"{ui}/runs/flow-run/{day['id']}")
+            expect(page.get_by_text("links discovered").first).to_be_visible(timeout=60_000)
+            harbor = page.get_by_text("outlet harbor:").first
+            expect(harbor).to_be_visible()
+            harbor.evaluate("line => line.scrollIntoView({block: 'center'})")
+            snap(page, "run-logs.png")
+            # the per-outlet table artifact: discovered / new / copies / failed
+            page.goto(f"{ui}/artifacts/artifact/{day_artifacts['backfill-day-outlets']['id']}")
+            for column in ("outlet", "discovered", "new", "copies", "failed", "harbor"):
+                expect(page.get_by_text(column, exact=True).first).to_be_visible(timeout=60_000)
+            snap(page, "outlet-table.png")
+            # the parent run's window summary, a line per day, links back to the parent run
+            page.goto(f"{ui}/artifacts/artifact/{parent_artifacts['backfill-window']['id']}")
+            expect(page.get_by_text("backfill 2025-06-14..2025-06-16").first).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("2025-06-16", exact=True).first).to_be_visible()
+            expect(page.get_by_text("days without links (no subflow run, no load): 2").first).to_be_visible()
+            expect(page.get_by_text(parent_name).first).to_be_visible()
+            snap(page, "window-summary.png")
+        except Exception:
+            page.screenshot(path=str(tmp_path / "operator-ui.png"), full_page=True)
+            raise
+        finally:
+            browser.close()

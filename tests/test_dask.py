@@ -16,7 +16,11 @@ from copydesk.loopback import serve_sites
 from tests.conftest import SITES, assert_same_warehouse, render_outlets
 
 REPO = Path(__file__).resolve().parent.parent
-SHOW_RUNNER = "type(ingest.task_runner).__name__, ingest.task_runner.address"
+# the flow's runner is chosen when a run starts (the environment of the process running it), not at import
+SHOW_RUNNER = (
+    "type(ingest.task_runner).__name__, type(task_runner_for(get_settings())).__name__, "
+    "task_runner_for(get_settings()).address"
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +37,11 @@ def cluster() -> Iterator[str]:
 def test_the_setting_selects_the_dask_task_runner() -> None:
     env = {**os.environ, "COPYDESK_TASK_RUNNER": "dask", "COPYDESK_DASK_ADDRESS": "tcp://127.0.0.1:8786"}
     out = subprocess.run(
-        [sys.executable, "-c", f"from copydesk.flows.ingest import ingest; print({SHOW_RUNNER})"],
+        [sys.executable, "-c", "from copydesk.flows.ingest import ingest, task_runner_for; "
+         f"from copydesk.tasks.settings import get_settings; print({SHOW_RUNNER})"],
         cwd=REPO, env=env, capture_output=True, text=True, check=True, timeout=120,
     ).stdout  # fmt: skip
-    assert out.split() == ["DaskTaskRunner", "tcp://127.0.0.1:8786"]
+    assert out.split() == ["SettingsTaskRunner", "DaskTaskRunner", "tcp://127.0.0.1:8786"]
 
 
 # a python in which prefect-dask cannot be imported (as without the extra), then the `copydesk` command
@@ -67,8 +72,7 @@ def test_ingest_on_dask_loads_the_same_warehouse(
 ) -> None:
     from distributed import Client, get_task_stream
 
-    from copydesk.flows.ingest import ingest, task_runner_for
-    from copydesk.tasks.settings import get_settings
+    from copydesk.flows.ingest import ingest
 
     # small batches, so the fixture web makes enough tasks for both workers (both runs alike)
     monkeypatch.setenv("COPYDESK_BATCH_SIZE", "6")
@@ -78,9 +82,9 @@ def test_ingest_on_dask_loads_the_same_warehouse(
 
         monkeypatch.setenv("COPYDESK_TASK_RUNNER", "dask")
         monkeypatch.setenv("COPYDESK_DASK_ADDRESS", cluster)
-        on_dask = ingest.with_options(task_runner=task_runner_for(get_settings()))
+        # the same flow object: the setting is read when the run starts
         with Client(cluster) as client, get_task_stream(client) as stream:
-            report = on_dask(outlets=str(outlets), warehouse=str(tmp_path / "dask"))
+            report = ingest(outlets=str(outlets), warehouse=str(tmp_path / "dask"))
         ran_on = {task["worker"] for task in stream.data}
 
     assert report.articles_new > 0

@@ -178,6 +178,10 @@ def test_serve_schedules_ingest_and_runs_ui_backfills(
             assert (due.hour, due.minute) == (tokyo.hour, tokyo.minute)
             assert due > datetime.now(UTC)
         assert backfill["schedules"] == []
+        # served from deploy/prefect.yaml's definitions: the same descriptions and tags
+        spec = yaml.safe_load((REPO / "deploy" / "prefect.yaml").read_text(encoding="utf-8"))
+        for served, defined in zip((ingest, backfill), spec["deployments"], strict=True):
+            assert (served["description"], served["tags"]) == (defined["description"], defined["tags"])
         schema = backfill["parameter_openapi_schema"]
         assert schema["properties"]["start"]["format"] == "date"
         assert schema["properties"]["end"]["format"] == "date"
@@ -196,9 +200,13 @@ def test_serve_schedules_ingest_and_runs_ui_backfills(
         assert "before start" in failed["state"]["message"]
         assert_window(warehouse, web.server.base_url, date(2025, 6, 17), date(2025, 6, 17))
 
-        # one subflow run per day, named after it
-        days = api.post("/flow_runs/filter", {"flows": {"name": {"any_": ["backfill-day"]}}})
-        assert sorted(r["name"] for r in days) == ["backfill-2025-06-17", "backfill-2025-06-17"]
+        # one subflow run per day, named by the warehouse run_id, which names the day
+        days = [
+            r
+            for r in api.post("/flow_runs/filter", {"flows": {"name": {"any_": ["backfill-day"]}}})
+            if r["parameters"]["warehouse"] == str(warehouse.resolve())
+        ]
+        assert len(days) == 2 and all(r["name"].endswith("Z-backfill-20250617") for r in days)
 
         # the same window again adds nothing
         before = len(articles(warehouse))
@@ -242,6 +250,8 @@ def test_prefect_yaml_deploys_to_a_process_pool_and_a_worker_runs_backfills(
         text=True,
     )
     assert deployed.returncode == 0, deployed.stdout[-3000:] + deployed.stderr[-3000:]
+    # `schedules: null`, not `[]`: Prefect warns about the latter
+    assert "FutureWarning" not in deployed.stdout + deployed.stderr
 
     ingest, backfill = api.deployment(INGEST), api.deployment(BACKFILL)
     assert ingest is not None and backfill is not None

@@ -95,6 +95,13 @@ RUN_SCHEMA = pa.schema(
         ("fetched", pa.int32()),
         ("extracted", pa.int32()),
         ("failed", pa.int32()),
+        ("prefect_flow_run_id", pa.string()),
+        (
+            "outlet_counts",
+            pa.list_(
+                pa.struct([("outlet_id", pa.string()), ("discovered", pa.int32()), ("new", pa.int32())])
+            ),
+        ),
     ]
 )
 

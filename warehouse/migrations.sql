@@ -26,3 +26,9 @@ JOIN (
     GROUP BY x.story_id
 ) h USING (story_id)
 WHERE m.article_id <> h.head;
+
+-- name: runs_flow_run_and_outlet_counts
+-- a run's row names the Prefect flow run that made it and keeps what discovery found per outlet (the
+-- outlet_health view's links found / new); older rows keep NULLs. IF NOT EXISTS: safe on any warehouse
+ALTER TABLE core.runs ADD COLUMN IF NOT EXISTS prefect_flow_run_id VARCHAR;
+ALTER TABLE core.runs ADD COLUMN IF NOT EXISTS outlet_counts STRUCT(outlet_id VARCHAR, discovered INTEGER, new INTEGER)[];

@@ -80,7 +80,7 @@ FROM core.failures;
 
 CREATE OR REPLACE VIEW runs AS
 SELECT run_id, flow, started_at, finished_at, discovered, new, fetched, extracted, loaded, copies, failed,
-       loaded_at, window_start, window_end, outlet_ids
+       loaded_at, window_start, window_end, outlet_ids, prefect_flow_run_id
 FROM core.runs;
 
 CREATE OR REPLACE VIEW outlet_stats AS
@@ -110,3 +110,66 @@ SELECT coalesce(art.outlet_id, fail.outlet_id) AS outlet_id,
        coalesce(boilerplate_blocks_removed, 0) AS boilerplate_blocks_removed,
        coalesce(failures, 0) AS failures
 FROM art FULL OUTER JOIN fail ON art.outlet_id = fail.outlet_id;
+
+-- one row per outlet per run (runs that recorded their per-outlet counts): what an operator watches to see a
+-- feed break or a template change. articles_new and the text measures are over the run's new articles;
+-- failure_share is failures over what was tried (new links plus sources that failed); boilerplate_share the
+-- share of the new articles' characters removed as the outlet's boilerplate
+CREATE OR REPLACE VIEW outlet_health AS
+WITH run_outlets AS (
+    SELECT run_id, flow, started_at, finished_at, prefect_flow_run_id,
+           c.outlet_id, c.discovered AS links_found, c.new AS links_new
+    FROM (SELECT *, unnest(outlet_counts) AS c FROM core.runs)
+),
+texts AS (
+    SELECT first_run_id AS run_id, outlet_id, word_count, title, published_at, authors,
+           length(coalesce(text, '')) AS kept_chars,
+           coalesce(list_sum(list_transform(boilerplate_removed, b -> length(b))), 0) AS removed_chars
+    FROM core.articles
+),
+arts AS (
+    SELECT run_id, outlet_id,
+           count(*) AS articles_new,
+           median(word_count) AS median_words,
+           avg(CASE WHEN coalesce(trim(title), '') = '' THEN 1.0 ELSE 0.0 END) AS empty_title_share,
+           avg(CASE WHEN published_at IS NULL THEN 1.0 ELSE 0.0 END) AS empty_date_share,
+           avg(CASE WHEN len(coalesce(authors, [])) = 0 THEN 1.0 ELSE 0.0 END) AS empty_author_share,
+           sum(removed_chars) / nullif(sum(removed_chars + kept_chars), 0) AS boilerplate_share
+    FROM texts GROUP BY run_id, outlet_id
+),
+kinds AS (
+    SELECT run_id, outlet_id, coalesce(kind, stage) AS kind, count(*) AS n,
+           count(*) FILTER (WHERE stage = 'discover') AS n_discover
+    FROM core.failures GROUP BY ALL
+),
+fails AS (
+    SELECT run_id, outlet_id,
+           sum(n) AS failed,
+           sum(n_discover) AS sources_failed,
+           coalesce(sum(n) FILTER (WHERE kind = 'host_backoff'), 0) AS host_backoffs,
+           coalesce(sum(n) FILTER (WHERE kind = 'robots_disallowed'), 0) AS robots_refusals,
+           map_from_entries(list((kind, n) ORDER BY kind)) AS failures_by_kind
+    FROM kinds GROUP BY run_id, outlet_id
+),
+joined AS (
+    SELECT o.*,
+           coalesce(a.articles_new, 0) AS articles_new,
+           coalesce(f.failed, 0) AS failed,
+           coalesce(f.failed, 0) / nullif(o.links_new + coalesce(f.sources_failed, 0), 0) AS failure_share,
+           coalesce(f.failures_by_kind, MAP {}::MAP(VARCHAR, BIGINT)) AS failures_by_kind,
+           coalesce(f.host_backoffs, 0) AS host_backoffs,
+           coalesce(f.robots_refusals, 0) AS robots_refusals,
+           a.median_words, a.empty_title_share, a.empty_date_share, a.empty_author_share, a.boilerplate_share
+    FROM run_outlets o
+    LEFT JOIN arts a USING (run_id, outlet_id)
+    LEFT JOIN fails f USING (run_id, outlet_id)
+)
+SELECT *,
+       round(date_diff('second', last_new_at, finished_at) / 3600.0, 2) AS hours_since_new
+FROM (
+    SELECT *,
+           max(CASE WHEN articles_new > 0 THEN finished_at END)
+               OVER (PARTITION BY outlet_id ORDER BY started_at, run_id
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_new_at
+    FROM joined
+);
