@@ -318,9 +318,10 @@ def test_cli_backfill_of_a_week_shows_progress_and_loads_the_window(
     ]
     done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    # the progress bars' last frame: every day done, every link of the window handled
+    # the progress bars' last frame (on stderr: stdout holds the result only): every day done, every link of
+    # the window handled
     expected = expected_urls(web.server.base_url, date(2025, 6, 12), date(2025, 6, 18))
-    assert re.search(r"days \(done 2025-06-18, \d+ new articles\).*7/7", done.stdout)
+    assert re.search(r"days \(done 2025-06-18, \d+ new articles\).*7/7", done.stderr)
     assert f"backfilled 2025-06-12..2025-06-18: {len(expected)} new articles" in done.stdout
     assert_window(warehouse, web.server.base_url, date(2025, 6, 12), date(2025, 6, 18))
 
