@@ -3,8 +3,9 @@
 copydesk logs through stdlib loggers under the `copydesk` namespace, which Prefect does not ship. While a
 flow runs, `shipped_to_prefect(flow_run_id)` gives that namespace a Prefect API handler at INFO and keeps the
 terminal as it was: the namespace stops propagating, and a small handler passes on to the root logger's
-handlers exactly the records they received before (those at or above the level the namespace had). So an
-operator sees every INFO line of a run in the UI, and a terminal user sees no line twice.
+handlers exactly the records they received before (those at or above the level the namespace had), unless
+a handler of the namespace owns the terminal already (the CLI's progress display, which shows copydesk's INFO
+lines itself). So an operator sees every INFO line of a run in the UI, and a terminal user sees no line twice.
 
 Records made in threads without a Prefect run context (the event loop of discovery, the loader) belong to
 the innermost flow run that installed the handler, so they are shipped too.
@@ -66,7 +67,11 @@ def shipped_to_prefect(flow_run_id: str | None) -> Iterator[None]:
             _saved.update(
                 level=logger.level, propagate=logger.propagate, threshold=logger.getEffectiveLevel()
             )
-            _saved["handlers"] = [_RunLogHandler(level=SHIPPED_LEVEL), _ToRootHandlers(_saved["threshold"])]
+            _saved["handlers"] = [_RunLogHandler(level=SHIPPED_LEVEL)]
+            if logger.propagate:
+                # the terminal was served by propagation: keep serving it as before. When propagation is off
+                # already, a handler of the namespace owns the terminal (the CLI's progress display)
+                _saved["handlers"].append(_ToRootHandlers(_saved["threshold"]))
             for handler in _saved["handlers"]:
                 logger.addHandler(handler)
             logger.propagate = False
