@@ -296,8 +296,16 @@ def _hostile_one(parser: str, document: str, canary: str) -> None:
     except Exception as exc:  # noqa: BLE001 - a refusal is an outcome to report
         outcome, longest = f"refused ({type(exc).__name__})", 0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"outcome": outcome, "cpu_s": time.process_time() - started, "peak_mb": peak_mb,
-                      "longest_title": longest}))
+    print(
+        json.dumps(
+            {
+                "outcome": outcome,
+                "cpu_s": time.process_time() - started,
+                "peak_mb": peak_mb,
+                "longest_title": longest,
+            }
+        )
+    )
 
 
 def hostile(parsers: list[str]) -> list[dict[str, Any]]:
@@ -308,20 +316,36 @@ def hostile(parsers: list[str]) -> list[dict[str, Any]]:
         for document in hostile_documents(canary):
             for parser in parsers:
                 command = [
-                    sys.executable, "-m", "bench.feeds", "--hostile-one", parser, document, str(canary),
+                    sys.executable,
+                    "-m",
+                    "bench.feeds",
+                    "--hostile-one",
+                    parser,
+                    document,
+                    str(canary),
                 ]
                 try:
                     done = subprocess.run(
                         command, cwd=REPO, capture_output=True, text=True, timeout=HOSTILE_TIMEOUT_S
                     )
                     line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-                    found = json.loads(line) if line.startswith("{") else {
-                        "outcome": f"child died (exit {done.returncode})", "cpu_s": None, "peak_mb": None,
+                    found = (
+                        json.loads(line)
+                        if line.startswith("{")
+                        else {
+                            "outcome": f"child died (exit {done.returncode})",
+                            "cpu_s": None,
+                            "peak_mb": None,
+                            "longest_title": 0,
+                        }
+                    )
+                except subprocess.TimeoutExpired:
+                    found = {
+                        "outcome": f"still running after {HOSTILE_TIMEOUT_S} s",
+                        "cpu_s": None,
+                        "peak_mb": None,
                         "longest_title": 0,
                     }
-                except subprocess.TimeoutExpired:
-                    found = {"outcome": f"still running after {HOSTILE_TIMEOUT_S} s", "cpu_s": None,
-                             "peak_mb": None, "longest_title": 0}
                 rows.append({"document": document, "parser": parser, **found})
     return rows
 
@@ -387,21 +411,29 @@ def run(reps: int, baseline: str | None) -> str:
 
     sitemap_case = _as_case(sitemap, "https://news.example/sitemap.xml", "sitemap")
     now = cpu(lambda: copydesk_items(sitemap_case), max(1, reps // 2))
-    lines += ["", f"Discovery's heaviest document, a sitemap of {SITEMAP_URLS:,} URLs with lastmods "
-              f"({len(sitemap) / 1e6:.1f} MB), copydesk: {now:.2f} s CPU "
-              f"({now / SITEMAP_URLS * 1e6:.0f} µs a URL)."]
+    lines += [
+        "",
+        f"Discovery's heaviest document, a sitemap of {SITEMAP_URLS:,} URLs with lastmods "
+        f"({len(sitemap) / 1e6:.1f} MB), copydesk: {now:.2f} s CPU "
+        f"({now / SITEMAP_URLS * 1e6:.0f} µs a URL).",
+    ]
     if baseline:
         module = baseline_discover(baseline)
         before = cpu(lambda: copydesk_items(sitemap_case, module), max(1, reps // 2))
         rss_before = cpu(lambda: copydesk_items(documents[f"RSS 2.0, {FEED_ITEMS} items"], module), reps)
         rss_now = cpu(lambda: copydesk_items(documents[f"RSS 2.0, {FEED_ITEMS} items"]), reps)
-        lines += ["", f"Before/after (tasks/discover.py at {baseline} vs now, same bytes, same run):", "",
-                  f"- sitemap of {SITEMAP_URLS:,} URLs: {before:.2f} s → {now:.2f} s CPU",
-                  f"- RSS 2.0 of {FEED_ITEMS} items: "
-                  f"{rss_before * 1000:.1f} ms → {rss_now * 1000:.1f} ms CPU"]
+        lines += [
+            "",
+            f"Before/after (tasks/discover.py at {baseline} vs now, same bytes, same run):",
+            "",
+            f"- sitemap of {SITEMAP_URLS:,} URLs: {before:.2f} s → {now:.2f} s CPU",
+            f"- RSS 2.0 of {FEED_ITEMS} items: {rss_before * 1000:.1f} ms → {rss_now * 1000:.1f} ms CPU",
+        ]
         wrong_before = sum(not score(c, lambda k: copydesk_items(k, module))[1] for c in CASES)
-        lines.append(f"- corpus cases wrong: {wrong_before}/{len(CASES)} → "
-                     f"{len(CASES) - totals['copydesk'][2]}/{len(CASES)}")
+        lines.append(
+            f"- corpus cases wrong: {wrong_before}/{len(CASES)} → "
+            f"{len(CASES) - totals['copydesk'][2]}/{len(CASES)}"
+        )
 
     lines += ["", "### Bounds (each in a child process: 2 GiB address space, 60 s)", ""]
     lines.append("| document | parser | outcome | CPU | peak RSS | longest title |")
@@ -409,8 +441,10 @@ def run(reps: int, baseline: str | None) -> str:
     for row in hostile(parsers):
         cpu_s = f"{row['cpu_s']:.2f} s" if row["cpu_s"] is not None else "-"
         peak = f"{row['peak_mb']:.0f} MB" if row["peak_mb"] is not None else "-"
-        lines.append(f"| {row['document']} | {row['parser']} | {row['outcome']} | {cpu_s} | {peak} | "
-                     f"{row['longest_title']:,} |")
+        lines.append(
+            f"| {row['document']} | {row['parser']} | {row['outcome']} | {cpu_s} | {peak} | "
+            f"{row['longest_title']:,} |"
+        )
     return "\n".join(lines)
 
 

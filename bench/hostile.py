@@ -245,9 +245,7 @@ def build_xxe_entities(site: Path, canary: Canaries) -> Sources:
 
 
 def build_entity_bomb(site: Path, canary: Canaries) -> Sources:
-    levels = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
-    ]
+    levels = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
     head = f'<?xml version="1.0"?><?pi?><!DOCTYPE rss [{"".join(levels)}]>'
     story = hostile_article(site)
     items = (
@@ -324,8 +322,12 @@ def build_nested_gzip(site: Path, canary: Canaries) -> Sources:
     gzip_encoded = "Content-Type: application/xml\nContent-Encoding: gzip\n"
     write(site, "bomb.xml.gz", _gzip_times(bomb, 2), gzip_encoded)
     # and a feed that is a gzip bomb under its transport encoding alone
-    write(site, "feed.xml", _gzip_times(b"<rss>" + b"\n" * (40 * 1024 * 1024) + b"</rss>", 1),
-          "Content-Type: application/rss+xml\nContent-Encoding: gzip\n")
+    write(
+        site,
+        "feed.xml",
+        _gzip_times(b"<rss>" + b"\n" * (40 * 1024 * 1024) + b"</rss>", 1),
+        "Content-Type: application/rss+xml\nContent-Encoding: gzip\n",
+    )
     return ["feed.xml"], ["bomb.xml.gz"]
 
 

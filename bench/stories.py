@@ -118,8 +118,14 @@ def run_ingest(outlets: Path, warehouse: Path, log: Path) -> float:
     with log.open("a", encoding="utf-8") as sink:
         sink.write(f"$ {shlex.join(command)}\n")
         sink.flush()
-        result = subprocess.run(command, cwd=REPO_ROOT, stdout=sink, stderr=subprocess.STDOUT,
-                                timeout=INGEST_TIMEOUT_S, check=False)
+        result = subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            timeout=INGEST_TIMEOUT_S,
+            check=False,
+        )
     if result.returncode != 0:
         raise SystemExit(f"copydesk ingest exited {result.returncode}; see {log}")
     return time.perf_counter() - started
@@ -279,12 +285,15 @@ def score(truth: Truth, rows: list[Row], canonical: dict[str, str | None], base_
 def render(s: Score, context: dict[str, object]) -> str:
     """The score as a markdown report."""
     lines = [
-        "# Story dedupe on the synthetic syndicated web", "",
+        "# Story dedupe on the synthetic syndicated web",
+        "",
         f"Command: `{context['command']}`  ",
         f"Date: {context['date']}  ",
         f"Web: {context['web']}  ",
-        f"Timings: {context['timings']}", "",
-        "| measure | value |", "|---|---|",
+        f"Timings: {context['timings']}",
+        "",
+        "| measure | value |",
+        "|---|---|",
         f"| truth articles loaded | {_ratio((s.loaded, s.truth_articles))} |",
         "| warehouse rows / unmatched / extra rows for one page (URL variants) | "
         f"{s.rows} / {s.unmatched_rows} / {s.variant_rows} |",
@@ -302,12 +311,14 @@ def render(s: Score, context: dict[str, object]) -> str:
         f"| same, stories with a copy claiming an earlier date | {_ratio(s.date_trap_canonical)} |",
         f"| originals flagged is_original | {_ratio(s.original_flagged)} |",
         f"| copies wrongly flagged is_original (want 0) | {_ratio(s.copy_flagged_original)} |",
-        "", "Loaded by kind: " + ", ".join(f"{k} {_ratio(v)}" for k, v in s.loaded_by_kind.items()),
+        "",
+        "Loaded by kind: " + ", ".join(f"{k} {_ratio(v)}" for k, v in s.loaded_by_kind.items()),
         "",
         "Copies by source hint (canonical = rel=canonical to the original; outlets share one loopback host "
         "and are told apart by their site_prefix): loaded "
         + ", ".join(f"{h} {_ratio(v)}" for h, v in s.loaded_by_hint.items())
-        + "; folded with the original " + ", ".join(f"{h} {_ratio(v)}" for h, v in s.recall_by_hint.items()),
+        + "; folded with the original "
+        + ", ".join(f"{h} {_ratio(v)}" for h, v in s.recall_by_hint.items()),
     ]
     if s.leak_examples:
         lines += ["", "Leak examples:", *[f"- {x}" for x in s.leak_examples]]
@@ -332,11 +343,15 @@ def run(n_stories: int, seed: int, workdir: Path) -> tuple[Truth, Path, str, dic
     # the same port keeps every URL of run 1 valid in run 2
     with serve_sites(web.sites_run2, port=port):
         second = run_ingest(outlets, warehouse, log)
-    web_desc = (f"{n_stories} stories, seed {seed}: {web.articles} truth articles, pages run1/run2 "
-                f"{web.pages.get(1, 0)}/{web.pages.get(2, 0)}, {web.page_bytes / 1e6:.1f} MB, "
-                f"kinds {web.kinds}")
-    timings = (f"generate {web.seconds:.1f} s, ingest run 1 {first:.1f} s, run 2 {second:.1f} s, "
-               f"total {time.perf_counter() - started:.1f} s")
+    web_desc = (
+        f"{n_stories} stories, seed {seed}: {web.articles} truth articles, pages run1/run2 "
+        f"{web.pages.get(1, 0)}/{web.pages.get(2, 0)}, {web.page_bytes / 1e6:.1f} MB, "
+        f"kinds {web.kinds}"
+    )
+    timings = (
+        f"generate {web.seconds:.1f} s, ingest run 1 {first:.1f} s, run 2 {second:.1f} s, "
+        f"total {time.perf_counter() - started:.1f} s"
+    )
     return web.load(), warehouse / "warehouse.duckdb", base_url, {"web": web_desc, "timings": timings}
 
 
@@ -392,14 +407,18 @@ def run_real_texts(args: argparse.Namespace, command: str) -> int:
             scores.append(scored)
             # pages by their path below the base URL: the orders' servers listen on other ports
             labels.append({url.split("/", 3)[-1]: story for url, story in scored.labels.items()})
-            print(f"{name} order {order}: P {scored.precision} R {scored.recall} exits {scored.runs_exit}",
-                  flush=True)
+            print(
+                f"{name} order {order}: P {scored.precision} R {scored.recall} exits {scored.runs_exit}",
+                flush=True,
+            )
         difference = partition_difference(labels[0], labels[1]) if len(labels) > 1 else None
         sections.append(render_half(name, role, desc, scores, difference, command))
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    block = (f"{REAL_START}\n## Real article texts (issue 20)\n\nDate: {date}; {args.runs} runs per order, "
-             f"{args.orders} arrival orders per text set. The rules were tuned on aeb-dev; news-pages-dev is "
-             "reported as it came out.\n\n" + "\n".join(sections) + f"{REAL_END}\n")
+    block = (
+        f"{REAL_START}\n## Real article texts (issue 20)\n\nDate: {date}; {args.runs} runs per order, "
+        f"{args.orders} arrival orders per text set. The rules were tuned on aeb-dev; news-pages-dev is "
+        "reported as it came out.\n\n" + "\n".join(sections) + f"{REAL_END}\n"
+    )
     print(block)
     synthetic, _, notes = _split_results()
     _write_results(synthetic, block, notes)
@@ -416,8 +435,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--texts", help="real-text mode: comma-separated text sets (aeb, news-pages)")
     parser.add_argument("--runs", type=int, default=3, help="real-text mode: runs the pages arrive over")
     parser.add_argument("--orders", type=int, default=2, help="real-text mode: arrival orders per text set")
-    parser.add_argument("--shared", type=Path, default=REPO_ROOT.parent / "shared" / "bench",
-                        help="real-text mode: the folder holding aeb-dev and news-pages-dev")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=REPO_ROOT.parent / "shared" / "bench",
+        help="real-text mode: the folder holding aeb-dev and news-pages-dev",
+    )
     args = parser.parse_args(argv)
     command = "python -m bench.stories " + shlex.join(argv if argv is not None else sys.argv[1:])
     if args.texts:
@@ -427,8 +450,10 @@ def main(argv: list[str] | None = None) -> int:
         meta = json.loads((workdir / "run.json").read_text())
         truth = json.loads((workdir / "web" / "truth.json").read_text(encoding="utf-8"))
         db, base_url = workdir / "wh" / "warehouse.duckdb", meta["base_url"]
-        context: dict[str, object] = {"web": f"kept run in {workdir} ({meta['stories']} stories)",
-                                      "timings": "n/a"}
+        context: dict[str, object] = {
+            "web": f"kept run in {workdir} ({meta['stories']} stories)",
+            "timings": "n/a",
+        }
     elif args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         truth, db, base_url, context = run(args.stories, args.seed, args.keep)

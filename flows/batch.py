@@ -258,9 +258,7 @@ def process_batch(
     )
     with lease as leased:
         pages, failures, extracted = run_sync(
-            fetch_and_extract(
-                links, settings, config.allow_private_addresses, outlets, leased, learned_of
-            )
+            fetch_and_extract(links, settings, config.allow_private_addresses, outlets, leased, learned_of)
         )
     articles = [r for r in extracted.results if isinstance(r, Article)]
     failures = failures + [r for r in extracted.results if isinstance(r, Failure)]

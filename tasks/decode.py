@@ -60,8 +60,24 @@ BOMS = (
 
 XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 MULTI_BYTE = {
-    "cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004", "iso2022_jp", "cp949",
-    "euc_kr", "johab", "gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950", "utf_8",
+    "cp932",
+    "shift_jis",
+    "shift_jis_2004",
+    "shift_jisx0213",
+    "euc_jp",
+    "euc_jis_2004",
+    "iso2022_jp",
+    "cp949",
+    "euc_kr",
+    "johab",
+    "gb2312",
+    "gbk",
+    "gb18030",
+    "hz",
+    "big5",
+    "big5hkscs",
+    "cp950",
+    "utf_8",
 }
 # the codecs _codec_for gives the Western single-byte labels (ISO-8859-1, latin1, US-ASCII read as cp1252)
 SINGLE_BYTE_WESTERN = {"cp1252", "iso8859-15"}
@@ -285,7 +301,7 @@ def decode_xml(body: bytes, content_type: str | None = None) -> str:
     """
     for bom, encoding in BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace")
+            return body[len(bom) :].decode(encoding, errors="replace")
     # utf-16 without a BOM still starts with '<' next to a zero byte
     if body[:2] == b"<\x00":
         return body.decode("utf-16-le", errors="replace")

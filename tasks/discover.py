@@ -93,10 +93,19 @@ CONTENT = ("http://purl.org/rss/1.0/modules/content/", "content")
 FEEDBURNER = ("http://rssnamespace.org/feedburner/ext/1.0", "feedburner")
 ATOM_IN_RSS = (ATOM_10, "atom")
 # rss 0.90, 1.0 and userland's rss 2.0 namespaces; most rss 0.9x/2.0 have none
-RSS_SPACES = ("", "http://my.netscape.com/rdf/simple/0.9/", "http://purl.org/rss/1.0/",
-              "http://backend.userland.com/rss2", "http://backend.userland.com/rss")
-SITEMAP_SPACES = ("", "http://www.sitemaps.org/schemas/sitemap/0.9", "http://www.google.com/schemas/sitemap/0.9",
-                  "http://www.google.com/schemas/sitemap/0.84")
+RSS_SPACES = (
+    "",
+    "http://my.netscape.com/rdf/simple/0.9/",
+    "http://purl.org/rss/1.0/",
+    "http://backend.userland.com/rss2",
+    "http://backend.userland.com/rss",
+)
+SITEMAP_SPACES = (
+    "",
+    "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "http://www.google.com/schemas/sitemap/0.9",
+    "http://www.google.com/schemas/sitemap/0.84",
+)
 NEWS = ("http://www.google.com/schemas/sitemap-news/0.9", "news")
 XHTML = "http://www.w3.org/1999/xhtml"
 
@@ -154,7 +163,9 @@ class _Entries:
         return True
 
     def result(
-        self, links: list[Link], children: list[tuple[str, datetime | None]] | None = None,
+        self,
+        links: list[Link],
+        children: list[tuple[str, datetime | None]] | None = None,
         dated: datetime | None = None,
     ) -> SitemapParse:
         return SitemapParse(links, children or [], self.over_cap, self.invalid, self.first_invalid, dated)
@@ -270,7 +281,6 @@ def child_sitemap_in_window(url: str, lastmod: datetime | None, window: RunWindo
     return not (end is not None and period_start - WINDOW_SLACK > end)
 
 
-
 def document_in_window(url: str, dated: datetime | None, window: RunWindow) -> bool:
     """True when a document's undated links belong to the window: the period its name names (sitemap-
     2025-06-18.xml), else its own date (lastmod in its index, a feed's lastBuildDate/updated, HTTP
@@ -297,9 +307,7 @@ _AMPERSAND = re.compile(r"&(?:([A-Za-z][A-Za-z0-9._-]{0,63});|(#[0-9]{1,8};|#[xX
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 # the prolog may hold comments and processing instructions (xml-stylesheet) before the doctype; atomic
 # groups keep a prolog of many comments from backtracking
-_DOCTYPE = re.compile(
-    r"\A((?>\s+|<!--.*?-->|<\?.*?\?>)*+)<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.S | re.I
-)
+_DOCTYPE = re.compile(r"\A((?>\s+|<!--.*?-->|<\?.*?\?>)*+)<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.S | re.I)
 _ROOT_START = re.compile(r"<(?:[A-Za-z][\w.-]*:)?(?:rss|feed|RDF|channel|urlset|sitemapindex)[\s>/]")
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>/])", re.I | re.S)
 _HTML_ROOT = re.compile(r"<html[\s>/]", re.I)
@@ -351,8 +359,16 @@ def _xml_parser() -> etree.XMLParser:
     # laughs, no XXE, no file or connection opened; recover for the broken feeds the web is full of;
     # huge_tree off keeps libxml2's depth and text-size limits
     parser = etree.XMLParser(
-        recover=True, resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8",
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+        encoding="utf-8",
     )
     parser.resolvers.add(_RefuseExternal())
     return parser
@@ -428,7 +444,7 @@ def _parse_tree(text: str, url: str, wrong_kind: str) -> _Tree:
         html_at = _HTML_ROOT.search(text, 0, 65536)
         if root_at is None or (html_at is not None and html_at.start() < root_at.start()):
             raise DiscoveryError(wrong_kind, "an HTML page, not XML")
-        text = text[root_at.start():]
+        text = text[root_at.start() :]
     parser = _xml_parser()
     try:
         root = etree.fromstring(_clean_markup(text).encode("utf-8"), parser, base_url=url)
@@ -564,9 +580,7 @@ def _is_markup(text: str) -> bool:
         return False
     if any(tag.lower() not in _INLINE_HTML for tag in _ANY_TAG.findall(text)):
         return False
-    return all(
-        name.startswith("#") or f"{name};" in html.entities.html5 for name in _ENTITY.findall(text)
-    )
+    return all(name.startswith("#") or f"{name};" in html.entities.html5 for name in _ENTITY.findall(text))
 
 
 def _construct_text(node: etree._Element, default: str) -> str:
@@ -657,12 +671,23 @@ def _date_of(node: etree._Element | None, zone: tzinfo, *choices: frozenset[str]
 
 
 def _make_link(
-    url: str, outlet_id: str, via: LinkVia, found_in: str, title: str | None,
-    published_at: datetime | None, modified_at: datetime | None, description: str | None,
+    url: str,
+    outlet_id: str,
+    via: LinkVia,
+    found_in: str,
+    title: str | None,
+    published_at: datetime | None,
+    modified_at: datetime | None,
+    description: str | None,
 ) -> Link:
     return Link(
-        url=url, outlet_id=outlet_id, via=via, found_in=found_in,
-        title=_plain(title, MAX_TITLE_CHARS), published_at=published_at, modified_at=modified_at,
+        url=url,
+        outlet_id=outlet_id,
+        via=via,
+        found_in=found_in,
+        title=_plain(title, MAX_TITLE_CHARS),
+        published_at=published_at,
+        modified_at=modified_at,
         description=_plain(description, MAX_DESCRIPTION_CHARS),
     )
 
@@ -701,7 +726,8 @@ def _rss_vocabulary(space: str) -> _Vocabulary:
         published=(_tags(own, "pubDate"), _DC_DATE, _DC_ISSUED, _tags(ATOM_IN_RSS, "published")),
         modified=(_tags(ATOM_IN_RSS, "updated"), _DC_MODIFIED),
         description=(
-            (_tags(own, "description"), "html"), (_tags(CONTENT, "encoded"), "html"),
+            (_tags(own, "description"), "html"),
+            (_tags(CONTENT, "encoded"), "html"),
             (_tags(ATOM_IN_RSS, "summary"), "text"),
         ),
         feed_date=(_tags(own, "lastBuildDate", "pubDate"), _DC_DATE, _tags(ATOM_IN_RSS, "updated")),
@@ -819,13 +845,18 @@ def _feed_links(feed: _Feed, feed_url: str, outlet_id: str, zone: tzinfo, entrie
         url = _atom_entry_url(entry, words, feed_url) if feed.atom else _rss_item_url(entry, words, feed_url)
         if url is None or not entries.admit(url):
             continue
-        links.append(_make_link(
-            url, outlet_id, "feed", feed_url,
-            title=_first_construct(entry, (words.title, title_default), (_DC_TITLE, "guess")),
-            published_at=_date_of(entry, zone, *words.published),
-            modified_at=_date_of(entry, zone, *words.modified),
-            description=_first_construct(entry, *words.description),
-        ))
+        links.append(
+            _make_link(
+                url,
+                outlet_id,
+                "feed",
+                feed_url,
+                title=_first_construct(entry, (words.title, title_default), (_DC_TITLE, "guess")),
+                published_at=_date_of(entry, zone, *words.published),
+                modified_at=_date_of(entry, zone, *words.modified),
+                description=_first_construct(entry, *words.description),
+            )
+        )
     return links
 
 
@@ -918,14 +949,19 @@ def parse_sitemap(
             if url is None or not entries.admit(url):
                 continue
             # image:, video: and friends are ignored; only news:news says something about the article
-            links.append(_make_link(
-                url, outlet_id, "news_sitemap" if news is not None else "sitemap", sitemap_url,
-                # google's news:title is plain text: escaped brackets are part of the headline
-                title=_text(_kid(news, _NEWS_TITLE)) or None,
-                published_at=_date_of(news, zone, _NEWS_PUBLISHED),
-                modified_at=parse_utc(_text(lastmod), zone) if lastmod is not None else None,
-                description=None,
-            ))
+            links.append(
+                _make_link(
+                    url,
+                    outlet_id,
+                    "news_sitemap" if news is not None else "sitemap",
+                    sitemap_url,
+                    # google's news:title is plain text: escaped brackets are part of the headline
+                    title=_text(_kid(news, _NEWS_TITLE)) or None,
+                    published_at=_date_of(news, zone, _NEWS_PUBLISHED),
+                    modified_at=parse_utc(_text(lastmod), zone) if lastmod is not None else None,
+                    description=None,
+                )
+            )
         if tree.broken and not links:
             raise DiscoveryError("malformed", f"not well-formed XML and no URLs recovered ({tree.broken})")
         return entries.result(links)
@@ -941,13 +977,15 @@ def _merge(first: Link, later: Link) -> Link:
     published = [moment for moment in (first.published_at, later.published_at) if moment is not None]
     modified = [moment for moment in (first.modified_at, later.modified_at) if moment is not None]
     descriptions = [text for text in (first.description, later.description) if text]
-    return first.model_copy(update={
-        "title": first.title or later.title,
-        # a re-listing repeats an item with a later date; the first publication is the earliest one
-        "published_at": min(published) if published else None,
-        "modified_at": max(modified) if modified else None,
-        "description": max(descriptions, key=len) if descriptions else None,
-    })
+    return first.model_copy(
+        update={
+            "title": first.title or later.title,
+            # a re-listing repeats an item with a later date; the first publication is the earliest one
+            "published_at": min(published) if published else None,
+            "modified_at": max(modified) if modified else None,
+            "description": max(descriptions, key=len) if descriptions else None,
+        }
+    )
 
 
 def merge_links(links: Iterable[Link]) -> list[Link]:
@@ -992,9 +1030,14 @@ def _failure(url: str, outlet_id: str, exc: BaseException) -> Failure:
     if kind == "error":
         message = f"{type(exc).__name__}: {message}"
     return Failure(
-        url=url, outlet_id=outlet_id, stage="discover", kind=kind, error=message[:MAX_ERROR_CHARS],
+        url=url,
+        outlet_id=outlet_id,
+        stage="discover",
+        kind=kind,
+        error=message[:MAX_ERROR_CHARS],
         http_status=status if isinstance(status, int) else None,
-        transient=bool(getattr(exc, "transient", False)), at=datetime.now(UTC),
+        transient=bool(getattr(exc, "transient", False)),
+        at=datetime.now(UTC),
     )
 
 
@@ -1082,8 +1125,12 @@ def _notice(url: str, outlet_id: str, parsed: SitemapParse) -> Failure | None:
     if parsed.invalid:
         said.append(f"{parsed.invalid} links with invalid URLs skipped (first {parsed.first_invalid})")
     return Failure(
-        url=url, outlet_id=outlet_id, stage="discover", kind="truncated" if parsed.over_cap else "bad_links",
-        error="; ".join(said)[:MAX_ERROR_CHARS], at=datetime.now(UTC),
+        url=url,
+        outlet_id=outlet_id,
+        stage="discover",
+        kind="truncated" if parsed.over_cap else "bad_links",
+        error="; ".join(said)[:MAX_ERROR_CHARS],
+        at=datetime.now(UTC),
     )
 
 
@@ -1118,8 +1165,9 @@ class _Reader:
                 body = response.body
                 zone = zone_named(self.outlet.timezone)
                 parsed = await _parse_off_loop(
-                    lambda: parse(body, final_url, outlet_id, content_type=_header(headers, "content-type"),
-                                  zone=zone),
+                    lambda: parse(
+                        body, final_url, outlet_id, content_type=_header(headers, "content-type"), zone=zone
+                    ),
                     self.parse_timeout_s,
                 )
                 dated = parsed.dated or parse_http_date(_header(headers, "last-modified"))
@@ -1183,7 +1231,11 @@ class _Found:
 
 
 async def _walk_sitemaps(
-    reader: _Reader, start: list[str], window: RunWindow | None, max_sitemaps: int, found: _Found,
+    reader: _Reader,
+    start: list[str],
+    window: RunWindow | None,
+    max_sitemaps: int,
+    found: _Found,
     guesses: frozenset[str] = frozenset(),
 ) -> None:
     """Read the sitemaps from `start` down through their indexes; a guessed sitemap that fails is dropped."""
@@ -1221,11 +1273,16 @@ async def _walk_sitemaps(
                     continue
                 level.append((child_url, child_lastmod))
     if skipped:
-        found.failures.append(Failure(
-            url=skipped[0], outlet_id=reader.outlet.id, stage="discover", kind="sitemap_cap",
-            error=f"sitemap cap of {max_sitemaps} reached; {len(skipped)} listed sitemaps not fetched",
-            at=datetime.now(UTC),
-        ))
+        found.failures.append(
+            Failure(
+                url=skipped[0],
+                outlet_id=reader.outlet.id,
+                stage="discover",
+                kind="sitemap_cap",
+                error=f"sitemap cap of {max_sitemaps} reached; {len(skipped)} listed sitemaps not fetched",
+                at=datetime.now(UTC),
+            )
+        )
 
 
 class _FeedLinks(HTMLParser):
@@ -1308,18 +1365,26 @@ async def discover_outlet(
         found.add(loaded, window)
     await _walk_sitemaps(reader, sitemaps, window, max_sitemaps, found, guesses)
     if searched and not feeds and found.read == 0:
-        found.failures.append(Failure(
-            url=outlet.homepage or "", outlet_id=outlet.id, stage="discover", kind="no_sources",
-            error=(
-                "found no feed or sitemap: the homepage links no RSS/Atom feed (<link rel=\"alternate\">), "
-                "robots.txt names no sitemap, and none of " + ", ".join(SITEMAP_GUESSES) + " is a sitemap"
-            )[:MAX_ERROR_CHARS],
-            at=datetime.now(UTC),
-        ))
+        found.failures.append(
+            Failure(
+                url=outlet.homepage or "",
+                outlet_id=outlet.id,
+                stage="discover",
+                kind="no_sources",
+                error=(
+                    'found no feed or sitemap: the homepage links no RSS/Atom feed (<link rel="alternate">), '
+                    "robots.txt names no sitemap, and none of " + ", ".join(SITEMAP_GUESSES) + " is a sitemap"
+                )[:MAX_ERROR_CHARS],
+                at=datetime.now(UTC),
+            )
+        )
     links = merge_links(found.links)
     if window is not None:
         links = [
-            link for link in links if link_in_window(link, window) or (
+            link
+            for link in links
+            if link_in_window(link, window)
+            or (
                 link.published_at is None and link.modified_at is None and link.url in found.undated_in_window
             )
         ]

@@ -60,7 +60,8 @@ def _rss(items: str, extra_ns: str = "", encoding: str = "UTF-8", channel_extra:
 CASES: list[Case] = [
     # -- dialects ---------------------------------------------------------------------------------------
     Case(
-        "rss20-cdata-entities", "feed",
+        "rss20-cdata-entities",
+        "feed",
         _rss(
             "<item><title><![CDATA[Ferry fares rise & routes change]]></title>"
             f"<link>{BASE}/2025/06/18/ferry.html</link><pubDate>Wed, 18 Jun 2025 09:30:00 +0000</pubDate>"
@@ -75,11 +76,12 @@ CASES: list[Case] = [
         about="rss 2.0, cdata, entities, guid as link",
     ),
     Case(
-        "rss091-netscape-doctype", "feed",
+        "rss091-netscape-doctype",
+        "feed",
         b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
         b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
         b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
-        b"<rss version=\"0.91\"><channel><title>Old Paper</title><link>http://old.example/</link>"
+        b'<rss version="0.91"><channel><title>Old Paper</title><link>http://old.example/</link>'
         b"<description>d</description><language>en</language>"
         b"<item><title>Caf&eacute;&nbsp;opens on the quay</title><link>http://old.example/cafe.html</link>"
         b"<description>A new caf&eacute;</description></item></channel></rss>",
@@ -88,7 +90,8 @@ CASES: list[Case] = [
         about="rss 0.91, netscape doctype, html entities",
     ),
     Case(
-        "rss092-no-title", "feed",
+        "rss092-no-title",
+        "feed",
         b'<?xml version="1.0"?><rss version="0.92"><channel><title>T</title><link>http://old.example/</link>'
         b"<description>d</description><item><description>Only a description</description>"
         b"<link>http://old.example/2001/1.html</link></item></channel></rss>",
@@ -97,7 +100,8 @@ CASES: list[Case] = [
         about="rss 0.92, an item without a title",
     ),
     Case(
-        "rss090-rdf", "feed",
+        "rss090-rdf",
+        "feed",
         b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
         b'xmlns="http://my.netscape.com/rdf/simple/0.9/"><channel><title>Ninety</title>'
         b"<link>http://ninety.example/</link><description>d</description></channel>"
@@ -108,7 +112,8 @@ CASES: list[Case] = [
         about="rss 0.90 (rdf)",
     ),
     Case(
-        "rss10-rdf-dc", "feed",
+        "rss10-rdf-dc",
+        "feed",
         (
             '<?xml version="1.0" encoding="utf-8"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
             ' xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"'
@@ -129,7 +134,8 @@ CASES: list[Case] = [
         about="rss 1.0 (rdf), dc:date, rdf:about",
     ),
     Case(
-        "atom10-xml-base", "feed",
+        "atom10-xml-base",
+        "feed",
         (
             '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
             f'xml:base="{BASE}/news/"><title>Atom Paper</title><id>urn:uuid:1</id>'
@@ -151,7 +157,8 @@ CASES: list[Case] = [
         about="atom 1.0, nested xml:base, rel=enclosure ignored, updated only",
     ),
     Case(
-        "atom03", "feed",
+        "atom03",
+        "feed",
         b'<?xml version="1.0" encoding="utf-8"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
         b"<title>Old Atom</title><modified>2025-06-18T12:00:00Z</modified>"
         b'<entry><title>Bridge inspection due</title><link rel="alternate" type="text/html" '
@@ -163,7 +170,8 @@ CASES: list[Case] = [
         about="atom 0.3, issued and modified",
     ),
     Case(
-        "feedburner-origlink", "feed",
+        "feedburner-origlink",
+        "feed",
         _rss(
             "<item><title>Council meets</title><link>https://feeds.example/~r/paper/~3/abc/</link>"
             f"<feedburner:origLink>{BASE}/2025/06/18/council.html</feedburner:origLink>"
@@ -175,46 +183,68 @@ CASES: list[Case] = [
     ),
     # -- defect: windows-1252 bytes under western labels, and the HTTP charset ----------------------------
     Case(
-        "cp1252-declared-iso-8859-1", "feed",
+        "cp1252-declared-iso-8859-1",
+        "feed",
         _rss(
             "<item><title>Mayor says \x93test\x94 and don\x92t panic \x96 again</title>"
             f"<link>{BASE}/2025/06/18/mayor.html</link><pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>",
             encoding="ISO-8859-1",
         ).encode("latin-1"),
-        (Item(f"{BASE}/2025/06/18/mayor.html", "Mayor says \u201ctest\u201d and don\u2019t panic \u2013 again",
-              at(2025, 6, 18, 9)),),
+        (
+            Item(
+                f"{BASE}/2025/06/18/mayor.html",
+                "Mayor says \u201ctest\u201d and don\u2019t panic \u2013 again",
+                at(2025, 6, 18, 9),
+            ),
+        ),
         content_type="text/xml",
         defect="charset",
         about="windows-1252 quotes in a feed declared ISO-8859-1",
     ),
     Case(
-        "http-charset-latin1-no-declaration", "feed",
+        "http-charset-latin1-no-declaration",
+        "feed",
         (
             '<rss version="2.0"><channel><title>T</title><link>https://paper.example/</link><description>d'
             "</description><item><title>Caf\xe9 owner\x92s \x93best\x94 year</title>"
             f"<link>{BASE}/2025/06/18/cafe.html</link><pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate>"
             "</item></channel></rss>"
         ).encode("latin-1"),
-        (Item(f"{BASE}/2025/06/18/cafe.html", "Caf\u00e9 owner\u2019s \u201cbest\u201d year", at(2025, 6, 18, 9)),),
+        (
+            Item(
+                f"{BASE}/2025/06/18/cafe.html",
+                "Caf\u00e9 owner\u2019s \u201cbest\u201d year",
+                at(2025, 6, 18, 9),
+            ),
+        ),
         content_type="application/rss+xml; charset=ISO-8859-1",
         defect="charset",
         about="charset only in the HTTP header (latin1 label read as windows-1252)",
     ),
     Case(
-        "http-charset-over-declaration", "feed",
+        "http-charset-over-declaration",
+        "feed",
         _rss(
             "<item><title>Na\xefve plan for the \u201cnew\u201d quay</title>"
             f"<link>{BASE}/2025/06/18/quay.html</link><pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>",
             encoding="UTF-8",
         ).encode("cp1252"),
-        (Item(f"{BASE}/2025/06/18/quay.html", "Na\u00efve plan for the \u201cnew\u201d quay", at(2025, 6, 18, 9)),),
+        (
+            Item(
+                f"{BASE}/2025/06/18/quay.html",
+                "Na\u00efve plan for the \u201cnew\u201d quay",
+                at(2025, 6, 18, 9),
+            ),
+        ),
         content_type="application/xml; charset=windows-1252",
         defect="charset",
         about="the HTTP charset overrides the XML declaration (RFC 7303)",
     ),
     Case(
-        "bom-over-declaration", "feed",
-        b"\xef\xbb\xbf" + _rss(
+        "bom-over-declaration",
+        "feed",
+        b"\xef\xbb\xbf"
+        + _rss(
             "<item><title>Stra\u00dfe closed \u2013 detour</title>"
             f"<link>{BASE}/2025/06/18/strasse.html</link><pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>",
             encoding="ISO-8859-1",
@@ -226,7 +256,8 @@ CASES: list[Case] = [
     ),
     # -- defect: zones and date formats -------------------------------------------------------------------
     Case(
-        "us-zone-abbreviations", "feed",
+        "us-zone-abbreviations",
+        "feed",
         _rss(
             f"<item><title>Eastern</title><link>{BASE}/a/est.html</link>"
             "<pubDate>Wed, 15 Jan 2025 09:30:00 EST</pubDate></item>"
@@ -253,7 +284,8 @@ CASES: list[Case] = [
         about="US zone abbreviations, fixed (EST, PDT) and generic (ET, PT, MT)",
     ),
     Case(
-        "other-date-formats", "feed",
+        "other-date-formats",
+        "feed",
         _rss(
             f"<item><title>Etc zone</title><link>{BASE}/b/etc.html</link>"
             "<pubDate>Wed, 18 Jun 2025 09:30:00 Etc/GMT</pubDate></item>"
@@ -278,7 +310,8 @@ CASES: list[Case] = [
     ),
     # -- defect: titles by their declared type --------------------------------------------------------------
     Case(
-        "atom-title-types", "feed",
+        "atom-title-types",
+        "feed",
         (
             '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
             "<id>urn:t</id><updated>2025-06-18T12:00:00Z</updated>"
@@ -301,7 +334,8 @@ CASES: list[Case] = [
         about="atom text, html and xhtml titles",
     ),
     Case(
-        "atom03-base64-escaped", "feed",
+        "atom03-base64-escaped",
+        "feed",
         b'<?xml version="1.0" encoding="utf-8"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
         b"<title>T</title><modified>2025-06-18T12:00:00Z</modified>"
         b'<entry><title type="text/plain" mode="base64">U2hpcHlhcmQgd2lucyBjb250cmFjdA==</title>'
@@ -320,7 +354,8 @@ CASES: list[Case] = [
         about="atom 0.3 base64 and escaped titles",
     ),
     Case(
-        "rss-title-text-or-markup", "feed",
+        "rss-title-text-or-markup",
+        "feed",
         _rss(
             f"<item><title>Use the &lt;blink&gt; tag sparingly</title><link>{BASE}/d/blink.html</link>"
             "<pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>"
@@ -339,7 +374,8 @@ CASES: list[Case] = [
     ),
     # -- defect: elements matched with their namespace ------------------------------------------------------
     Case(
-        "namespaced-titles", "feed",
+        "namespaced-titles",
+        "feed",
         _rss(
             "<item><media:title>Photo: the new quay</media:title><itunes:title>Episode 12</itunes:title>"
             f"<title>Quay opens to the public</title><link>{BASE}/2025/06/18/quay-open.html</link>"
@@ -358,11 +394,14 @@ CASES: list[Case] = [
     ),
     # -- defect: an html doctype in front of the feed -------------------------------------------------------
     Case(
-        "html-doctype-before-rss", "feed",
+        "html-doctype-before-rss",
+        "feed",
         (
             '<!DOCTYPE html>\n<?xml version="1.0" encoding="UTF-8"?>\n'
-            + _rss(f"<item><title>Tram line extended</title><link>{BASE}/2025/06/18/tram.html</link>"
-                   "<pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>").split("\n", 1)[1]
+            + _rss(
+                f"<item><title>Tram line extended</title><link>{BASE}/2025/06/18/tram.html</link>"
+                "<pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>"
+            ).split("\n", 1)[1]
         ).encode(),
         (Item(f"{BASE}/2025/06/18/tram.html", "Tram line extended", at(2025, 6, 18, 9)),),
         content_type="text/html; charset=UTF-8",
@@ -371,19 +410,23 @@ CASES: list[Case] = [
     ),
     # -- defect: a document cut off -------------------------------------------------------------------------
     Case(
-        "feed-truncated-mid-link", "feed",
+        "feed-truncated-mid-link",
+        "feed",
         _rss(
             f"<item><title>Complete item</title><link>{BASE}/2025/06/18/complete.html</link>"
             "<pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>"
             f"<item><title>Cut off</title><link>{BASE}/2025/06/18/cut-o"
-        ).split("</channel>")[0].encode(),
+        )
+        .split("</channel>")[0]
+        .encode(),
         (Item(f"{BASE}/2025/06/18/complete.html", "Complete item", at(2025, 6, 18, 9)),),
         defect="truncated",
         about="a feed cut off inside an item's link",
     ),
     # -- sitemaps ---------------------------------------------------------------------------------------------
     Case(
-        "urlset-lastmod", "sitemap",
+        "urlset-lastmod",
+        "sitemap",
         (
             '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
             'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">'
@@ -401,7 +444,8 @@ CASES: list[Case] = [
         about="urlset, W3C dates, image:loc ignored",
     ),
     Case(
-        "sitemap-index", "sitemap",
+        "sitemap-index",
+        "sitemap",
         (
             '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<sitemap><loc>{BASE}/sitemaps/2025-06-18.xml</loc><lastmod>2025-06-18T23:00:00Z</lastmod></sitemap>"
@@ -413,7 +457,8 @@ CASES: list[Case] = [
         about="sitemap index, a relative child",
     ),
     Case(
-        "google-news-sitemap", "sitemap",
+        "google-news-sitemap",
+        "sitemap",
         (
             '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
             'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
@@ -423,13 +468,20 @@ CASES: list[Case] = [
             "<news:title>Budget &lt;draft&gt; leaks &amp; council reacts</news:title></news:news></url>"
             "</urlset>"
         ).encode(),
-        (Item(f"{BASE}/2025/06/18/budget.html", "Budget <draft> leaks & council reacts", at(2025, 6, 18, 13, 30)),),
+        (
+            Item(
+                f"{BASE}/2025/06/18/budget.html",
+                "Budget <draft> leaks & council reacts",
+                at(2025, 6, 18, 13, 30),
+            ),
+        ),
         url=f"{BASE}/news-sitemap.xml",
         defect="titles",
         about="google news sitemap, news:title is plain text",
     ),
     Case(
-        "news-sitemap-undeclared-prefix", "sitemap",
+        "news-sitemap-undeclared-prefix",
+        "sitemap",
         (
             f'<?xml version="1.0"?><urlset><url><loc>{BASE}/2025/06/18/undeclared.html</loc><news:news>'
             "<news:publication_date>2025-06-18T09:30:00Z</news:publication_date>"
@@ -441,7 +493,8 @@ CASES: list[Case] = [
         about="a news sitemap without namespace declarations",
     ),
     Case(
-        "sitemap-gzip", "sitemap",
+        "sitemap-gzip",
+        "sitemap",
         gzip.compress(
             (
                 '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -454,7 +507,8 @@ CASES: list[Case] = [
         about="a .xml.gz sitemap",
     ),
     Case(
-        "sitemap-truncated-mid-loc", "sitemap",
+        "sitemap-truncated-mid-loc",
+        "sitemap",
         (
             '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<url><loc>{BASE}/2025/06/18/whole.html</loc><lastmod>2025-06-18</lastmod></url>"
@@ -466,7 +520,8 @@ CASES: list[Case] = [
         about="a sitemap cut off inside a <loc>",
     ),
     Case(
-        "text-sitemap", "sitemap",
+        "text-sitemap",
+        "sitemap",
         f"{BASE}/2025/06/18/one.html\n{BASE}/2025/06/18/two.html\n\nnot a url\n".encode(),
         (Item(f"{BASE}/2025/06/18/one.html"), Item(f"{BASE}/2025/06/18/two.html")),
         content_type="text/plain",
@@ -474,9 +529,12 @@ CASES: list[Case] = [
         about="a plain-text sitemap",
     ),
     Case(
-        "feed-as-sitemap", "sitemap",
-        _rss(f"<item><title>Listed in a feed sitemap</title><link>{BASE}/2025/06/18/fs.html</link>"
-             "<pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>").encode(),
+        "feed-as-sitemap",
+        "sitemap",
+        _rss(
+            f"<item><title>Listed in a feed sitemap</title><link>{BASE}/2025/06/18/fs.html</link>"
+            "<pubDate>Wed, 18 Jun 2025 09:00:00 GMT</pubDate></item>"
+        ).encode(),
         (Item(f"{BASE}/2025/06/18/fs.html", "Listed in a feed sitemap", at(2025, 6, 18, 9)),),
         url=f"{BASE}/sitemap-feed.xml",
         about="an RSS feed given as a sitemap",

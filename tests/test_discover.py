@@ -27,8 +27,15 @@ from copydesk.tasks.discover import (
 from copydesk.tasks.models import Failure, Link, Outlet, RunWindow
 
 
-def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0,
-       ) -> datetime:
+def at(
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    micro: int = 0,
+) -> datetime:
     return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
@@ -178,7 +185,8 @@ ATOM1 = b"""<?xml version="1.0" encoding="utf-8"?>
   <entry><title>Nothing to link</title><id>urn:uuid:4</id></entry>
 </feed>"""
 
-ATOM03 = b"""<?xml version="1.0" encoding="utf-8"?>
+ATOM03 = (
+    b"""<?xml version="1.0" encoding="utf-8"?>
 <feed version="0.3" xmlns="http://purl.org/atom/ns#">
   <title>Old Atom</title>
   <link rel="alternate" type="text/html" href="https://old.example/"/>
@@ -194,9 +202,12 @@ ATOM03 = b"""<?xml version="1.0" encoding="utf-8"?>
     <title>Base64 entry</title>
     <link rel="alternate" type="text/html" href="https://old.example/b64.html"/>
     <issued>2004-05-20T00:00:00Z</issued>
-    <content type="text/html" mode="base64">""" + base64.b64encode(b"<p>Base64 body</p>") + b"""</content>
+    <content type="text/html" mode="base64">"""
+    + base64.b64encode(b"<p>Base64 body</p>")
+    + b"""</content>
   </entry>
 </feed>"""
+)
 
 FEEDBURNER = b"""<?xml version="1.0"?>
 <rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><channel>
@@ -215,40 +226,105 @@ class Expect:
 
 
 FEED_CASES = [
-    pytest.param(RSS2, "https://news.example/feeds/main.xml", [
-        Expect("https://news.example/2025/06/18/rates.html", "Rates held steady", at(2025, 6, 18, 0, 30),
-               None, "The central bank held rates."),
-        Expect("https://news.example/2025/06/18/second.html", "Second & last", at(2025, 6, 18, 10),
-               None, "Full text"),
-    ], id="rss-2.0"),
-    pytest.param(RSS091, "http://old.example/rss.xml", [
-        Expect("http://old.example/cafe.html", "Café opens", None, None, "A new café — finally"),
-    ], id="rss-0.91-html-entities"),
-    pytest.param(RSS092, "http://scripting.example/rss.xml", [
-        Expect("http://scripting.example/2001/1.html", None, None, None, "Only a description, no title"),
-    ], id="rss-0.92"),
-    pytest.param(RSS090, "http://www.mozilla.example/rss.rdf", [
-        Expect("http://www.mozilla.example/status/", "New Status Updates"),
-    ], id="rss-0.90"),
-    pytest.param(RSS1, "https://rdf.example/index.rdf", [
-        Expect("https://rdf.example/a.html", "RDF item", at(2025, 6, 18, 0, 30), None, "Plain text"),
-        Expect("https://rdf.example/only-about.html", "About only"),
-    ], id="rss-1.0"),
-    pytest.param(ATOM1, "https://blog.example/atom.xml", [
-        Expect("https://blog.example/news/2025/results.html", "Quarterly results", at(2025, 6, 18, 0, 30),
-               at(2025, 6, 19, 8), "Profits & losses"),
-        Expect("https://other.example/deep/story.html", "Relative to entry base", None,
-               at(2025, 6, 17, 12), "Only content"),
-        Expect("https://blog.example/by-id", "Id is the URL", None, at(2025, 6, 16)),
-    ], id="atom-1.0-xml-base"),
-    pytest.param(ATOM03, "https://old.example/atom.xml", [
-        Expect("https://old.example/2004/05/entry.html", "Atom 0.3 entry", at(2004, 5, 18, 14, 30),
-               at(2004, 5, 19, 9, 30), "Escaped body"),
-        Expect("https://old.example/b64.html", "Base64 entry", at(2004, 5, 20), None, "Base64 body"),
-    ], id="atom-0.3"),
-    pytest.param(FEEDBURNER, "https://feeds.feedburner.example/x", [
-        Expect("https://origin.example/story.html", "Burned"),
-    ], id="feedburner-origlink"),
+    pytest.param(
+        RSS2,
+        "https://news.example/feeds/main.xml",
+        [
+            Expect(
+                "https://news.example/2025/06/18/rates.html",
+                "Rates held steady",
+                at(2025, 6, 18, 0, 30),
+                None,
+                "The central bank held rates.",
+            ),
+            Expect(
+                "https://news.example/2025/06/18/second.html",
+                "Second & last",
+                at(2025, 6, 18, 10),
+                None,
+                "Full text",
+            ),
+        ],
+        id="rss-2.0",
+    ),
+    pytest.param(
+        RSS091,
+        "http://old.example/rss.xml",
+        [
+            Expect("http://old.example/cafe.html", "Café opens", None, None, "A new café — finally"),
+        ],
+        id="rss-0.91-html-entities",
+    ),
+    pytest.param(
+        RSS092,
+        "http://scripting.example/rss.xml",
+        [
+            Expect("http://scripting.example/2001/1.html", None, None, None, "Only a description, no title"),
+        ],
+        id="rss-0.92",
+    ),
+    pytest.param(
+        RSS090,
+        "http://www.mozilla.example/rss.rdf",
+        [
+            Expect("http://www.mozilla.example/status/", "New Status Updates"),
+        ],
+        id="rss-0.90",
+    ),
+    pytest.param(
+        RSS1,
+        "https://rdf.example/index.rdf",
+        [
+            Expect("https://rdf.example/a.html", "RDF item", at(2025, 6, 18, 0, 30), None, "Plain text"),
+            Expect("https://rdf.example/only-about.html", "About only"),
+        ],
+        id="rss-1.0",
+    ),
+    pytest.param(
+        ATOM1,
+        "https://blog.example/atom.xml",
+        [
+            Expect(
+                "https://blog.example/news/2025/results.html",
+                "Quarterly results",
+                at(2025, 6, 18, 0, 30),
+                at(2025, 6, 19, 8),
+                "Profits & losses",
+            ),
+            Expect(
+                "https://other.example/deep/story.html",
+                "Relative to entry base",
+                None,
+                at(2025, 6, 17, 12),
+                "Only content",
+            ),
+            Expect("https://blog.example/by-id", "Id is the URL", None, at(2025, 6, 16)),
+        ],
+        id="atom-1.0-xml-base",
+    ),
+    pytest.param(
+        ATOM03,
+        "https://old.example/atom.xml",
+        [
+            Expect(
+                "https://old.example/2004/05/entry.html",
+                "Atom 0.3 entry",
+                at(2004, 5, 18, 14, 30),
+                at(2004, 5, 19, 9, 30),
+                "Escaped body",
+            ),
+            Expect("https://old.example/b64.html", "Base64 entry", at(2004, 5, 20), None, "Base64 body"),
+        ],
+        id="atom-0.3",
+    ),
+    pytest.param(
+        FEEDBURNER,
+        "https://feeds.feedburner.example/x",
+        [
+            Expect("https://origin.example/story.html", "Burned"),
+        ],
+        id="feedburner-origlink",
+    ),
 ]
 
 
@@ -312,48 +388,61 @@ MALFORMED_CASES = [
     pytest.param(
         b"<rss><channel><item><title>a&nbsp;b &copy; c &bogus; d</title>"
         b"<link>https://x.example/q?a=1&b=2&amp;c=3</link></item></channel></rss>",
-        [("https://x.example/q?a=1&b=2&c=3", "a b \u00a9 c d")], id="html-entities-and-bare-ampersand",
+        [("https://x.example/q?a=1&b=2&c=3", "a b \u00a9 c d")],
+        id="html-entities-and-bare-ampersand",
     ),
     pytest.param(
         _rss("Café", '<?xml version="1.0" encoding="ISO-8859-1"?>').encode("utf-8"),
-        [("https://enc.example/a", "Café")], id="declared-latin1-is-utf8",
+        [("https://enc.example/a", "Café")],
+        id="declared-latin1-is-utf8",
     ),
     pytest.param(
         _rss("Café déjà vu").encode("cp1252"),
-        [("https://enc.example/a", "Café déjà vu")], id="declared-utf8-is-cp1252",
+        [("https://enc.example/a", "Café déjà vu")],
+        id="declared-utf8-is-cp1252",
     ),
     pytest.param(
         _rss(JAPANESE_TITLE, '<?xml version="1.0" encoding="Shift_JIS"?>').encode("shift_jis"),
-        [("https://enc.example/a", JAPANESE_TITLE)], id="shift-jis",
+        [("https://enc.example/a", JAPANESE_TITLE)],
+        id="shift-jis",
     ),
     pytest.param(
         _rss(JAPANESE_TITLE, '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-8"),
-        [("https://enc.example/a", JAPANESE_TITLE)], id="declared-utf16-is-utf8",
+        [("https://enc.example/a", JAPANESE_TITLE)],
+        id="declared-utf16-is-utf8",
     ),
     pytest.param(
-        b"\xef\xbb\xbf" + _rss("Bom").encode("utf-8"), [("https://enc.example/a", "Bom")], id="utf8-bom",
+        b"\xef\xbb\xbf" + _rss("Bom").encode("utf-8"),
+        [("https://enc.example/a", "Bom")],
+        id="utf8-bom",
     ),
     pytest.param(
         _rss(JAPANESE_TITLE, '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16"),
-        [("https://enc.example/a", JAPANESE_TITLE)], id="utf16-bom",
+        [("https://enc.example/a", JAPANESE_TITLE)],
+        id="utf16-bom",
     ),
     pytest.param(
-        b"\n\n   \t" + _rss("Lead").encode(), [("https://enc.example/a", "Lead")],
+        b"\n\n   \t" + _rss("Lead").encode(),
+        [("https://enc.example/a", "Lead")],
         id="whitespace-before-decl",
     ),
     pytest.param(
         b"<br />\n<b>Warning</b>: Undefined index in /var/www/feed.php on line 3<br />\n"
         + _rss("Php").encode(),
-        [("https://enc.example/a", "Php")], id="php-warning-before-decl",
+        [("https://enc.example/a", "Php")],
+        id="php-warning-before-decl",
     ),
     pytest.param(
-        _rss("Ctrl\x0bchars\x1b here").encode(), [("https://enc.example/a", "Ctrlchars here")],
+        _rss("Ctrl\x0bchars\x1b here").encode(),
+        [("https://enc.example/a", "Ctrlchars here")],
         id="control-chars",
     ),
     pytest.param(BILLION_LAUGHS, [("https://x.example/lol", "Laughs")], id="billion-laughs"),
     pytest.param(XXE, [("https://x.example/xxe", "xy")], id="xxe"),
     pytest.param(
-        gzip.compress(_rss("Zipped").encode()), [("https://enc.example/a", "Zipped")], id="gzipped-feed",
+        gzip.compress(_rss("Zipped").encode()),
+        [("https://enc.example/a", "Zipped")],
+        id="gzipped-feed",
     ),
 ]
 
@@ -369,15 +458,26 @@ def test_parse_feed_malformed(body: bytes, expected: list[tuple[str, str]]) -> N
 @pytest.mark.parametrize(
     ("body", "kind"),
     [
-        pytest.param(b"<!DOCTYPE html><html><head><title>Home</title></head><body><p>hi<br></body></html>",
-                     "not_a_feed", id="html-page"),
-        pytest.param(b"\n<html lang='en'><body>Cloudflare says hi</body></html>", "not_a_feed",
-                     id="html-no-doctype"),
-        pytest.param(b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
-                     b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html xmlns="http://www.w3.org/1999/xhtml">'
-                     b"<body/></html>", "not_a_feed", id="xhtml-page"),
-        pytest.param(b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>',
-                     "not_a_feed", id="sitemap-not-feed"),
+        pytest.param(
+            b"<!DOCTYPE html><html><head><title>Home</title></head><body><p>hi<br></body></html>",
+            "not_a_feed",
+            id="html-page",
+        ),
+        pytest.param(
+            b"\n<html lang='en'><body>Cloudflare says hi</body></html>", "not_a_feed", id="html-no-doctype"
+        ),
+        pytest.param(
+            b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><html xmlns="http://www.w3.org/1999/xhtml">'
+            b"<body/></html>",
+            "not_a_feed",
+            id="xhtml-page",
+        ),
+        pytest.param(
+            b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>',
+            "not_a_feed",
+            id="sitemap-not-feed",
+        ),
         pytest.param(b'{"items": []}', "not_a_feed", id="json"),
         pytest.param(b"", "empty", id="empty"),
         pytest.param(b"  \n ", "empty", id="blank"),
@@ -448,17 +548,24 @@ def test_parse_news_sitemap() -> None:
     parsed = parse_sitemap(NEWS_SITEMAP, "https://paper.example/news-sitemap.xml", "paper")
     first, second = parsed.links
     assert (first.via, first.title, first.published_at, first.modified_at) == (
-        "news_sitemap", "Rates & bonds", at(2025, 6, 18, 0, 30), at(2025, 6, 18, 12))
+        "news_sitemap",
+        "Rates & bonds",
+        at(2025, 6, 18, 0, 30),
+        at(2025, 6, 18, 12),
+    )
     assert (second.via, second.title, second.published_at) == ("sitemap", None, None)
 
 
 def test_parse_sitemap_index() -> None:
     parsed = parse_sitemap(INDEX, "https://site.example/sitemap_index.xml", "site")
-    assert parsed == SitemapParse(links=[], children=[
-        ("https://site.example/sitemap-2025-06-18.xml", at(2025, 6, 18, 23)),
-        ("https://site.example/sitemap-2025-05.xml.gz", None),
-        ("https://site.example/news.xml", None),
-    ])
+    assert parsed == SitemapParse(
+        links=[],
+        children=[
+            ("https://site.example/sitemap-2025-06-18.xml", at(2025, 6, 18, 23)),
+            ("https://site.example/sitemap-2025-05.xml.gz", None),
+            ("https://site.example/news.xml", None),
+        ],
+    )
 
 
 @pytest.mark.parametrize("document", [pytest.param(URLSET, id="urlset"), pytest.param(INDEX, id="index")])
@@ -502,7 +609,10 @@ def test_text_and_feed_sitemaps() -> None:
     text = parse_sitemap(body, "https://t.example/s.txt", "t")
     assert [li.url for li in text.links] == ["https://t.example/a.html", "https://t.example/b.html"]
     feed = parse_sitemap(RSS1, "https://rdf.example/index.rdf", "r")
-    assert [li.url for li in feed.links] == ["https://rdf.example/a.html", "https://rdf.example/only-about.html"]
+    assert [li.url for li in feed.links] == [
+        "https://rdf.example/a.html",
+        "https://rdf.example/only-about.html",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -546,13 +656,27 @@ JUNE_18 = RunWindow(start=at(2025, 6, 18), end=at(2025, 6, 18, 23, 59, 59))
         pytest.param("https://s.example/sitemap.xml", at(2025, 8, 1), JUNE_18, True, id="lastmod-after"),
         pytest.param("https://s.example/sitemap.xml", None, JUNE_18, True, id="unknown"),
         pytest.param("https://s.example/sitemap-2020-01-01.xml", None, RunWindow(), True, id="open-window"),
-        pytest.param("https://s.example/sitemap-2020-01-01.xml", None, RunWindow(start=at(2025, 1, 1)), False,
-                     id="start-only"),
-        pytest.param("https://s.example/sitemap-2030-01-01.xml", None, RunWindow(end=at(2025, 1, 1)), True,
-                     id="end-only-future-name-ignored"),
-        pytest.param("https://s.example/sitemap-2025-06-01.xml", None,
-                     RunWindow(start=datetime(2025, 6, 18), end=datetime(2025, 6, 19)), False,
-                     id="naive-window"),
+        pytest.param(
+            "https://s.example/sitemap-2020-01-01.xml",
+            None,
+            RunWindow(start=at(2025, 1, 1)),
+            False,
+            id="start-only",
+        ),
+        pytest.param(
+            "https://s.example/sitemap-2030-01-01.xml",
+            None,
+            RunWindow(end=at(2025, 1, 1)),
+            True,
+            id="end-only-future-name-ignored",
+        ),
+        pytest.param(
+            "https://s.example/sitemap-2025-06-01.xml",
+            None,
+            RunWindow(start=datetime(2025, 6, 18), end=datetime(2025, 6, 19)),
+            False,
+            id="naive-window",
+        ),
     ],
 )
 def test_child_sitemap_in_window(url: str, lastmod: datetime | None, window: RunWindow, kept: bool) -> None:
@@ -560,8 +684,14 @@ def test_child_sitemap_in_window(url: str, lastmod: datetime | None, window: Run
 
 
 def _link(published: datetime | None = None, modified: datetime | None = None) -> Link:
-    return Link(url="https://w.example/a", outlet_id="w", via="feed", found_in="https://w.example/feed",
-                published_at=published, modified_at=modified)
+    return Link(
+        url="https://w.example/a",
+        outlet_id="w",
+        via="feed",
+        found_in="https://w.example/feed",
+        published_at=published,
+        modified_at=modified,
+    )
 
 
 @pytest.mark.parametrize(
@@ -583,18 +713,31 @@ def test_link_in_window(link: Link, window: RunWindow, kept: bool) -> None:
 
 
 def test_merge_links_keeps_first_sighting_and_fills_in() -> None:
-    feed = Link(url="https://m.example/a", outlet_id="m", via="feed", found_in="https://m.example/feed",
-                title="Title", published_at=at(2025, 6, 18, 9), description="short")
-    sitemap = Link(url="https://m.example/a", outlet_id="m", via="news_sitemap", found_in="https://m.example/s",
-                   title="Other", published_at=at(2025, 6, 18, 8), modified_at=at(2025, 6, 19),
-                   description="a longer description")
+    feed = Link(
+        url="https://m.example/a",
+        outlet_id="m",
+        via="feed",
+        found_in="https://m.example/feed",
+        title="Title",
+        published_at=at(2025, 6, 18, 9),
+        description="short",
+    )
+    sitemap = Link(
+        url="https://m.example/a",
+        outlet_id="m",
+        via="news_sitemap",
+        found_in="https://m.example/s",
+        title="Other",
+        published_at=at(2025, 6, 18, 8),
+        modified_at=at(2025, 6, 19),
+        description="a longer description",
+    )
     other = Link(url="https://m.example/b", outlet_id="m", via="sitemap", found_in="https://m.example/s")
     merged = merge_links([feed, other, sitemap])
     assert [li.url for li in merged] == ["https://m.example/a", "https://m.example/b"]
     assert (merged[0].via, merged[0].found_in, merged[0].title) == ("feed", "https://m.example/feed", "Title")
     assert (merged[0].published_at, merged[0].modified_at) == (at(2025, 6, 18, 8), at(2025, 6, 19))
     assert merged[0].description == "a longer description"
-
 
 
 @dataclass(frozen=True)
@@ -668,8 +811,11 @@ SITE_FILES: dict[str, str | bytes] = {
         ("{{BASE}}/sub_index.xml", None),
     ),
     # a second index that points back at the first: the loop has to end
-    "sub_index.xml": _index(("{{BASE}}/sitemap_index.xml", None), ("{{BASE}}/news-sitemap.xml", None),
-                            ("{{BASE}}/sitemaps/gone.xml", None)),
+    "sub_index.xml": _index(
+        ("{{BASE}}/sitemap_index.xml", None),
+        ("{{BASE}}/news-sitemap.xml", None),
+        ("{{BASE}}/sitemaps/gone.xml", None),
+    ),
     "sitemaps/sitemap-2025-06-18.xml": _urlset(
         ("{{BASE}}/2025/06/18/shared.html", "2025-06-18T13:00:00Z"),
         ("{{BASE}}/2025/06/18/sitemap-only.html", "2025-06-18T08:00:00Z"),
@@ -728,12 +874,20 @@ def test_discover_outlet_walks_feeds_and_sitemaps(site: SiteServer) -> None:
     by_url = {li.url: li for li in links}
     assert len(by_url) == len(links)
     assert set(by_url) == {
-        f"{base}/2025/06/18/feed-story.html", f"{base}/2025/06/18/shared.html", f"{base}/2025/05/02/old.html",
+        f"{base}/2025/06/18/feed-story.html",
+        f"{base}/2025/06/18/shared.html",
+        f"{base}/2025/05/02/old.html",
         "https://wire.example/2025/06/18/wire.html",
-        f"{base}/2025/06/18/sitemap-only.html", f"{base}/2025/06/10/touched.html",
-        f"{base}/2025/05/20/may.html", f"{base}/2025/04/03/april.html", f"{base}/2025/06/01/posts.html",
-        f"{base}/2023/12/01/archive.html", f"{base}/undated.html", f"{base}/2025/06/18/dated.html",
-        f"{base}/business/rates.html", f"{base}/about.html",
+        f"{base}/2025/06/18/sitemap-only.html",
+        f"{base}/2025/06/10/touched.html",
+        f"{base}/2025/05/20/may.html",
+        f"{base}/2025/04/03/april.html",
+        f"{base}/2025/06/01/posts.html",
+        f"{base}/2023/12/01/archive.html",
+        f"{base}/undated.html",
+        f"{base}/2025/06/18/dated.html",
+        f"{base}/business/rates.html",
+        f"{base}/about.html",
     }
     feed_story = by_url[f"{base}/2025/06/18/feed-story.html"]
     assert (feed_story.via, feed_story.found_in) == ("feed", f"{base}/feed.rss")
@@ -761,17 +915,28 @@ def test_discover_outlet_window_prunes_children_by_name_and_lastmod(site: SiteSe
     links, failures = _discover(outlet, JUNE_18)
 
     assert {li.url for li in links} == {
-        f"{base}/2025/06/18/feed-story.html", f"{base}/2025/06/18/shared.html",
-        "https://wire.example/2025/06/18/wire.html", f"{base}/2025/06/18/sitemap-only.html",
-        f"{base}/2025/06/18/dated.html", f"{base}/business/rates.html",
+        f"{base}/2025/06/18/feed-story.html",
+        f"{base}/2025/06/18/shared.html",
+        "https://wire.example/2025/06/18/wire.html",
+        f"{base}/2025/06/18/sitemap-only.html",
+        f"{base}/2025/06/18/dated.html",
+        f"{base}/business/rates.html",
     }
     assert [(f.url, f.kind) for f in failures] == [(f"{base}/sitemaps/gone.xml", "http_error")]
     # pruned children were never asked for
-    for pruned in ("/sitemaps/sitemap-2025-05.xml.gz", "/2025/04/sitemap.xml", "/sitemaps/posts.xml",
-                   "/sitemaps/archive.xml"):
+    for pruned in (
+        "/sitemaps/sitemap-2025-05.xml.gz",
+        "/2025/04/sitemap.xml",
+        "/sitemaps/posts.xml",
+        "/sitemaps/archive.xml",
+    ):
         assert not any(path.startswith(pruned) for path in site.requests), pruned
-    for kept in ("/sitemaps/sitemap-2025-06-18.xml", "/sitemaps/undated.xml", "/sub_index.xml",
-                 "/news-sitemap.xml"):
+    for kept in (
+        "/sitemaps/sitemap-2025-06-18.xml",
+        "/sitemaps/undated.xml",
+        "/sub_index.xml",
+        "/news-sitemap.xml",
+    ):
         assert site.requests.count(kept) == 1, kept
     assert site.requests.count("/sitemap_index.xml") == 1
 

@@ -51,7 +51,12 @@ def _links(client: httpx.Client, url: str) -> set[str]:
             found |= _links(client, (node.text or "").strip())
         elif kind == "urlset" and name == "loc":
             found.add((node.text or "").strip())
-        elif kind in ("rss", "RDF") and name == "link" and node.text and "/" in node.text.removeprefix("http://"):
+        elif (
+            kind in ("rss", "RDF")
+            and name == "link"
+            and node.text
+            and "/" in node.text.removeprefix("http://")
+        ):
             found.add(node.text.strip())
         elif kind == "feed" and name == "link" and node.get("rel", "alternate") == "alternate":
             found.add(node.get("href", ""))
@@ -62,8 +67,9 @@ def _discover(root: Path, out_dir: Path) -> tuple[str, dict[str, set[str]]]:
     with serve_sites(root) as server, httpx.Client(timeout=10) as client:
         config = load_outlets(render_outlets(out_dir, server.base_url))
         assert config.allow_private_addresses
-        found = {o.id: set().union(*(_links(client, u) for u in [*o.feeds, *o.sitemaps]))
-                 for o in config.outlets}
+        found = {
+            o.id: set().union(*(_links(client, u) for u in [*o.feeds, *o.sitemaps])) for o in config.outlets
+        }
         return server.base_url, found
 
 

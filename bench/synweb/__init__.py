@@ -48,5 +48,15 @@ def build_web(kind: str, out_dir: Path, n_stories: int | None = None, seed: int 
     return generate_cjk_web(out_dir, n_stories=stories, seed=seed)
 
 
-__all__ = ["BASE", "DEFAULT_STORIES", "GENERATED", "KINDS", "WEBS", "GroundTruth", "WebSpec", "build_web",
-           "generate_web", "render_outlets"]
+__all__ = [
+    "BASE",
+    "DEFAULT_STORIES",
+    "GENERATED",
+    "KINDS",
+    "WEBS",
+    "GroundTruth",
+    "WebSpec",
+    "build_web",
+    "generate_web",
+    "render_outlets",
+]

@@ -31,6 +31,7 @@ TEXT_REWORDS = (
     (" aber ", " jedoch "), (" people ", " residents "),
 )  # fmt: skip
 
+
 def continue_line(source: str) -> str:
     """The link line closing a truncated copy."""
     return f"Continue reading at {source}"

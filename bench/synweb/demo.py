@@ -178,7 +178,9 @@ def gazette_page(story: Story, based_on: Story | None) -> str:
 def gazette_sitemaps(stories: list[Story]) -> tuple[str, str]:
     ordered = newest_first(stories)
     plain = feeds.urlset(feeds.sitemap_url(s.url, iso(s.published)) for s in ordered)
-    news = feeds.urlset((feeds.news_url(s.url, GAZETTE, "en", iso(s.published), s.title) for s in ordered), news=True)
+    news = feeds.urlset(
+        (feeds.news_url(s.url, GAZETTE, "en", iso(s.published), s.title) for s in ordered), news=True
+    )
     return feeds.xml_document(plain, pretty=True), feeds.xml_document(news, pretty=True)
 
 
@@ -445,4 +447,3 @@ def render() -> FileSet:
 
     files.add("outlets.yaml", outlets_yaml(OUTLETS_HEADER, OUTLETS, quote_names=False))
     return files
-

@@ -403,7 +403,9 @@ def metro_feed(stories: list[Story]) -> str:
         feeds.el("id", "tag:metro-daily.example,2025:castlebridge"),
         feeds.el("updated", iso(entries[0][0])),
     ]
-    return feeds.xml_document(feeds.atom(header, [e for _, e in entries], "en-GB"), pretty=True, encoding="utf-8")
+    return feeds.xml_document(
+        feeds.atom(header, [e for _, e in entries], "en-GB"), pretty=True, encoding="utf-8"
+    )
 
 
 def metro_gone_page() -> str:
@@ -662,7 +664,9 @@ def daily8_feed(copies: list[Copy]) -> str:
         iso(ordered[0].published),
     )
     items = [
-        feeds.rdf_item(c.url, c.original["title"], c.url, c.original["description"], iso(c.published), c.credit)
+        feeds.rdf_item(
+            c.url, c.original["title"], c.url, c.original["description"], iso(c.published), c.credit
+        )
         for c in ordered
     ]
     return feeds.xml_document(feeds.rdf(channel, items), pretty=True)
@@ -935,15 +939,31 @@ def render() -> FileSet:
     outlets_meta: list[dict] = []
     expected: dict[str, dict] = {}
 
-    def outlet(oid: str, name: str, language: str, sources: list[dict], articles: dict, *,
-               feeds: tuple[str, ...] = (), sitemaps: tuple[str, ...] = (), failures: tuple[dict, ...] = ()) -> None:
-        expected[oid] = {"name": name, "language": language, "homepage": f"{oid}/", "sources": sources,
-                         "articles": articles, "failures": list(failures)}
+    def outlet(
+        oid: str,
+        name: str,
+        language: str,
+        sources: list[dict],
+        articles: dict,
+        *,
+        feeds: tuple[str, ...] = (),
+        sitemaps: tuple[str, ...] = (),
+        failures: tuple[dict, ...] = (),
+    ) -> None:
+        expected[oid] = {
+            "name": name,
+            "language": language,
+            "homepage": f"{oid}/",
+            "sources": sources,
+            "articles": articles,
+            "failures": list(failures),
+        }
         outlets_meta.append({"id": oid, "name": name, "homepage": f"{oid}/", "language": language,
                              "feeds": list(feeds), "sitemaps": list(sitemaps)})  # fmt: skip
 
-    def entries(stories: list[Story], name: str, boilerplate: list[str], language: str = "en",
-                **wire: str) -> dict:
+    def entries(
+        stories: list[Story], name: str, boilerplate: list[str], language: str = "en", **wire: str
+    ) -> dict:
         return {s.path: article_entry(s, language=language, site_name=name, boilerplate=boilerplate, **wire)
                 for s in stories}  # fmt: skip
 
@@ -958,24 +978,53 @@ def render() -> FileSet:
     out.add("harbor/rss.xml.headers", "Content-Type: application/rss+xml; charset=UTF-8\n")
     out.add("harbor/index.html", home_page(HARBOR_NAME, "en-US", [(s.url, s["title"]) for s in harbor]))
     links = [s.path + HARBOR_TRACKING for s in newest_first(harbor)]
-    outlet("harbor", HARBOR_NAME, "en", [source("harbor/rss.xml", "rss", "application/rss+xml; charset=UTF-8", links)],
-           entries(harbor, HARBOR_NAME, HARBOR_BOILERPLATE), feeds=("harbor/rss.xml",))
+    outlet(
+        "harbor",
+        HARBOR_NAME,
+        "en",
+        [source("harbor/rss.xml", "rss", "application/rss+xml; charset=UTF-8", links)],
+        entries(harbor, HARBOR_NAME, HARBOR_BOILERPLATE),
+        feeds=("harbor/rss.xml",),
+    )
 
     pages(metro, metro_page)
     out.add(METRO_GONE, metro_gone_page())
     out.add(METRO_GONE + ".headers", "Status: 404\n")
-    out.add(METRO_PDF, pdf_bytes(["Castlebridge Transport Audit 2025", "Prepared for the Combined Authority",
-                                  "Summary of findings: bus punctuality, tram capacity, fares."]))
+    out.add(
+        METRO_PDF,
+        pdf_bytes(
+            [
+                "Castlebridge Transport Audit 2025",
+                "Prepared for the Combined Authority",
+                "Summary of findings: bus punctuality, tram capacity, fares.",
+            ]
+        ),
+    )
     feed = metro_feed(metro)
     out.add("metro/atom.xml", feed)
     out.add("metro/atom.xml.headers", "Content-Type: application/atom+xml; charset=utf-8\n")
     out.add("metro/index.html", home_page(METRO_NAME, "en-GB", [(s.url, s["title"]) for s in metro]))
     links = [m.removeprefix(f"{BASE}/") for m in re.findall(r'rel="alternate"[^>]*href="([^"]+)"', feed)][1:]
     failed = [(METRO_GONE, "http_error", 404, "text/html"), (METRO_PDF, "not_html", 200, "application/pdf")]
-    outlet("metro", METRO_NAME, "en", [source("metro/atom.xml", "atom", "application/atom+xml; charset=utf-8", links)],
-           entries(metro, METRO_NAME, METRO_BOILERPLATE), feeds=("metro/atom.xml",),
-           failures=tuple({"path": path, "listed_in": "metro/atom.xml", "stage": "fetch", "kind": kind,
-                           "http_status": status, "content_type": ctype} for path, kind, status, ctype in failed))
+    outlet(
+        "metro",
+        METRO_NAME,
+        "en",
+        [source("metro/atom.xml", "atom", "application/atom+xml; charset=utf-8", links)],
+        entries(metro, METRO_NAME, METRO_BOILERPLATE),
+        feeds=("metro/atom.xml",),
+        failures=tuple(
+            {
+                "path": path,
+                "listed_in": "metro/atom.xml",
+                "stage": "fetch",
+                "kind": kind,
+                "http_status": status,
+                "content_type": ctype,
+            }
+            for path, kind, status, ctype in failed
+        ),
+    )
 
     pages(valley, lambda s: valley_page(s, valley))
     maps = valley_sitemaps(valley)
@@ -995,12 +1044,27 @@ def render() -> FileSet:
     valley_sources = [source(index, "sitemap_index", xml_type, locs(maps[index]))]
     for child in locs(maps[index]):
         gz = child.endswith(".gz")
-        valley_sources.append(source(child, "sitemap", "application/gzip" if gz else xml_type, locs(maps[child]),
-                                     gzip=gz, relative_locs=gz))
-    valley_sources.append(source("valley/news-sitemap.xml", "news_sitemap", xml_type,
-                                 locs(maps["valley/news-sitemap.xml"])))
-    outlet("valley", VALLEY_NAME, "en", valley_sources, entries(valley, VALLEY_NAME, VALLEY_BOILERPLATE),
-           sitemaps=(index, "valley/news-sitemap.xml"))
+        valley_sources.append(
+            source(
+                child,
+                "sitemap",
+                "application/gzip" if gz else xml_type,
+                locs(maps[child]),
+                gzip=gz,
+                relative_locs=gz,
+            )
+        )
+    valley_sources.append(
+        source("valley/news-sitemap.xml", "news_sitemap", xml_type, locs(maps["valley/news-sitemap.xml"]))
+    )
+    outlet(
+        "valley",
+        VALLEY_NAME,
+        "en",
+        valley_sources,
+        entries(valley, VALLEY_NAME, VALLEY_BOILERPLATE),
+        sitemaps=(index, "valley/news-sitemap.xml"),
+    )
 
     by_path = {s.path: s for s in harbor + metro + valley}
     ferry = by_path["harbor/2025/06/17/port-alder-ferry-fares-frozen-through-2026.html"]
@@ -1045,32 +1109,53 @@ def render() -> FileSet:
     out.add("daily8/index.rdf", daily8_feed(copies))
     out.add("daily8/index.html", home_page(DAILY8_NAME, "en", [(c.url, c.original["title"]) for c in copies]))
     links = [c.path for c in newest_first(copies)]
-    outlet("daily8", DAILY8_NAME, "en", [source("daily8/index.rdf", "rdf", "application/rdf+xml", links)],
-           daily8_articles, feeds=("daily8/index.rdf",))
+    outlet(
+        "daily8",
+        DAILY8_NAME,
+        "en",
+        [source("daily8/index.rdf", "rdf", "application/rdf+xml", links)],
+        daily8_articles,
+        feeds=("daily8/index.rdf",),
+    )
 
     # tokyo: Shift_JIS bytes, declared only in <meta charset>; the header names no charset
     pages(tokyo, tokyo_page, "cp932", "Content-Type: text/html\n")
-    out.add("tokyo/index.html", home_page(TOKYO_NAME, "ja", [(s.url, s["title"]) for s in tokyo], "Shift_JIS"),
-            "cp932")
+    out.add(
+        "tokyo/index.html",
+        home_page(TOKYO_NAME, "ja", [(s.url, s["title"]) for s in tokyo], "Shift_JIS"),
+        "cp932",
+    )
     out.add("tokyo/index.html.headers", "Content-Type: text/html\n")
     out.add("tokyo/rss.xml", tokyo_feed(tokyo))
     out.add("tokyo/rss.xml.headers", "Content-Type: text/xml; charset=UTF-8\n")
     links = [s.path for s in newest_first(tokyo)]
-    outlet("tokyo", TOKYO_NAME, "ja", [source("tokyo/rss.xml", "rss", "text/xml; charset=UTF-8", links)],
-           entries(tokyo, TOKYO_NAME, TOKYO_BOILERPLATE, "ja", encoding="shift_jis", charset_from="meta"),
-           feeds=("tokyo/rss.xml",))
+    outlet(
+        "tokyo",
+        TOKYO_NAME,
+        "ja",
+        [source("tokyo/rss.xml", "rss", "text/xml; charset=UTF-8", links)],
+        entries(tokyo, TOKYO_NAME, TOKYO_BOILERPLATE, "ja", encoding="shift_jis", charset_from="meta"),
+        feeds=("tokyo/rss.xml",),
+    )
 
     # seoul: EUC-KR bytes, declared only in the Content-Type header
     euc_kr = "Content-Type: text/html; charset=EUC-KR\n"
     pages(seoul, seoul_page, "cp949", euc_kr)
-    out.add("seoul/index.html", home_page(SEOUL_NAME, "ko", [(s.url, s["title"]) for s in seoul], None), "cp949")
+    out.add(
+        "seoul/index.html", home_page(SEOUL_NAME, "ko", [(s.url, s["title"]) for s in seoul], None), "cp949"
+    )
     out.add("seoul/index.html.headers", euc_kr)
     out.add("seoul/atom.xml", seoul_feed(seoul))
     out.add("seoul/atom.xml.headers", "Content-Type: application/atom+xml; charset=UTF-8\n")
     links = [s.path for s in newest_first(seoul)]
-    outlet("seoul", SEOUL_NAME, "ko", [source("seoul/atom.xml", "atom", "application/atom+xml; charset=UTF-8", links)],
-           entries(seoul, SEOUL_NAME, SEOUL_BOILERPLATE, "ko", encoding="euc-kr", charset_from="http_header"),
-           feeds=("seoul/atom.xml",))
+    outlet(
+        "seoul",
+        SEOUL_NAME,
+        "ko",
+        [source("seoul/atom.xml", "atom", "application/atom+xml; charset=UTF-8", links)],
+        entries(seoul, SEOUL_NAME, SEOUL_BOILERPLATE, "ko", encoding="euc-kr", charset_from="http_header"),
+        feeds=("seoul/atom.xml",),
+    )
 
     for outlet in expected.values():
         link_articles(outlet)
@@ -1093,4 +1178,3 @@ def render() -> FileSet:
     out.add("expected.yaml", EXPECTED_HEADER + "\n".join(yaml_lines(document)) + "\n")
     out.add("outlets.yaml", fixture_outlets_yaml(outlets_meta))
     return out
-

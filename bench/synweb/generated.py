@@ -139,8 +139,9 @@ class _Story:
     copies: list[_Copy] = field(default_factory=list)
 
 
-def _plan(spec: WebSpec, seed: int, n_stories: int, languages: tuple[str, ...], days: int, copies: bool,
-          runs: int) -> tuple[list[_Story], datetime, datetime]:
+def _plan(
+    spec: WebSpec, seed: int, n_stories: int, languages: tuple[str, ...], days: int, copies: bool, runs: int
+) -> tuple[list[_Story], datetime, datetime]:
     """Decide every story and copy: languages, kinds, times, runs, headlines. Text comes later, lazily."""
     rng = random.Random(f"{seed}:plan")
     t1 = START + timedelta(days=days)
@@ -181,7 +182,12 @@ def _plan(spec: WebSpec, seed: int, n_stories: int, languages: tuple[str, ...], 
             for s in reversed(stories):
                 if s.t0 < t0 - timedelta(hours=48) or len(earlier) >= 50:
                     break
-                if s.lang == lang and s.kind == "story" and s.idx not in followed and s.t0 <= t0 - timedelta(hours=3):
+                if (
+                    s.lang == lang
+                    and s.kind == "story"
+                    and s.idx not in followed
+                    and s.t0 <= t0 - timedelta(hours=3)
+                ):
                     earlier.append(s)
             if earlier:
                 parent = rng.choice(earlier).idx
@@ -196,12 +202,17 @@ def _plan(spec: WebSpec, seed: int, n_stories: int, languages: tuple[str, ...], 
         patterns = prose.patterns
         if kind == "twin":
             pattern = "raise"
-            slots.update({k: v for k, v in stories[parent].slots.items() if k in ("HPCT", "RATE", "RATE_CAP")})
+            slots.update(
+                {k: v for k, v in stories[parent].slots.items() if k in ("HPCT", "RATE", "RATE_CAP")}
+            )
             slots.update({k: v for k, v in headline_numbers(rng, lang).items() if k != "HPCT"})
         else:
             taken = {"raise", stories[parent].pattern} if parent is not None else {"raise"}
-            pattern = ("raise" if kind == "story" and (role in (2, 3) or rng.random() < 0.15)
-                       else rng.choice(sorted(set(patterns) - taken)))
+            pattern = (
+                "raise"
+                if kind == "story" and (role in (2, 3) or rng.random() < 0.15)
+                else rng.choice(sorted(set(patterns) - taken))
+            )
             slots.update(headline_numbers(rng, lang))
         if pattern == "raise" and kind != "twin":
             raise_by_lang[lang].append(i)
@@ -211,8 +222,9 @@ def _plan(spec: WebSpec, seed: int, n_stories: int, languages: tuple[str, ...], 
             # a follow-up shares its parent's names, never its teaser line
             dek = fill(rng.choice(prose.deks), {**slots, **numbers(rng, lang)}, rng)
         outlet = rng.choice(spec.origins[lang])
-        story = _Story(i, f"s{i:05d}", lang, outlet, kind, parent, vocab_idx, domain, t0, run, pattern, slots,
-                       title, dek)
+        story = _Story(
+            i, f"s{i:05d}", lang, outlet, kind, parent, vocab_idx, domain, t0, run, pattern, slots, title, dek
+        )
         if copies:
             for copier, copy_kind, p in spec.copiers[lang]:
                 if rng.random() >= p:
@@ -226,12 +238,22 @@ def _plan(spec: WebSpec, seed: int, n_stories: int, languages: tuple[str, ...], 
     return stories, t1, t2
 
 
-def _plan_copy(rng: random.Random, story: _Story, outlet: str, kind: str, t1: datetime, t2: datetime, runs: int,
-               delay_h: float | None = None) -> _Copy | None:
+def _plan_copy(
+    rng: random.Random,
+    story: _Story,
+    outlet: str,
+    kind: str,
+    t1: datetime,
+    t2: datetime,
+    runs: int,
+    delay_h: float | None = None,
+) -> _Copy | None:
     if delay_h is None:
         roll = rng.random()
         # most copies follow within hours; a tail arrives days later (often in the next run)
-        delay_h = rng.uniform(1, 6) if roll < 0.6 else rng.uniform(6, 24) if roll < 0.9 else rng.uniform(24, 72)
+        delay_h = (
+            rng.uniform(1, 6) if roll < 0.6 else rng.uniform(6, 24) if roll < 0.9 else rng.uniform(24, 72)
+        )
     arrived = (story.t0 + timedelta(hours=delay_h)).replace(second=0, microsecond=0)
     run = 1 if runs == 1 or arrived < t1 else 2
     if runs == 2 and arrived >= t2:
@@ -250,8 +272,9 @@ def _plan_copy(rng: random.Random, story: _Story, outlet: str, kind: str, t1: da
     return _Copy(outlet, kind, arrived, claimed, run, hint, variant)
 
 
-def _ensure_coverage(spec: WebSpec, rng: random.Random, stories: list[_Story], t1: datetime, t2: datetime,
-                     runs: int) -> None:
+def _ensure_coverage(
+    spec: WebSpec, rng: random.Random, stories: list[_Story], t1: datetime, t2: datetime, runs: int
+) -> None:
     """Tiny webs still get every copier, every kind and a run-2 copy of a run-1 story."""
     for lang, table in spec.copiers.items():
         pool = [s for s in stories if s.lang == lang]
@@ -331,14 +354,14 @@ class _Texts:
         paragraphs: list[tuple[str, ...]] = []
         pos = 0
         for size in sizes:
-            chunk = tuple(sentences[pos: pos + size])
+            chunk = tuple(sentences[pos : pos + size])
             if chunk:
                 paragraphs.append(chunk)
             pos += size
         if parent_body:
             flat = [s for p in parent_body for s in p[1:] or p]
             start = rng.randrange(max(1, len(flat) - 3))
-            quoted = tuple(flat[start: start + rng.choice((2, 3))])
+            quoted = tuple(flat[start : start + rng.choice((2, 3))])
             src = self.outlet[self.stories[story.parent].outlet].name
             leadin = fill(FOLLOWUP_LEADIN[story.lang], {**story.slots, "SRC": src}, rng)
             paragraphs[2:2] = [(leadin,), quoted]
@@ -373,8 +396,9 @@ class _Recent:
 
     items: deque[tuple[int, str, str, str, str, int]] = field(default_factory=lambda: deque(maxlen=60))
 
-    def pick(self, rng: random.Random, n: int, exclude: set[int], lang: str, run: int
-             ) -> list[tuple[int, str, str, str, str, int]]:
+    def pick(
+        self, rng: random.Random, n: int, exclude: set[int], lang: str, run: int
+    ) -> list[tuple[int, str, str, str, str, int]]:
         """Up to n recent items in lang, none from a later run than the page showing them."""
         pool = [it for it in self.items if it[0] not in exclude and it[4] == lang and it[5] <= run]
         return rng.sample(pool, min(n, len(pool)))
@@ -383,8 +407,17 @@ class _Recent:
 class _Generator:
     """Renders the planned stories into pages, feeds, sitemaps and streamed truth."""
 
-    def __init__(self, spec: WebSpec, out_dir: Path, seed: int, stories: list[_Story], runs: int,
-                 page_bytes: int, t1: datetime, t2: datetime) -> None:
+    def __init__(
+        self,
+        spec: WebSpec,
+        out_dir: Path,
+        seed: int,
+        stories: list[_Story],
+        runs: int,
+        page_bytes: int,
+        t1: datetime,
+        t2: datetime,
+    ) -> None:
         self.spec = spec
         self.out_dir = out_dir
         self.seed = seed
@@ -421,8 +454,9 @@ class _Generator:
 
     # -- pages
 
-    def _teasers(self, rng: random.Random, outlet: str, story: _Story, run: int
-                 ) -> tuple[list[tuple[str, str, str]], list[str]]:
+    def _teasers(
+        self, rng: random.Random, outlet: str, story: _Story, run: int
+    ) -> tuple[list[tuple[str, str, str]], list[str]]:
         exclude = {story.idx, *([story.parent] if story.parent is not None else [])}
         picked = self.recent[outlet].pick(rng, 5, exclude, story.lang, run)
         return [(t, d, h) for _, t, d, h, _, _ in picked], [d for _, _, d, _, _, _ in picked]
@@ -449,13 +483,38 @@ class _Generator:
         teasers, teaser_deks = self._teasers(rng, origin.id, story, story.run)
         modified = story.t0 + timedelta(minutes=rng.choice((0, 0, 0, 17, 45, 130)))
         section = story.slots["DOMAIN"].capitalize()
-        page = PageIn(origin, url, story.lang, story.title, story.dek, flat, story.t0, modified,
-                      story.slots["REPORTER"], section, teasers, url, zone=prose.zone)
+        page = PageIn(
+            origin,
+            url,
+            story.lang,
+            story.title,
+            story.dek,
+            flat,
+            story.t0,
+            modified,
+            story.slots["REPORTER"],
+            section,
+            teasers,
+            url,
+            zone=prose.zone,
+        )
         self._write_page(page, rel_path(url), story.run, headers=self._charset_header(origin))
         kind = {"story": "original", "followup": "followup", "twin": "twin"}[story.kind]
-        self._record(url, self._entry(story, origin.id, kind, True, story.run, key_sentence,
-                                      [*origin.boilerplate, *teaser_deks], story.t0, "none",
-                                      encoding=origin.encoding))
+        self._record(
+            url,
+            self._entry(
+                story,
+                origin.id,
+                kind,
+                True,
+                story.run,
+                key_sentence,
+                [*origin.boilerplate, *teaser_deks],
+                story.t0,
+                "none",
+                encoding=origin.encoding,
+            ),
+        )
         self._item(origin.id, url, url, story.title, story.dek, story.t0, story.t0, story.run, story.lang)
         self.recent[origin.id].items.append((story.idx, story.title, story.dek, url, story.lang, story.run))
         for copy in story.copies:
@@ -482,24 +541,64 @@ class _Generator:
         """A Content-Type header naming the charset of an outlet whose server sends one."""
         return f"Content-Type: text/html; charset={outlet.charset}\n" if outlet.charset_header else None
 
-    def _entry(self, story: _Story, outlet: str, kind: str, original: bool, run: int, key: str,
-               must_not: list[str], published: datetime, hint: str, **extra: object) -> dict[str, object]:
+    def _entry(
+        self,
+        story: _Story,
+        outlet: str,
+        kind: str,
+        original: bool,
+        run: int,
+        key: str,
+        must_not: list[str],
+        published: datetime,
+        hint: str,
+        **extra: object,
+    ) -> dict[str, object]:
         entry: dict[str, object] = {
-            "story": story.key, "is_original": original, "outlet": outlet, "kind": kind, "run": run,
-            "language": story.lang, "title": extra.pop("title", story.title), "key_sentence": key,
-            "must_not_contain": must_not, "related": extra.pop("related", []),
-            "published_at": iso_in(published), "date_trap": published < story.t0, "hint": hint,
-            "encoding": extra.pop("encoding", "utf-8"), "variants": extra.pop("variants", []),
+            "story": story.key,
+            "is_original": original,
+            "outlet": outlet,
+            "kind": kind,
+            "run": run,
+            "language": story.lang,
+            "title": extra.pop("title", story.title),
+            "key_sentence": key,
+            "must_not_contain": must_not,
+            "related": extra.pop("related", []),
+            "published_at": iso_in(published),
+            "date_trap": published < story.t0,
+            "hint": hint,
+            "encoding": extra.pop("encoding", "utf-8"),
+            "variants": extra.pop("variants", []),
         }
         entry.update(extra)
         return entry
 
-    def _item(self, outlet: str, feed_url: str, map_url: str, title: str, dek: str, published: datetime,
-              arrived: datetime, run: int, lang: str) -> None:
+    def _item(
+        self,
+        outlet: str,
+        feed_url: str,
+        map_url: str,
+        title: str,
+        dek: str,
+        published: datetime,
+        arrived: datetime,
+        run: int,
+        lang: str,
+    ) -> None:
         self.items[outlet].append(_Item(feed_url, map_url, title, dek, published, arrived, run, lang))
 
-    def _copy(self, story: _Story, copy: _Copy, rng: random.Random, original_url: str,
-              paragraphs: tuple[tuple[str, ...], ...], sentences: list[str], key_sentence: str, section: str) -> None:
+    def _copy(
+        self,
+        story: _Story,
+        copy: _Copy,
+        rng: random.Random,
+        original_url: str,
+        paragraphs: tuple[tuple[str, ...], ...],
+        sentences: list[str],
+        key_sentence: str,
+        section: str,
+    ) -> None:
         outlet = self.outlet[copy.outlet]
         source = self.outlet[story.outlet]
         prose = PROSE[story.lang]
@@ -510,21 +609,48 @@ class _Generator:
         related_sentences: list[str] = []
         headers = None
         author = f"{source.name} staff" if story.lang == "en" else f"{source.name}"
-        page = PageIn(outlet, "", story.lang, title, story.dek, flat, copy.claimed, copy.claimed, author, section,
-                      teasers, "", source=source, source_url=original_url, zone=prose.zone)
+        page = PageIn(
+            outlet,
+            "",
+            story.lang,
+            title,
+            story.dek,
+            flat,
+            copy.claimed,
+            copy.claimed,
+            author,
+            section,
+            teasers,
+            "",
+            source=source,
+            source_url=original_url,
+            zone=prose.zone,
+        )
         if outlet.role == "aggregator":
             url = f"{BASE}/{outlet.id}/news/{_short_hash(self.seed, story.idx, 'df')}.html"
             exclude = {story.idx, *([story.parent] if story.parent is not None else [])}
-            for idx, rel_title, _, _, _, _ in self.recent[outlet.id].pick(rng, 2, exclude, story.lang, copy.run):
+            for idx, rel_title, _, _, _, _ in self.recent[outlet.id].pick(
+                rng, 2, exclude, story.lang, copy.run
+            ):
                 body = [s for par in self.texts.body(idx) for s in par]
                 text = prose.joiner.join(body)
-                page.related.append((rel_title, self.outlet[self.stories[idx].outlet].name, f"{rng.randint(1, 6)} days ago", text))
+                page.related.append(
+                    (
+                        rel_title,
+                        self.outlet[self.stories[idx].outlet].name,
+                        f"{rng.randint(1, 6)} days ago",
+                        text,
+                    )
+                )
                 own = set(sentences)
                 related_sentences += [s for s in (body[len(body) // 2], body[-1]) if s not in own]
             must_not += related_sentences
         elif outlet.role == "partner":
             title = capital(fill(prose.patterns[story.pattern][1], story.slots, rng))
-            url = f"{BASE}/{outlet.id}/" + f"{section}/{copy.arrived:%Y/%b/%d}/{numbered_slug(title, story.idx)}.html".lower()
+            url = (
+                f"{BASE}/{outlet.id}/"
+                + f"{section}/{copy.arrived:%Y/%b/%d}/{numbered_slug(title, story.idx)}.html".lower()
+            )
             edited, untouched = edit_sentences(sentences, rng)
             page.paragraphs = regroup(edited, rng)
             page.title = title
@@ -559,8 +685,11 @@ class _Generator:
         else:  # variants: a mirror with tracking, AMP and mobile URLs
             slug = numbered_slug(story.title, story.idx)
             url = f"{BASE}/{outlet.id}/news/{slug}.html"
-            amp = (f"{BASE}/{outlet.id}/amp/news/{slug}.html", f"{BASE}/{outlet.id}/news/{slug}.amp.html",
-                   f"{BASE}/{outlet.id}/m/news/{slug}.html")[copy.variant % 3]
+            amp = (
+                f"{BASE}/{outlet.id}/amp/news/{slug}.html",
+                f"{BASE}/{outlet.id}/news/{slug}.amp.html",
+                f"{BASE}/{outlet.id}/m/news/{slug}.html",
+            )[copy.variant % 3]
             feed_url = f"{url}?utm_source=rss&utm_medium=feed&utm_campaign={section.lower()}"
             variants = [feed_url, amp]
             page.amp_url = amp
@@ -569,16 +698,55 @@ class _Generator:
             page.canonical = url
         self._write_page(page, rel_path(url), copy.run, headers=headers)
         if variants:
-            amp_page = PageIn(outlet, variants[1], story.lang, title, story.dek, flat, copy.claimed, copy.claimed,
-                              author, section, [], url)
+            amp_page = PageIn(
+                outlet,
+                variants[1],
+                story.lang,
+                title,
+                story.dek,
+                flat,
+                copy.claimed,
+                copy.claimed,
+                author,
+                section,
+                [],
+                url,
+            )
             self.site.put(rel_path(variants[1]), render_amp(amp_page).encode(), copy.run)
-            self._item(outlet.id, variants[0], variants[1], title, story.dek, copy.claimed, copy.arrived, copy.run, story.lang)
+            self._item(
+                outlet.id,
+                variants[0],
+                variants[1],
+                title,
+                story.dek,
+                copy.claimed,
+                copy.arrived,
+                copy.run,
+                story.lang,
+            )
         else:
-            self._item(outlet.id, url, url, title, story.dek, copy.claimed, copy.arrived, copy.run, story.lang)
+            self._item(
+                outlet.id, url, url, title, story.dek, copy.claimed, copy.arrived, copy.run, story.lang
+            )
         self.recent[outlet.id].items.append((story.idx, title, story.dek, url, story.lang, copy.run))
-        self._record(url, self._entry(story, outlet.id, copy.kind, False, copy.run, key, must_not, copy.claimed,
-                                      copy.hint, title=title, related=related_sentences, encoding=outlet.encoding,
-                                      variants=variants))
+        self._record(
+            url,
+            self._entry(
+                story,
+                outlet.id,
+                copy.kind,
+                False,
+                copy.run,
+                key,
+                must_not,
+                copy.claimed,
+                copy.hint,
+                title=title,
+                related=related_sentences,
+                encoding=outlet.encoding,
+                variants=variants,
+            ),
+        )
 
     # -- feeds and sitemaps
 
@@ -588,8 +756,11 @@ class _Generator:
             if run not in self.site.roots:
                 continue
             for outlet in self.spec.outlets:
-                items = sorted((it for it in self.items[outlet.id] if it.run <= run),
-                               key=lambda it: it.arrived, reverse=True)
+                items = sorted(
+                    (it for it in self.items[outlet.id] if it.run <= run),
+                    key=lambda it: it.arrived,
+                    reverse=True,
+                )
                 _write_discovery(self.site, run, outlet, items, snapshot)
 
 
@@ -597,28 +768,51 @@ def _short_hash(seed: int, idx: int, salt: str) -> str:
     return f"{random.Random(f'{seed}:{salt}:{idx}').getrandbits(40):010x}"
 
 
-def _write_discovery(site: Site, run: int, outlet: OutletSpec, items: list[_Item], snapshot: datetime) -> None:
+def _write_discovery(
+    site: Site, run: int, outlet: OutletSpec, items: list[_Item], snapshot: datetime
+) -> None:
     """An outlet's feed, sitemaps and home page as they stand at a run's snapshot, in the compact layout."""
     oid = outlet.id
     home = f"{BASE}/{oid}/"
     recent = items[:FEED_RECENT] if outlet.role == "origin" else items
     if outlet.feed_format == "rss":
-        channel = feeds.rss_channel(outlet.name, home, f"Latest from {outlet.name}", outlet.language,
-                                    built=rfc822(snapshot, gmt=True))
-        entries = [feeds.rss_item(it.title, it.feed_url, rfc822(it.published, gmt=True), it.dek, guid=it.feed_url,
-                                  permalink=True) for it in recent[: outlet.feed_limit or len(recent)]]
+        channel = feeds.rss_channel(
+            outlet.name, home, f"Latest from {outlet.name}", outlet.language, built=rfc822(snapshot, gmt=True)
+        )
+        entries = [
+            feeds.rss_item(
+                it.title,
+                it.feed_url,
+                rfc822(it.published, gmt=True),
+                it.dek,
+                guid=it.feed_url,
+                permalink=True,
+            )
+            for it in recent[: outlet.feed_limit or len(recent)]
+        ]
         root = feeds.rss(channel, entries, {"xmlns:atom": feeds.ATOM_NS})
         feed = feeds.xml_document(root, pretty=False)
     elif outlet.feed_format == "atom":
-        header = [feeds.el("title", outlet.name), feeds.el("id", home), feeds.el("updated", iso_in(snapshot)),
-                  feeds.atom_link(f"{BASE}/{oid}/{outlet.feeds[0]}", "self"), feeds.atom_link(home, "alternate")]
-        entries = [feeds.atom_entry(it.title, it.feed_url, it.feed_url, iso_in(it.published), iso_in(it.published),
-                                    it.dek) for it in recent]
+        header = [
+            feeds.el("title", outlet.name),
+            feeds.el("id", home),
+            feeds.el("updated", iso_in(snapshot)),
+            feeds.atom_link(f"{BASE}/{oid}/{outlet.feeds[0]}", "self"),
+            feeds.atom_link(home, "alternate"),
+        ]
+        entries = [
+            feeds.atom_entry(
+                it.title, it.feed_url, it.feed_url, iso_in(it.published), iso_in(it.published), it.dek
+            )
+            for it in recent
+        ]
         feed = feeds.xml_document(feeds.atom(header, entries), pretty=False, encoding="utf-8")
     else:  # rdf
         channel = feeds.rdf_channel(home, outlet.name, home, outlet.name, [it.feed_url for it in recent])
-        entries = [feeds.rdf_item(it.feed_url, it.title, it.feed_url, it.dek, iso_in(it.published, JST))
-                   for it in recent]
+        entries = [
+            feeds.rdf_item(it.feed_url, it.title, it.feed_url, it.dek, iso_in(it.published, JST))
+            for it in recent
+        ]
         feed = feeds.xml_document(feeds.rdf(channel, entries), pretty=False)
     site.put_state(run, f"{oid}/{outlet.feeds[0]}", feed)
     if outlet.sitemap_style == "daily_index":
@@ -628,19 +822,31 @@ def _write_discovery(site: Site, run: int, outlet: OutletSpec, items: list[_Item
         children = []
         for day, day_items in sorted(by_day.items()):
             rows = [feeds.sitemap_url(it.map_url, iso_in(it.published)) for it in day_items]
-            site.put_state(run, f"{oid}/sitemaps/sitemap-{day}.xml", feeds.xml_document(feeds.urlset(rows), pretty=False))
-            children.append((f"{BASE}/{oid}/sitemaps/sitemap-{day}.xml", iso_in(max(it.arrived for it in day_items))))
-        site.put_state(run, f"{oid}/sitemap_index.xml", feeds.xml_document(feeds.sitemap_index(children), pretty=False))
+            site.put_state(
+                run, f"{oid}/sitemaps/sitemap-{day}.xml", feeds.xml_document(feeds.urlset(rows), pretty=False)
+            )
+            children.append(
+                (f"{BASE}/{oid}/sitemaps/sitemap-{day}.xml", iso_in(max(it.arrived for it in day_items)))
+            )
+        site.put_state(
+            run, f"{oid}/sitemap_index.xml", feeds.xml_document(feeds.sitemap_index(children), pretty=False)
+        )
     elif outlet.sitemap_style == "news_archive":
         fresh = [it for it in items if it.arrived >= snapshot - timedelta(hours=48)]
         old = [it for it in items if it.arrived < snapshot - timedelta(hours=48)]
         news = [feeds.news_url(it.map_url, outlet.name, "en", iso_in(it.published), it.title) for it in fresh]
-        site.put_state(run, f"{oid}/news-sitemap.xml", feeds.xml_document(feeds.urlset(news, news=True), pretty=False))
+        site.put_state(
+            run, f"{oid}/news-sitemap.xml", feeds.xml_document(feeds.urlset(news, news=True), pretty=False)
+        )
         rows = [feeds.sitemap_url(it.map_url, iso_in(it.published)) for it in old]
-        site.put_state(run, f"{oid}/sitemap-archive.xml", feeds.xml_document(feeds.urlset(rows), pretty=False))
+        site.put_state(
+            run, f"{oid}/sitemap-archive.xml", feeds.xml_document(feeds.urlset(rows), pretty=False)
+        )
     elif outlet.sitemaps:
         rows = [feeds.sitemap_url(it.map_url, iso_in(it.arrived)) for it in items]
-        site.put_state(run, f"{oid}/{outlet.sitemaps[0]}", feeds.xml_document(feeds.urlset(rows), pretty=False))
+        site.put_state(
+            run, f"{oid}/{outlet.sitemaps[0]}", feeds.xml_document(feeds.urlset(rows), pretty=False)
+        )
     links = [(it.feed_url, it.title) for it in items[:30]]
     site.put_state(run, f"{oid}/index.html", front_page(outlet.name, outlet.language, links, compact=True))
 
@@ -656,10 +862,20 @@ def spec_outlets_yaml(spec: WebSpec) -> str:
     return outlets_yaml(header, entries)
 
 
-def generate_web(out_dir: Path, *, n_stories: int = 300, seed: int = 7, languages: Iterable[str] = ("en", "ja"),
-                 days: int = 4, copies: bool = True, runs: int = 2, page_bytes: int = 8000,
-                 texts: "Sequence[SourceText] | None" = None, arrival_seed: int = 1,
-                 spec: WebSpec = GENERATED) -> GroundTruth:
+def generate_web(
+    out_dir: Path,
+    *,
+    n_stories: int = 300,
+    seed: int = 7,
+    languages: Iterable[str] = ("en", "ja"),
+    days: int = 4,
+    copies: bool = True,
+    runs: int = 2,
+    page_bytes: int = 8000,
+    texts: "Sequence[SourceText] | None" = None,
+    arrival_seed: int = 1,
+    spec: WebSpec = GENERATED,
+) -> GroundTruth:
     """Write a deterministic synthetic syndicated web (sites/, sites_run2/, outlets.yaml, truth.json).
 
     With `texts` (real article texts), the web is built around those texts instead of generated prose,
@@ -670,8 +886,9 @@ def generate_web(out_dir: Path, *, n_stories: int = 300, seed: int = 7, language
     if texts is not None:
         from bench.synweb.texts import generate_text_web
 
-        return generate_text_web(out_dir, texts, seed=seed, arrival_seed=arrival_seed, runs=runs,
-                                 page_bytes=page_bytes)
+        return generate_text_web(
+            out_dir, texts, seed=seed, arrival_seed=arrival_seed, runs=runs, page_bytes=page_bytes
+        )
     if runs not in (1, 2):
         raise ValueError("runs must be 1 or 2")
     if n_stories < 1 or days < 1:
@@ -687,12 +904,35 @@ def generate_web(out_dir: Path, *, n_stories: int = 300, seed: int = 7, language
     gen.discovery()
     outlets_file = out_dir / "outlets.yaml"
     outlets_file.write_text(spec_outlets_yaml(spec), encoding="utf-8")
-    meta = {"seed": seed, "n_stories": n_stories, "languages": list(langs), "days": days, "copies": copies,
-            "runs": runs, "page_bytes": page_bytes, "articles": gen.articles, "pages": gen.site.pages,
-            "bytes": gen.site.bytes, "kinds": gen.kinds, "run1_snapshot": iso_in(t1), "run2_snapshot": iso_in(t2)}
+    meta = {
+        "seed": seed,
+        "n_stories": n_stories,
+        "languages": list(langs),
+        "days": days,
+        "copies": copies,
+        "runs": runs,
+        "page_bytes": page_bytes,
+        "articles": gen.articles,
+        "pages": gen.site.pages,
+        "bytes": gen.site.bytes,
+        "kinds": gen.kinds,
+        "run1_snapshot": iso_in(t1),
+        "run2_snapshot": iso_in(t2),
+    }
     if spec is not GENERATED:
         meta["web"] = spec.name
     gen.close(meta)
-    return GroundTruth(out_dir, gen.site.roots[1], gen.site.roots.get(2), outlets_file, out_dir / "truth.json",
-                       len(stories), gen.articles, dict(gen.site.pages), gen.site.bytes, dict(gen.kinds),
-                       time.perf_counter() - started, dict(gen.site.roots))
+    return GroundTruth(
+        out_dir,
+        gen.site.roots[1],
+        gen.site.roots.get(2),
+        outlets_file,
+        out_dir / "truth.json",
+        len(stories),
+        gen.articles,
+        dict(gen.site.pages),
+        gen.site.bytes,
+        dict(gen.kinds),
+        time.perf_counter() - started,
+        dict(gen.site.roots),
+    )

@@ -15,56 +15,375 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta, timezone
 from functools import lru_cache
 
-EN_FIRST = ("Anna", "Marcus", "Leila", "Tomas", "Priya", "Daniel", "Ines", "Kofi", "Maria", "Oliver", "Sofia",
-            "Yusuf", "Elena", "Jonas", "Amara", "Victor", "Hana", "Rafael", "Nadia", "Samuel", "Clara", "Ibrahim",
-            "Mei", "Lukas", "Zainab", "Peter", "Rosa", "Arjun", "Greta", "Felix", "Lina", "Omar", "Irene",
-            "Matteo", "Aisha", "Henrik", "Julia", "Kwame", "Teresa", "Noah")
-EN_ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "kr", "l", "m", "n", "p", "r", "s", "st", "t",
-             "tr", "v", "w", "z", "th", "sh", "")
+EN_FIRST = (
+    "Anna",
+    "Marcus",
+    "Leila",
+    "Tomas",
+    "Priya",
+    "Daniel",
+    "Ines",
+    "Kofi",
+    "Maria",
+    "Oliver",
+    "Sofia",
+    "Yusuf",
+    "Elena",
+    "Jonas",
+    "Amara",
+    "Victor",
+    "Hana",
+    "Rafael",
+    "Nadia",
+    "Samuel",
+    "Clara",
+    "Ibrahim",
+    "Mei",
+    "Lukas",
+    "Zainab",
+    "Peter",
+    "Rosa",
+    "Arjun",
+    "Greta",
+    "Felix",
+    "Lina",
+    "Omar",
+    "Irene",
+    "Matteo",
+    "Aisha",
+    "Henrik",
+    "Julia",
+    "Kwame",
+    "Teresa",
+    "Noah",
+)
+EN_ONSETS = (
+    "b",
+    "br",
+    "c",
+    "d",
+    "dr",
+    "f",
+    "g",
+    "gr",
+    "h",
+    "k",
+    "kr",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "st",
+    "t",
+    "tr",
+    "v",
+    "w",
+    "z",
+    "th",
+    "sh",
+    "",
+)
 EN_VOWELS = ("a", "e", "i", "o", "u", "a", "e", "o", "ai", "ea")
 EN_CODAS = ("", "n", "r", "l", "s", "th", "nd", "rk", "m", "x", "v", "ck")
 EN_CV = tuple(o + v for o in EN_ONSETS for v in EN_VOWELS)
-EN_PLACE_SUFFIX = ("", "ford", "ton", "mouth", "vale", "bury", "wick", " Falls", " Bay", "port", " Heights", "field")
+EN_PLACE_SUFFIX = (
+    "",
+    "ford",
+    "ton",
+    "mouth",
+    "vale",
+    "bury",
+    "wick",
+    " Falls",
+    " Bay",
+    "port",
+    " Heights",
+    "field",
+)
 EN_ROLE1 = ("chief executive", "mayor", "director general", "chair", "managing director")
 EN_ROLE2 = ("deputy minister", "head of planning", "chief inspector", "spokesperson", "budget director")
 EN_ROLE3 = ("councillor", "senior engineer", "regional planner", "junior minister")
 EN_DOMAINS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "energy": (("power plant", "grid upgrade", "wind farm", "fuel subsidy", "battery storage site", "transmission line", "solar park"), "electricity tariffs", "Energy"),
-    "transport": (("rail link", "bus network", "ring road", "ferry service", "airport expansion", "tram line", "freight terminal"), "fares", "Transport"),
-    "health": (("hospital wing", "vaccination drive", "clinic network", "nursing college", "ambulance service", "drug trial", "maternity unit"), "prescription charges", "Health"),
-    "housing": (("housing scheme", "tower project", "social housing plan", "land register", "estate renewal", "student housing block", "building code"), "rents", "Housing"),
-    "water": (("reservoir", "sewage works", "flood barrier", "pipeline", "desalination plant", "irrigation canal", "drought plan"), "water charges", "Water Resources"),
-    "farming": (("grain harvest", "fertiliser depot", "cattle market", "orchard subsidy", "crop insurance scheme", "seed bank", "dairy cooperative"), "milk prices", "Agriculture"),
-    "finance": (("bond issue", "bank levy", "pension fund", "budget plan", "credit line", "development bank", "savings scheme"), "interest rates", "Finance"),
-    "education": (("university budget", "exam reform", "literacy programme", "campus expansion", "school building plan", "teacher training college", "student loan scheme"), "school fees", "Education"),
-    "tech": (("data centre", "broadband rollout", "chip plant", "cyber security unit", "satellite launch", "software contract", "digital ID scheme"), "mobile tariffs", "Digital Affairs"),
-    "mining": (("copper mine", "lithium project", "quarry", "smelter", "nickel refinery", "gold mine", "tailings dam"), "mining royalties", "Mines"),
-    "culture": (("museum", "film festival", "concert hall", "heritage site", "library network", "opera house", "stadium"), "ticket prices", "Culture"),
-    "environment": (("forest reserve", "recycling scheme", "air quality plan", "coastal defence", "wildlife corridor", "wetland project", "tree planting drive"), "carbon levy", "Environment"),
+    "energy": (
+        (
+            "power plant",
+            "grid upgrade",
+            "wind farm",
+            "fuel subsidy",
+            "battery storage site",
+            "transmission line",
+            "solar park",
+        ),
+        "electricity tariffs",
+        "Energy",
+    ),
+    "transport": (
+        (
+            "rail link",
+            "bus network",
+            "ring road",
+            "ferry service",
+            "airport expansion",
+            "tram line",
+            "freight terminal",
+        ),
+        "fares",
+        "Transport",
+    ),
+    "health": (
+        (
+            "hospital wing",
+            "vaccination drive",
+            "clinic network",
+            "nursing college",
+            "ambulance service",
+            "drug trial",
+            "maternity unit",
+        ),
+        "prescription charges",
+        "Health",
+    ),
+    "housing": (
+        (
+            "housing scheme",
+            "tower project",
+            "social housing plan",
+            "land register",
+            "estate renewal",
+            "student housing block",
+            "building code",
+        ),
+        "rents",
+        "Housing",
+    ),
+    "water": (
+        (
+            "reservoir",
+            "sewage works",
+            "flood barrier",
+            "pipeline",
+            "desalination plant",
+            "irrigation canal",
+            "drought plan",
+        ),
+        "water charges",
+        "Water Resources",
+    ),
+    "farming": (
+        (
+            "grain harvest",
+            "fertiliser depot",
+            "cattle market",
+            "orchard subsidy",
+            "crop insurance scheme",
+            "seed bank",
+            "dairy cooperative",
+        ),
+        "milk prices",
+        "Agriculture",
+    ),
+    "finance": (
+        (
+            "bond issue",
+            "bank levy",
+            "pension fund",
+            "budget plan",
+            "credit line",
+            "development bank",
+            "savings scheme",
+        ),
+        "interest rates",
+        "Finance",
+    ),
+    "education": (
+        (
+            "university budget",
+            "exam reform",
+            "literacy programme",
+            "campus expansion",
+            "school building plan",
+            "teacher training college",
+            "student loan scheme",
+        ),
+        "school fees",
+        "Education",
+    ),
+    "tech": (
+        (
+            "data centre",
+            "broadband rollout",
+            "chip plant",
+            "cyber security unit",
+            "satellite launch",
+            "software contract",
+            "digital ID scheme",
+        ),
+        "mobile tariffs",
+        "Digital Affairs",
+    ),
+    "mining": (
+        (
+            "copper mine",
+            "lithium project",
+            "quarry",
+            "smelter",
+            "nickel refinery",
+            "gold mine",
+            "tailings dam",
+        ),
+        "mining royalties",
+        "Mines",
+    ),
+    "culture": (
+        (
+            "museum",
+            "film festival",
+            "concert hall",
+            "heritage site",
+            "library network",
+            "opera house",
+            "stadium",
+        ),
+        "ticket prices",
+        "Culture",
+    ),
+    "environment": (
+        (
+            "forest reserve",
+            "recycling scheme",
+            "air quality plan",
+            "coastal defence",
+            "wildlife corridor",
+            "wetland project",
+            "tree planting drive",
+        ),
+        "carbon levy",
+        "Environment",
+    ),
 }
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-JA_SURNAMES = ("佐藤", "鈴木", "高橋", "田中", "渡辺", "伊藤", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木",
-               "山口", "松本", "井上", "木村", "林", "斎藤", "清水", "山崎", "森", "池田", "橋本", "阿部", "石川", "前田",
-               "藤田", "小川", "岡田", "後藤", "長谷川", "村上", "近藤", "石井", "坂本", "遠藤", "青木", "藤井", "西村")
-JA_GIVEN = ("健太", "美咲", "翔太", "陽子", "大輔", "由美", "直樹", "彩", "誠", "恵", "拓也", "裕子", "和也", "真理",
-            "浩二", "奈々", "隆", "千尋", "亮", "沙織", "剛", "明美", "修", "香織", "学", "舞")
+JA_SURNAMES = (
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "渡辺",
+    "伊藤",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "吉田",
+    "山田",
+    "佐々木",
+    "山口",
+    "松本",
+    "井上",
+    "木村",
+    "林",
+    "斎藤",
+    "清水",
+    "山崎",
+    "森",
+    "池田",
+    "橋本",
+    "阿部",
+    "石川",
+    "前田",
+    "藤田",
+    "小川",
+    "岡田",
+    "後藤",
+    "長谷川",
+    "村上",
+    "近藤",
+    "石井",
+    "坂本",
+    "遠藤",
+    "青木",
+    "藤井",
+    "西村",
+)
+JA_GIVEN = (
+    "健太",
+    "美咲",
+    "翔太",
+    "陽子",
+    "大輔",
+    "由美",
+    "直樹",
+    "彩",
+    "誠",
+    "恵",
+    "拓也",
+    "裕子",
+    "和也",
+    "真理",
+    "浩二",
+    "奈々",
+    "隆",
+    "千尋",
+    "亮",
+    "沙織",
+    "剛",
+    "明美",
+    "修",
+    "香織",
+    "学",
+    "舞",
+)
 JA_KANA = tuple("カキクケコサシスセソタチテトナニネノハヒフホマミムメモヤユヨラリルレロワ")
 JA_ROLE1 = ("社長", "市長", "理事長", "会長", "知事")
 JA_ROLE2 = ("部長", "局長", "委員長", "課長", "室長")
 JA_ROLE3 = ("議員", "技師", "研究員", "職員")
 JA_DOMAINS: dict[str, tuple[tuple[str, ...], str]] = {
-    "energy": (("発電所", "送電網", "風力発電所", "燃料補助", "蓄電施設", "太陽光発電所", "変電所"), "電気料金"),
-    "transport": (("鉄道新線", "バス路線", "環状道路", "フェリー航路", "空港拡張", "路面電車", "物流拠点"), "運賃"),
-    "health": (("病院の新棟", "予防接種", "診療所網", "看護学校", "救急体制", "新薬の治験", "産科病棟"), "保険料"),
-    "housing": (("住宅計画", "高層住宅", "公営住宅", "団地の建て替え", "学生寮", "空き家対策", "耐震改修"), "家賃"),
+    "energy": (
+        ("発電所", "送電網", "風力発電所", "燃料補助", "蓄電施設", "太陽光発電所", "変電所"),
+        "電気料金",
+    ),
+    "transport": (
+        ("鉄道新線", "バス路線", "環状道路", "フェリー航路", "空港拡張", "路面電車", "物流拠点"),
+        "運賃",
+    ),
+    "health": (
+        ("病院の新棟", "予防接種", "診療所網", "看護学校", "救急体制", "新薬の治験", "産科病棟"),
+        "保険料",
+    ),
+    "housing": (
+        ("住宅計画", "高層住宅", "公営住宅", "団地の建て替え", "学生寮", "空き家対策", "耐震改修"),
+        "家賃",
+    ),
     "water": (("貯水池", "下水処理場", "防潮堤", "導水管", "浄水場", "農業用水路", "渇水対策"), "水道料金"),
-    "farming": (("コメの収穫", "肥料倉庫", "家畜市場", "果樹園の補助", "種子の保存", "酪農組合", "漁港"), "乳価"),
+    "farming": (
+        ("コメの収穫", "肥料倉庫", "家畜市場", "果樹園の補助", "種子の保存", "酪農組合", "漁港"),
+        "乳価",
+    ),
     "finance": (("債券発行", "年金基金", "予算案", "融資枠", "地方銀行", "貯蓄制度", "基金"), "金利"),
-    "education": (("大学予算", "入試改革", "読み書き支援", "校舎の増築", "教員養成", "奨学金制度", "学校統合"), "授業料"),
-    "tech": (("データセンター", "光回線", "半導体工場", "人工衛星", "電子行政", "ソフトウェア契約", "通信網"), "通信料金"),
+    "education": (
+        ("大学予算", "入試改革", "読み書き支援", "校舎の増築", "教員養成", "奨学金制度", "学校統合"),
+        "授業料",
+    ),
+    "tech": (
+        ("データセンター", "光回線", "半導体工場", "人工衛星", "電子行政", "ソフトウェア契約", "通信網"),
+        "通信料金",
+    ),
     "culture": (("美術館", "映画祭", "音楽ホール", "史跡", "図書館網", "劇場", "競技場"), "入場料"),
 }
 JA_DAYS = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日")
@@ -73,52 +392,118 @@ JA_DAYS = ("月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土
 
 # headline pattern -> (headline, partner rewrite, lead sentence); "raise" is the shared-pattern trap
 EN_PATTERNS: dict[str, tuple[str, str, str]] = {
-    "raise": ("{O1} to raise {RATE} by {HPCT}%", "{RATE_CAP} set to rise {HPCT}% at {O1}",
-              "{O1} said on {DAY} it would raise {RATE} by {HPCT} percent from {MONTH}, [citing higher costs in {PL1}|blaming rising costs across {PL1}|pointing to a shortfall in its {PL1} accounts]."),
-    "delay": ("{PR} delayed until {HMONTH}", "{PL1} waits longer as {PR} slips to {HMONTH}",
-              "The {PR} in {PL1} will not be completed before {HMONTH}, {O1} [said on {DAY}|confirmed on {DAY}|told suppliers this week]."),
-    "pushback": ("{PL1} residents push back against {N1} plan", "Anger in {PL1} over proposed {N1}",
-                 "Residents of {PL1} [gathered outside|marched to|protested at] the offices of {O1} on {DAY} to oppose plans for a new {N1}."),
-    "names": ("{O1} names {P1} to lead {N1} review", "{P1} to head {O1} review of {N1}",
-              "{O1} has appointed {P1} to lead a review of its {N1} operations, [it said on {DAY}|according to a notice published on {DAY}]."),
-    "jobs": ("{HBIG} jobs at stake as {O1} reviews {N1} sites", "{O1} review puts {HBIG} jobs in doubt",
-             "As many as {HBIG} jobs could be lost as {O1} reviews its {N1} sites in {PL1} and {PL2}, [people familiar with the plans said|according to internal documents|union officials warned on {DAY}]."),
-    "approve": ("{PL1} approves {HMONEY} {N1} upgrade", "{HMONEY} for {N1} wins approval in {PL1}",
-                "Lawmakers in {PL1} approved {HMONEY} on {DAY} for an upgrade of the {N1}, [ending months of debate|after a late-night session|despite objections from {O3}]."),
-    "warns": ("{S1} warns {N1} costs could climb", "{N1} bill may rise, {O1} chief says",
-              "{P1}, {R1} of {O1}, warned on {DAY} that costs for the {N1} could climb [well beyond|far above|sharply past] earlier estimates."),
-    "cuts": ("{O1} cuts {N1} forecast", "Weaker {N1} outlook at {O1}",
-             "{O1} cut its forecast for the {N1} on {DAY}, [saying demand in {PL1} had weakened|citing slower growth in {PL1}|as orders from {PL2} dried up]."),
-    "inside": ("Inside {PL1}'s {HMONEY} bet on a new {N1}", "{PL1} stakes {HMONEY} on {N1}",
-               "{PL1} is betting {HMONEY} that a new {N1} will [revive its economy|bring back young families|turn its fortunes around], and officials at {O1} say results will show by {YEAR}."),
-    "means": ("What the {N1} deal means for {PL1}", "{PL1} and the {N1} deal: what changes",
-              "A deal between {O1} and {O2} over the {N1} was [signed|finalised|agreed] on {DAY}, and it will change how {PL1} [pays for|runs|plans] the project."),
-    "review": ("{PL1} {N1} plan faces {HNUM}-month review", "Fresh {HNUM}-month review for {PL1} {N1} plan",
-               "The {N1} plan for {PL1} faces a {HNUM}-month review after {O2} [raised concerns|asked for more detail|questioned the costs] on {DAY}."),
-    "vote": ("{PL1} council to vote on {PR}", "Vote looms on {PR} in {PL1}",
-             "Councillors in {PL1} will vote on the {PR} next {DAY}, [a decision that could reshape|in a ballot expected to decide the future of] the {N1}."),
+    "raise": (
+        "{O1} to raise {RATE} by {HPCT}%",
+        "{RATE_CAP} set to rise {HPCT}% at {O1}",
+        "{O1} said on {DAY} it would raise {RATE} by {HPCT} percent from {MONTH}, [citing higher costs in {PL1}|blaming rising costs across {PL1}|pointing to a shortfall in its {PL1} accounts].",
+    ),
+    "delay": (
+        "{PR} delayed until {HMONTH}",
+        "{PL1} waits longer as {PR} slips to {HMONTH}",
+        "The {PR} in {PL1} will not be completed before {HMONTH}, {O1} [said on {DAY}|confirmed on {DAY}|told suppliers this week].",
+    ),
+    "pushback": (
+        "{PL1} residents push back against {N1} plan",
+        "Anger in {PL1} over proposed {N1}",
+        "Residents of {PL1} [gathered outside|marched to|protested at] the offices of {O1} on {DAY} to oppose plans for a new {N1}.",
+    ),
+    "names": (
+        "{O1} names {P1} to lead {N1} review",
+        "{P1} to head {O1} review of {N1}",
+        "{O1} has appointed {P1} to lead a review of its {N1} operations, [it said on {DAY}|according to a notice published on {DAY}].",
+    ),
+    "jobs": (
+        "{HBIG} jobs at stake as {O1} reviews {N1} sites",
+        "{O1} review puts {HBIG} jobs in doubt",
+        "As many as {HBIG} jobs could be lost as {O1} reviews its {N1} sites in {PL1} and {PL2}, [people familiar with the plans said|according to internal documents|union officials warned on {DAY}].",
+    ),
+    "approve": (
+        "{PL1} approves {HMONEY} {N1} upgrade",
+        "{HMONEY} for {N1} wins approval in {PL1}",
+        "Lawmakers in {PL1} approved {HMONEY} on {DAY} for an upgrade of the {N1}, [ending months of debate|after a late-night session|despite objections from {O3}].",
+    ),
+    "warns": (
+        "{S1} warns {N1} costs could climb",
+        "{N1} bill may rise, {O1} chief says",
+        "{P1}, {R1} of {O1}, warned on {DAY} that costs for the {N1} could climb [well beyond|far above|sharply past] earlier estimates.",
+    ),
+    "cuts": (
+        "{O1} cuts {N1} forecast",
+        "Weaker {N1} outlook at {O1}",
+        "{O1} cut its forecast for the {N1} on {DAY}, [saying demand in {PL1} had weakened|citing slower growth in {PL1}|as orders from {PL2} dried up].",
+    ),
+    "inside": (
+        "Inside {PL1}'s {HMONEY} bet on a new {N1}",
+        "{PL1} stakes {HMONEY} on {N1}",
+        "{PL1} is betting {HMONEY} that a new {N1} will [revive its economy|bring back young families|turn its fortunes around], and officials at {O1} say results will show by {YEAR}.",
+    ),
+    "means": (
+        "What the {N1} deal means for {PL1}",
+        "{PL1} and the {N1} deal: what changes",
+        "A deal between {O1} and {O2} over the {N1} was [signed|finalised|agreed] on {DAY}, and it will change how {PL1} [pays for|runs|plans] the project.",
+    ),
+    "review": (
+        "{PL1} {N1} plan faces {HNUM}-month review",
+        "Fresh {HNUM}-month review for {PL1} {N1} plan",
+        "The {N1} plan for {PL1} faces a {HNUM}-month review after {O2} [raised concerns|asked for more detail|questioned the costs] on {DAY}.",
+    ),
+    "vote": (
+        "{PL1} council to vote on {PR}",
+        "Vote looms on {PR} in {PL1}",
+        "Councillors in {PL1} will vote on the {PR} next {DAY}, [a decision that could reshape|in a ballot expected to decide the future of] the {N1}.",
+    ),
 }
 JA_PATTERNS: dict[str, tuple[str, str, str]] = {
-    "raise": ("{O1}、{RATE}を{HPCT}％引き上げへ", "",
-              "{O1}は{DAY}、{PL1}での[費用の増加|設備の老朽化|燃料価格の上昇]を理由に、{MONTH}から{RATE}を{HPCT}％引き上げると発表した。"),
-    "delay": ("{PR}、{HMONTH}まで完成延期", "",
-              "{O1}は{DAY}、{PL1}で進めている{PR}の完成が{HMONTH}までずれ込む見通しだと[明らかにした|発表した]。"),
-    "pushback": ("{PL1}の{N1}計画に住民反発", "",
-                 "{PL1}で計画されている新たな{N1}をめぐり、住民らが{DAY}、{O1}の事務所前に集まり[反対の声を上げた|計画の撤回を求めた]。"),
-    "names": ("{O1}、{N1}見直しの責任者に{P1}氏", "",
-              "{O1}は{DAY}、{N1}事業の見直しを担う責任者に{P1}氏を起用すると[発表した|明らかにした]。"),
-    "jobs": ("{O1}が{N1}拠点を再編　{HBIG}人の雇用に影響も", "",
-             "{O1}が{PL1}と{PL2}にある{N1}の拠点を再編する方針で、最大{HBIG}人の雇用に影響が出る[可能性がある|恐れがある]ことが分かった。"),
-    "approve": ("{PL1}、{N1}改修に{HMONEY}を承認", "",
-                "{PL1}の議会は{DAY}、{N1}の改修費用として{HMONEY}を[承認した|可決した]。"),
-    "warns": ("{N1}の費用膨らむ恐れ　{S1}{R1}が警告", "",
-              "{O1}の{S1}{R1}は{DAY}、{N1}の費用が当初の見積もりを大きく上回る恐れがあると[警告した|述べた]。"),
-    "cuts": ("{O1}、{N1}の見通しを下方修正", "",
-             "{O1}は{DAY}、{PL1}での需要の落ち込みを受けて、{N1}の見通しを[引き下げた|下方修正した]。"),
-    "review": ("{PL1}の{N1}計画、{HNUM}か月の再審査へ", "",
-               "{PL1}の{N1}計画について、{O2}が{DAY}に[懸念を示した|追加の説明を求めた]ことから、{HNUM}か月の再審査が行われることになった。"),
-    "vote": ("{PR}、{PL1}の議会が採決へ", "",
-             "{PL1}の議会は次の{DAY}、{PR}について採決する予定で、{N1}の将来が[左右される|決まる]見通しだ。"),
+    "raise": (
+        "{O1}、{RATE}を{HPCT}％引き上げへ",
+        "",
+        "{O1}は{DAY}、{PL1}での[費用の増加|設備の老朽化|燃料価格の上昇]を理由に、{MONTH}から{RATE}を{HPCT}％引き上げると発表した。",
+    ),
+    "delay": (
+        "{PR}、{HMONTH}まで完成延期",
+        "",
+        "{O1}は{DAY}、{PL1}で進めている{PR}の完成が{HMONTH}までずれ込む見通しだと[明らかにした|発表した]。",
+    ),
+    "pushback": (
+        "{PL1}の{N1}計画に住民反発",
+        "",
+        "{PL1}で計画されている新たな{N1}をめぐり、住民らが{DAY}、{O1}の事務所前に集まり[反対の声を上げた|計画の撤回を求めた]。",
+    ),
+    "names": (
+        "{O1}、{N1}見直しの責任者に{P1}氏",
+        "",
+        "{O1}は{DAY}、{N1}事業の見直しを担う責任者に{P1}氏を起用すると[発表した|明らかにした]。",
+    ),
+    "jobs": (
+        "{O1}が{N1}拠点を再編　{HBIG}人の雇用に影響も",
+        "",
+        "{O1}が{PL1}と{PL2}にある{N1}の拠点を再編する方針で、最大{HBIG}人の雇用に影響が出る[可能性がある|恐れがある]ことが分かった。",
+    ),
+    "approve": (
+        "{PL1}、{N1}改修に{HMONEY}を承認",
+        "",
+        "{PL1}の議会は{DAY}、{N1}の改修費用として{HMONEY}を[承認した|可決した]。",
+    ),
+    "warns": (
+        "{N1}の費用膨らむ恐れ　{S1}{R1}が警告",
+        "",
+        "{O1}の{S1}{R1}は{DAY}、{N1}の費用が当初の見積もりを大きく上回る恐れがあると[警告した|述べた]。",
+    ),
+    "cuts": (
+        "{O1}、{N1}の見通しを下方修正",
+        "",
+        "{O1}は{DAY}、{PL1}での需要の落ち込みを受けて、{N1}の見通しを[引き下げた|下方修正した]。",
+    ),
+    "review": (
+        "{PL1}の{N1}計画、{HNUM}か月の再審査へ",
+        "",
+        "{PL1}の{N1}計画について、{O2}が{DAY}に[懸念を示した|追加の説明を求めた]ことから、{HNUM}か月の再審査が行われることになった。",
+    ),
+    "vote": (
+        "{PR}、{PL1}の議会が採決へ",
+        "",
+        "{PL1}の議会は次の{DAY}、{PR}について採決する予定で、{N1}の将来が[左右される|決まる]見通しだ。",
+    ),
 }
 EN_DEKS = (
     "{O1} says the change affects about {BIG} households in {PL1} and {PL2}.",
@@ -157,7 +542,7 @@ EN_BODY = (
     "{O1} said the {N1} in {PL1} would be [reviewed|examined|assessed] again before {MONTH}.",
     "The {N1} in {PL1} has cost about {MONEY} so far, according to figures [released|published|compiled] by {O2}.",
     "{P2}, {R2} at {O2}, said the {N2} [would need|needed|required] further checks before work could continue.",
-    "\"{Q},\" {S1} [told reporters|said at a news conference|said in a radio interview] in {PL1}.",
+    '"{Q}," {S1} [told reporters|said at a news conference|said in a radio interview] in {PL1}.',
     "Residents of {PL2} have [complained|argued|said] for years that the {N2} serves too few people.",
     "Under the {PR}, {O1} expects to hire {BIG} workers and spend {MONEY} by {YEAR}.",
     "{S1} said the {N1} would not be affected by the dispute with {O3}.",
@@ -176,7 +561,7 @@ EN_BODY = (
     "The last comparable {N3} in {PL3} ran {NUM} months over schedule, records kept by {O2} show.",
     "{O1} employs {BIG} people across {PL1} and {PL2}.",
     "Engineers from {O1} will present a revised {N2} design to {O2} in {MONTH}.",
-    "\"{Q},\" said {P3}, [who has studied|who has followed|who wrote a report on] the {N1} for {O3}.",
+    '"{Q}," said {P3}, [who has studied|who has followed|who wrote a report on] the {N1} for {O3}.',
     "Local newspapers in {PL2} reported that the {N2} had been [delayed|questioned|criticised] by {NUM} councillors.",
     "{S1} is expected to meet representatives of {O3} in {PL1} on {DAY}.",
     "The {N1} would [cut|reduce|lower] costs for households in {PL1} by about {PCT} percent, {O1} estimates.",
@@ -191,7 +576,7 @@ EN_BODY = (
     "{O3} plans to [challenge|contest|appeal] the decision on the {N1} at the regional court in {PL1}.",
     "Work on the {N3} in {PL2} was suspended for {NUM} weeks in {YEAR0} after a safety inspection by {O2}.",
     "{S2} said the {N1} was [part of a wider plan|one of several projects|the first step in a programme] to modernise services in {PL1}.",
-    "\"{Q},\" {S4} said outside the [town hall|market|railway station] in {PL2}.",
+    '"{Q}," {S4} said outside the [town hall|market|railway station] in {PL2}.',
     "{O1} has promised to [publish|release|share] quarterly reports on the {PR} from {MONTH}.",
     "Budget documents seen by reporters in {PL1} put the total cost of the {PR} at {MONEY}.",
     "The {N2} in {PL3} is [older|smaller|busier] than the one planned for {PL1}, {S3} noted.",
@@ -283,9 +668,19 @@ class CjkNames:
 
 
 JA_NAMES = CjkNames(
-    JA_KANA, (2, 4), True, ("市", "町", "村"), JA_SURNAMES, JA_GIVEN, True, (JA_ROLE1, JA_ROLE2, JA_ROLE3),
-    ("電力", "ホールディングス", "交通", "建設", "銀行", "製作所", "通信", "開発"), ("県", "委員会", "公社"),
-    ("住民の会", "労働組合", "研究所", "商工会"), ("計画", "プロジェクト", "再開発事業", "整備事業"), JA_DOMAINS,
+    JA_KANA,
+    (2, 4),
+    True,
+    ("市", "町", "村"),
+    JA_SURNAMES,
+    JA_GIVEN,
+    True,
+    (JA_ROLE1, JA_ROLE2, JA_ROLE3),
+    ("電力", "ホールディングス", "交通", "建設", "銀行", "製作所", "通信", "開発"),
+    ("県", "委員会", "公社"),
+    ("住民の会", "労働組合", "研究所", "商工会"),
+    ("計画", "プロジェクト", "再開発事業", "整備事業"),
+    JA_DOMAINS,
 )
 
 # Korean: particles attach to fixed words (측은, 사업이, 지역의) so that a slot of any ending reads right
@@ -340,26 +735,56 @@ ZH_NAMES = CjkNames(
     },
 )  # fmt: skip
 KO_PATTERNS: dict[str, tuple[str, str, str]] = {
-    "raise": ("{O1}, {RATE} {HPCT}% 인상", "",
-              "{O1} 측은 {DAY} {PL1} 지역의 [비용이 늘어난 점|설비가 낡은 점|연료 가격이 오른 점]을 이유로 {MONTH}부터 {RATE} 인상 폭을 {HPCT}%로 정했다고 발표했다."),
-    "delay": ("{PR} 완공, {HMONTH}로 연기", "",
-              "{PL1}에서 추진 중인 {PR}의 완공 시점이 {HMONTH}로 늦춰질 전망이라고 {O1} 측이 {DAY} [밝혔다|발표했다]."),
-    "pushback": ("{PL1} 주민들, {N1} 계획에 반발", "",
-                 "{PL1} 주민들이 {DAY} {O1} 사무실 앞에 모여 새 {N1} 건설 계획에 [반대 목소리를 냈다|계획 철회를 요구했다]."),
-    "names": ("{O1}, {N1} 재검토 책임자에 {P1} 씨 선임", "",
-              "{O1} 측은 {DAY} {N1} 사업 재검토를 이끌 책임자로 {P1} 씨를 선임했다고 [발표했다|밝혔다]."),
-    "jobs": ("{O1} {N1} 거점 재편… 일자리 {HBIG}개 영향", "",
-             "{O1} 측이 {PL1}·{PL2} 지역에 있는 {N1} 거점을 재편하기로 하면서 최대 {HBIG}개의 일자리가 [영향을 받을 수 있는|사라질 수 있는] 것으로 알려졌다."),
-    "approve": ("{PL1} 의회, {N1} 개보수에 {HMONEY} 승인", "",
-                "{PL1} 의회는 {DAY} {N1} 개보수 비용으로 {HMONEY}을 [승인했다|의결했다]."),
-    "warns": ("{S1} {R1} \"{N1} 비용 불어날 수도\"", "",
-              "{O1}의 {S1} {R1}은 {DAY} {N1} 사업 비용이 당초 예상을 크게 웃돌 수 있다고 [경고했다|말했다]."),
-    "cuts": ("{O1}, {N1} 전망 하향 조정", "",
-             "{O1} 측은 {DAY} {PL1} 지역의 수요 감소를 이유로 {N1} 전망을 [낮췄다|하향 조정했다]."),
-    "review": ("{PL1} {N1} 계획, {HNUM}개월 재심사", "",
-               "{O2} 측이 {DAY} [우려를 제기하면서|추가 설명을 요구하면서] {PL1}의 {N1} 계획에 대해 {HNUM}개월간 재심사가 진행된다."),
-    "vote": ("{PL1} 의회, {PR} 표결 앞둬", "",
-             "{PL1} 의회는 다음 주 {DAY} {PR} 안건을 표결할 예정이며, 그 결과에 따라 {N1} 사업의 미래가 [좌우될|결정될] 전망이다."),
+    "raise": (
+        "{O1}, {RATE} {HPCT}% 인상",
+        "",
+        "{O1} 측은 {DAY} {PL1} 지역의 [비용이 늘어난 점|설비가 낡은 점|연료 가격이 오른 점]을 이유로 {MONTH}부터 {RATE} 인상 폭을 {HPCT}%로 정했다고 발표했다.",
+    ),
+    "delay": (
+        "{PR} 완공, {HMONTH}로 연기",
+        "",
+        "{PL1}에서 추진 중인 {PR}의 완공 시점이 {HMONTH}로 늦춰질 전망이라고 {O1} 측이 {DAY} [밝혔다|발표했다].",
+    ),
+    "pushback": (
+        "{PL1} 주민들, {N1} 계획에 반발",
+        "",
+        "{PL1} 주민들이 {DAY} {O1} 사무실 앞에 모여 새 {N1} 건설 계획에 [반대 목소리를 냈다|계획 철회를 요구했다].",
+    ),
+    "names": (
+        "{O1}, {N1} 재검토 책임자에 {P1} 씨 선임",
+        "",
+        "{O1} 측은 {DAY} {N1} 사업 재검토를 이끌 책임자로 {P1} 씨를 선임했다고 [발표했다|밝혔다].",
+    ),
+    "jobs": (
+        "{O1} {N1} 거점 재편… 일자리 {HBIG}개 영향",
+        "",
+        "{O1} 측이 {PL1}·{PL2} 지역에 있는 {N1} 거점을 재편하기로 하면서 최대 {HBIG}개의 일자리가 [영향을 받을 수 있는|사라질 수 있는] 것으로 알려졌다.",
+    ),
+    "approve": (
+        "{PL1} 의회, {N1} 개보수에 {HMONEY} 승인",
+        "",
+        "{PL1} 의회는 {DAY} {N1} 개보수 비용으로 {HMONEY}을 [승인했다|의결했다].",
+    ),
+    "warns": (
+        '{S1} {R1} "{N1} 비용 불어날 수도"',
+        "",
+        "{O1}의 {S1} {R1}은 {DAY} {N1} 사업 비용이 당초 예상을 크게 웃돌 수 있다고 [경고했다|말했다].",
+    ),
+    "cuts": (
+        "{O1}, {N1} 전망 하향 조정",
+        "",
+        "{O1} 측은 {DAY} {PL1} 지역의 수요 감소를 이유로 {N1} 전망을 [낮췄다|하향 조정했다].",
+    ),
+    "review": (
+        "{PL1} {N1} 계획, {HNUM}개월 재심사",
+        "",
+        "{O2} 측이 {DAY} [우려를 제기하면서|추가 설명을 요구하면서] {PL1}의 {N1} 계획에 대해 {HNUM}개월간 재심사가 진행된다.",
+    ),
+    "vote": (
+        "{PL1} 의회, {PR} 표결 앞둬",
+        "",
+        "{PL1} 의회는 다음 주 {DAY} {PR} 안건을 표결할 예정이며, 그 결과에 따라 {N1} 사업의 미래가 [좌우될|결정될] 전망이다.",
+    ),
 }
 KO_DEKS = (
     "{O1} 측에 따르면 {PL1}·{PL2} 지역의 약 {BIG}가구가 영향을 받는다.",
@@ -378,7 +803,7 @@ KO_QUOTES = (
 KO_BODY = (
     "{O1} 측에 따르면 {PL1}의 {N1} 사업에는 지금까지 {MONEY}이 투입됐다.",
     "{O2}의 {S2} {R2}은 {N2} 사업에 대해 [추가 조사가 필요하다|신중한 검토가 필요하다]는 입장을 밝혔다.",
-    "{S1} {R1}은 기자들에게 \"{Q}\"라고 말했다.",
+    '{S1} {R1}은 기자들에게 "{Q}"라고 말했다.',
     "{PL2} 주민들 사이에서는 {N2} 사업의 [이용자가 적다|부담이 너무 크다|설명이 부족하다]는 지적이 이전부터 나왔다.",
     "사업 계획에 따르면 {YEAR}년까지 {BIG}명을 고용하고 {MONEY}을 투자한다.",
     "이 사업은 {YEAR0}년 당시 {PL1} {R3}이던 {P3} 씨가 처음 제안했다.",
@@ -394,7 +819,7 @@ KO_BODY = (
     "{O2} 측의 기록을 보면 {PL3}에서 진행된 비슷한 {N3} 사업은 예정보다 {NUM}개월 늦어졌다.",
     "{O1} 측은 {PL1}·{PL2} 지역에서 모두 {BIG}명을 고용하고 있다.",
     "{O1} 소속 기술진은 {MONTH}에 {N2} 수정안을 {O2} 측에 제시할 예정이다.",
-    "{O3}에서 {N1} 문제를 연구해 온 {P3} 씨는 \"{Q}\"라고 지적했다.",
+    '{O3}에서 {N1} 문제를 연구해 온 {P3} 씨는 "{Q}"라고 지적했다.',
     "{S1} {R1}은 {DAY} {PL1}에서 {O3} 대표들과 만날 예정이다.",
     "{O1} 측의 추산에 따르면 {N1} 사업으로 {PL1} 가구의 부담이 약 {PCT}% 줄어든다.",
     "{PL1} 야당 의원들은 {N2} 계약 내용을 모두 공개하라고 {O2} 측에 요구하고 있다.",
@@ -405,31 +830,49 @@ KO_BODY = (
     "{O2} 측이 공개한 지도에 따르면 {N2} 노선은 {PL1}에서 {PL3}까지 {NUM}개 지구를 지난다.",
     "{O3} 측은 {N1} 관련 결정에 불복해 {PL1} 지방법원에 소송을 낼 방침이다.",
     "{S2} {R2}은 {N1} 사업이 {PL1}의 공공서비스를 현대화하는 [계획의 일부|첫 단계]라고 설명했다.",
-    "{PL2} 역 앞에서 만난 {S4} 씨는 \"{Q}\"라고 말했다.",
+    '{PL2} 역 앞에서 만난 {S4} 씨는 "{Q}"라고 말했다.',
     "{O1} 측은 {MONTH}부터 {PR} 진행 상황을 분기마다 공개하겠다고 밝혔다.",
     "{P1} 씨는 {YEAR0}년부터 {O1} 대표를 맡고 있다.",
 )
 ZH_PATTERNS: dict[str, tuple[str, str, str]] = {
-    "raise": ("{O1}将把{RATE}上调{HPCT}%", "",
-              "{O1}{DAY}宣布，因{PL1}[成本上升|设备老化|燃料价格上涨]，将从{MONTH}起把{RATE}上调{HPCT}%。"),
-    "delay": ("{PR}推迟至{HMONTH}完工", "",
-              "{O1}{DAY}[表示|宣布]，在{PL1}推进的{PR}预计要到{HMONTH}才能完工。"),
-    "pushback": ("{PL1}居民反对{N1}计划", "",
-                 "{PL1}居民{DAY}聚集在{O1}办公楼前，[表达对新建{N1}的反对|要求撤回新建{N1}的计划]。"),
-    "names": ("{O1}任命{P1}负责{N1}审查", "",
-              "{O1}{DAY}[宣布|表示]，任命{P1}负责{N1}业务的审查工作。"),
-    "jobs": ("{O1}重组{N1}基地 或影响{HBIG}个岗位", "",
-             "据悉，{O1}计划重组位于{PL1}和{PL2}的{N1}基地，最多可能[影响|裁减]{HBIG}个工作岗位。"),
-    "approve": ("{PL1}批准{HMONEY}用于{N1}改造", "",
-                "{PL1}议会{DAY}[批准|通过]了{HMONEY}的{N1}改造资金。"),
-    "warns": ("{S1}{R1}警告{N1}成本或大幅增加", "",
-              "{O1}{S1}{R1}{DAY}[警告|表示]，{N1}的成本可能大大超出最初预算。"),
-    "cuts": ("{O1}下调{N1}预期", "",
-             "{O1}{DAY}以{PL1}需求下滑为由，[下调|调低]了{N1}的预期。"),
-    "review": ("{PL1}{N1}计划将接受{HNUM}个月复审", "",
-               "由于{O2}{DAY}[提出担忧|要求补充说明]，{PL1}的{N1}计划将接受为期{HNUM}个月的复审。"),
-    "vote": ("{PL1}议会将就{PR}进行表决", "",
-             "{PL1}议会将于下{DAY}就{PR}进行表决，表决结果将[决定|左右]{N1}的前景。"),
+    "raise": (
+        "{O1}将把{RATE}上调{HPCT}%",
+        "",
+        "{O1}{DAY}宣布，因{PL1}[成本上升|设备老化|燃料价格上涨]，将从{MONTH}起把{RATE}上调{HPCT}%。",
+    ),
+    "delay": (
+        "{PR}推迟至{HMONTH}完工",
+        "",
+        "{O1}{DAY}[表示|宣布]，在{PL1}推进的{PR}预计要到{HMONTH}才能完工。",
+    ),
+    "pushback": (
+        "{PL1}居民反对{N1}计划",
+        "",
+        "{PL1}居民{DAY}聚集在{O1}办公楼前，[表达对新建{N1}的反对|要求撤回新建{N1}的计划]。",
+    ),
+    "names": ("{O1}任命{P1}负责{N1}审查", "", "{O1}{DAY}[宣布|表示]，任命{P1}负责{N1}业务的审查工作。"),
+    "jobs": (
+        "{O1}重组{N1}基地 或影响{HBIG}个岗位",
+        "",
+        "据悉，{O1}计划重组位于{PL1}和{PL2}的{N1}基地，最多可能[影响|裁减]{HBIG}个工作岗位。",
+    ),
+    "approve": ("{PL1}批准{HMONEY}用于{N1}改造", "", "{PL1}议会{DAY}[批准|通过]了{HMONEY}的{N1}改造资金。"),
+    "warns": (
+        "{S1}{R1}警告{N1}成本或大幅增加",
+        "",
+        "{O1}{S1}{R1}{DAY}[警告|表示]，{N1}的成本可能大大超出最初预算。",
+    ),
+    "cuts": ("{O1}下调{N1}预期", "", "{O1}{DAY}以{PL1}需求下滑为由，[下调|调低]了{N1}的预期。"),
+    "review": (
+        "{PL1}{N1}计划将接受{HNUM}个月复审",
+        "",
+        "由于{O2}{DAY}[提出担忧|要求补充说明]，{PL1}的{N1}计划将接受为期{HNUM}个月的复审。",
+    ),
+    "vote": (
+        "{PL1}议会将就{PR}进行表决",
+        "",
+        "{PL1}议会将于下{DAY}就{PR}进行表决，表决结果将[决定|左右]{N1}的前景。",
+    ),
 }
 ZH_DEKS = (
     "据{O1}介绍，{PL1}和{PL2}约有{BIG}户家庭受到影响。",
@@ -498,13 +941,35 @@ def vocab(seed: int, idx: int, lang: str, domain: str | None = None) -> tuple[tu
             v[f"P{i}"], v[f"S{i}"] = f"{first} {last}", last
         v["R1"], v["R2"], v["R3"] = rng.choice(EN_ROLE1), rng.choice(EN_ROLE2), rng.choice(EN_ROLE3)
         w = _en_word(rng)
-        v["O1"] = rng.choice((f"{w} Holdings", f"{w} Group", f"{v['PL1']} City Council", f"{w} Industries",
-                              f"{w} Partners", f"{v['PL1']} Development Agency"))
-        v["O2"] = rng.choice((f"the Ministry of {ministry}", f"the {v['PL2']} Regional Authority",
-                              f"the National {ministry} Board", f"the {_en_word(rng)} Commission"))
-        v["O3"] = rng.choice((f"the {_en_word(rng)} Residents' Association", f"the {_en_word(rng)} Workers' Union",
-                              f"the {_en_word(rng)} Institute", f"the {v['PL3']} Chamber of Commerce"))
-        v["PR"] = f"{_en_word(rng)} {rng.choice(('Project', 'Scheme', 'Initiative', 'Corridor', 'Programme'))}"
+        v["O1"] = rng.choice(
+            (
+                f"{w} Holdings",
+                f"{w} Group",
+                f"{v['PL1']} City Council",
+                f"{w} Industries",
+                f"{w} Partners",
+                f"{v['PL1']} Development Agency",
+            )
+        )
+        v["O2"] = rng.choice(
+            (
+                f"the Ministry of {ministry}",
+                f"the {v['PL2']} Regional Authority",
+                f"the National {ministry} Board",
+                f"the {_en_word(rng)} Commission",
+            )
+        )
+        v["O3"] = rng.choice(
+            (
+                f"the {_en_word(rng)} Residents' Association",
+                f"the {_en_word(rng)} Workers' Union",
+                f"the {_en_word(rng)} Institute",
+                f"the {v['PL3']} Chamber of Commerce",
+            )
+        )
+        v["PR"] = (
+            f"{_en_word(rng)} {rng.choice(('Project', 'Scheme', 'Initiative', 'Corridor', 'Programme'))}"
+        )
         v["REPORTER"] = f"{rng.choice(EN_FIRST)} {_en_word(rng)}"
         v["RATE"], v["RATE_CAP"] = rate, rate[0].upper() + rate[1:]
     else:
@@ -559,19 +1024,29 @@ def numbers(rng: random.Random, lang: str) -> dict[str, str]:
     """Per-sentence numeric slots, so two sentences from one template still differ."""
     month = rng.randrange(12)
     spell = SPELLING[lang]
-    return {"NUM": str(rng.randint(2, 18)), "BIG": f"{rng.randint(3, 95) * 100 + rng.randint(1, 99):,}",
-            "MONEY": spell.money.format(rng.randint(2, 950)), "PCT": str(rng.randint(2, 24)),
-            "YEAR": str(rng.randint(2026, 2031)), "YEAR0": str(rng.randint(2009, 2022)),
-            "MONTH": spell.months[month], "DAY": rng.choice(spell.days)}
+    return {
+        "NUM": str(rng.randint(2, 18)),
+        "BIG": f"{rng.randint(3, 95) * 100 + rng.randint(1, 99):,}",
+        "MONEY": spell.money.format(rng.randint(2, 950)),
+        "PCT": str(rng.randint(2, 24)),
+        "YEAR": str(rng.randint(2026, 2031)),
+        "YEAR0": str(rng.randint(2009, 2022)),
+        "MONTH": spell.months[month],
+        "DAY": rng.choice(spell.days),
+    }
 
 
 def headline_numbers(rng: random.Random, lang: str) -> dict[str, str]:
     """Numeric slots of a headline (rounder than a body's)."""
     month = rng.randrange(12)
     spell = SPELLING[lang]
-    return {"HPCT": str(rng.randint(3, 15)), "HMONEY": spell.headline_money.format(rng.randint(20, 900)),
-            "HBIG": f"{rng.randint(2, 60) * 100:,}", "HNUM": str(rng.randint(3, 18)),
-            "HMONTH": spell.year_month.format(year=rng.randint(2026, 2029), month=spell.months[month])}
+    return {
+        "HPCT": str(rng.randint(3, 15)),
+        "HMONEY": spell.headline_money.format(rng.randint(20, 900)),
+        "HBIG": f"{rng.randint(2, 60) * 100:,}",
+        "HNUM": str(rng.randint(3, 18)),
+        "HMONTH": spell.year_month.format(year=rng.randint(2026, 2029), month=spell.months[month]),
+    }
 
 
 @dataclass(frozen=True)
@@ -579,7 +1054,9 @@ class Prose:
     """One language's templates and how its sentences join."""
 
     lang: str
-    patterns: dict[str, tuple[str, str, str]]  # headline pattern -> (headline, partner rewrite, lead sentence)
+    patterns: dict[
+        str, tuple[str, str, str]
+    ]  # headline pattern -> (headline, partner rewrite, lead sentence)
     deks: tuple[str, ...]
     quotes: tuple[str, ...]
     body: tuple[str, ...]
@@ -607,9 +1084,18 @@ class Prose:
 
 JST = timezone(timedelta(hours=9))
 PROSE = {
-    "en": Prose("en", EN_PATTERNS, EN_DEKS, EN_QUOTES, EN_BODY, (1, 2, 2, 3), " ", UTC,
-                ("On {DAY}, ", "In {PL2}, ", "Separately, ", "Earlier this month, ", "According to {O2}, "),
-                ("{O", "{PL", "The ")),
+    "en": Prose(
+        "en",
+        EN_PATTERNS,
+        EN_DEKS,
+        EN_QUOTES,
+        EN_BODY,
+        (1, 2, 2, 3),
+        " ",
+        UTC,
+        ("On {DAY}, ", "In {PL2}, ", "Separately, ", "Earlier this month, ", "According to {O2}, "),
+        ("{O", "{PL", "The "),
+    ),
     "ja": Prose("ja", JA_PATTERNS, JA_DEKS, JA_QUOTES, JA_BODY, (1, 2, 2), "", JST),
     "ko": Prose("ko", KO_PATTERNS, KO_DEKS, KO_QUOTES, KO_BODY, (1, 2, 2), " ", JST),
     "zh": Prose("zh", ZH_PATTERNS, ZH_DEKS, ZH_QUOTES, ZH_BODY, (1, 2, 2), "", timezone(timedelta(hours=8))),

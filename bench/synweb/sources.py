@@ -162,8 +162,14 @@ def texts_from_aeb(root: Path) -> list[SourceText]:
     for key, entry in sorted(truth.items()):
         paragraphs = tidy(entry["articleBody"].split("\n"))
         if len(paragraphs) >= 2:
-            out.append(SourceText(f"aeb-{key[:12]}", title_from(paragraphs, entry.get("url", "")), paragraphs,
-                                  language_of(" ".join(paragraphs))))
+            out.append(
+                SourceText(
+                    f"aeb-{key[:12]}",
+                    title_from(paragraphs, entry.get("url", "")),
+                    paragraphs,
+                    language_of(" ".join(paragraphs)),
+                )
+            )
     return out
 
 

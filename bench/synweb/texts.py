@@ -59,8 +59,19 @@ from bench.synweb.outlets import EXTRA_OUTLETS, RENDER, OutletSpec, PageIn, fini
 from bench.synweb.sources import SourceText, sentences_of
 from bench.synweb.truth import GroundTruth, TruthWriter
 
-TEXT_KINDS = ("original", "full", "edited", "truncated", "sjis", "euckr", "mirror", "followup", "same_event",
-              "digest", "short")
+TEXT_KINDS = (
+    "original",
+    "full",
+    "edited",
+    "truncated",
+    "sjis",
+    "euckr",
+    "mirror",
+    "followup",
+    "same_event",
+    "digest",
+    "short",
+)
 COPY_KINDS = ("full", "edited", "truncated", "sjis", "euckr", "mirror")
 APART_KINDS = ("followup", "same_event", "digest")
 LONG_PARAGRAPHS = 40
@@ -69,15 +80,33 @@ TEXT_OUTLETS: tuple[OutletSpec, ...] = (*GENERATED.outlets, *EXTRA_OUTLETS)
 TEXT_OUTLET = {o.id: o for o in TEXT_OUTLETS}
 
 # related-link labels in the texts' languages (our own wording of what outlets print)
-RELATED_LABEL = {"de": "Lesen Sie auch", "en": "Read more", "fr": "Lire aussi", "es": "Lea también",
-                 "pt": "Leia também", "it": "Leggi anche", "nl": "Lees ook", "no": "Les også", "da": "Læs også",
-                 "sv": "Läs också", "pl": "Czytaj też", "tr": "Ayrıca okuyun", "ru": "Читайте также",
-                 "id": "Baca juga", "ms": "Baca juga", "ja": "関連記事", "ko": "관련기사", "zh": "相关新闻"}
+RELATED_LABEL = {
+    "de": "Lesen Sie auch",
+    "en": "Read more",
+    "fr": "Lire aussi",
+    "es": "Lea también",
+    "pt": "Leia também",
+    "it": "Leggi anche",
+    "nl": "Lees ook",
+    "no": "Les også",
+    "da": "Læs også",
+    "sv": "Läs också",
+    "pl": "Czytaj też",
+    "tr": "Ayrıca okuyun",
+    "ru": "Читайте также",
+    "id": "Baca juga",
+    "ms": "Baca juga",
+    "ja": "関連記事",
+    "ko": "관련기사",
+    "zh": "相关新闻",
+}
 # a heading over a box of links inside the body (one that is not also a "the rest is other stories" heading)
 BOX_HEADING = {"de": "Mehr zum Thema", "en": "Related"}
-NOTICES = ("This material may not be published, broadcast, rewritten or redistributed.",
-           "© 2025 {SOURCE}. All rights reserved.",
-           "Copyright 2025 {SOURCE}. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.")
+NOTICES = (
+    "This material may not be published, broadcast, rewritten or redistributed.",
+    "© 2025 {SOURCE}. All rights reserved.",
+    "Copyright 2025 {SOURCE}. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.",
+)
 FOLLOWUP_LEADIN = "{SOURCE} reported earlier:"
 DIGEST_INTRO = "Here is what other newsrooms reported today, in brief."
 WIRE = "Nordwire"
@@ -119,8 +148,13 @@ def _origin_for(language: str, rng: random.Random) -> str:
     return rng.choice(("northwire", "meridian"))
 
 
-def plan_web(texts: Sequence[SourceText], seed: int, runs: int, arrival_seed: int,
-             schedule: Callable[[PagePlan], int] | None = None) -> list[StoryPlan]:
+def plan_web(
+    texts: Sequence[SourceText],
+    seed: int,
+    runs: int,
+    arrival_seed: int,
+    schedule: Callable[[PagePlan], int] | None = None,
+) -> list[StoryPlan]:
     """Every story and page of the web; the content depends on (texts, seed), the runs on arrival_seed."""
     rng = random.Random(f"{seed}:textplan")
     pool = sorted(texts, key=lambda t: t.key)
@@ -133,16 +167,22 @@ def plan_web(texts: Sequence[SourceText], seed: int, runs: int, arrival_seed: in
         story = StoryPlan(f"t{i:04d}", "story", text, _origin_for(text.language, rng), t0)
         story.dateline = text.language not in CJK and rng.random() < 0.25
         story.pages.append(PagePlan(story.key, "original", story.outlet, text, claimed=t0))
-        copies = [("dailyfeedr", "full", 0.85), ("harbourpost", "edited", 0.6 if text.language not in CJK else 0.0),
-                  ("briefly", "truncated", 0.75 if len(text.paragraphs) >= 4 else 0.0),
-                  ("matome", "sjis", 0.9 if text.language == "ja" else 0.2),
-                  ("hanbit", "euckr", 0.9 if text.language == "ko" else 0.15), ("citylens", "mirror", 0.35)]
+        copies = [
+            ("dailyfeedr", "full", 0.85),
+            ("harbourpost", "edited", 0.6 if text.language not in CJK else 0.0),
+            ("briefly", "truncated", 0.75 if len(text.paragraphs) >= 4 else 0.0),
+            ("matome", "sjis", 0.9 if text.language == "ja" else 0.2),
+            ("hanbit", "euckr", 0.9 if text.language == "ko" else 0.15),
+            ("citylens", "mirror", 0.35),
+        ]
         if len(text.paragraphs) >= LONG_PARAGRAPHS:
             copies[2] = ("briefly", "truncated", 1.0)
         for outlet, kind, p in copies:
             if rng.random() < p:
                 delay = timedelta(hours=rng.uniform(1, 30))
-                story.pages.append(PagePlan(story.key, kind, outlet, text, claimed=t0 + delay, variant=rng.randrange(6)))
+                story.pages.append(
+                    PagePlan(story.key, kind, outlet, text, claimed=t0 + delay, variant=rng.randrange(6))
+                )
         plans.append(story)
     # what must stay apart, written from the reserved texts: each reserved text serves once
     spare = list(reserved)
@@ -161,8 +201,12 @@ def plan_web(texts: Sequence[SourceText], seed: int, runs: int, arrival_seed: in
         kind = "followup" if j % 3 != 2 else "same_event"
         text = spare.pop()
         t0 = parent.t0 + timedelta(hours=30 if kind == "followup" else 1)
-        other = StoryPlan(f"{'f' if kind == 'followup' else 'e'}{j:04d}", kind, text, parent.outlet, t0, [parent.key])
-        other.pages.append(PagePlan(other.key, kind, other.outlet, text, claimed=t0, extra={"parent": parent}))
+        other = StoryPlan(
+            f"{'f' if kind == 'followup' else 'e'}{j:04d}", kind, text, parent.outlet, t0, [parent.key]
+        )
+        other.pages.append(
+            PagePlan(other.key, kind, other.outlet, text, claimed=t0, extra={"parent": parent})
+        )
         plans.append(other)
         if len([s for s in plans if s.kind in ("followup", "same_event")]) >= max(2, len(parents) // 5):
             break
@@ -170,15 +214,25 @@ def plan_web(texts: Sequence[SourceText], seed: int, runs: int, arrival_seed: in
     for j in range(0, len(stories) - 4, 8):
         members = stories[j : j + 5]
         key = f"d{j // 8:04d}"
-        digest = StoryPlan(key, "digest", members[0].text, "digest", members[-1].t0 + timedelta(hours=6),
-                           [m.key for m in members])
-        digest.pages.append(PagePlan(key, "digest", "digest", None, claimed=digest.t0, extra={"members": members}))
+        digest = StoryPlan(
+            key,
+            "digest",
+            members[0].text,
+            "digest",
+            members[-1].t0 + timedelta(hours=6),
+            [m.key for m in members],
+        )
+        digest.pages.append(
+            PagePlan(key, "digest", "digest", None, claimed=digest.t0, extra={"members": members})
+        )
         plans.append(digest)
     updates = [s for s in stories if len(s.text.paragraphs) >= 3]
     random.Random(f"{seed}:updates").shuffle(updates)
     for story in updates[: max(2, len(stories) // 4)]:
-        story.update_sentence = (f"Update, {story.t0 + timedelta(days=2):%d %B}: this article has been revised "
-                                 f"with new details on {story.text.title.rstrip('.')}.")
+        story.update_sentence = (
+            f"Update, {story.t0 + timedelta(days=2):%d %B}: this article has been revised "
+            f"with new details on {story.text.title.rstrip('.')}."
+        )
     arrival = random.Random(f"{arrival_seed}:arrival")
     for story in plans:
         for page in story.pages:
@@ -197,8 +251,16 @@ def plan_web(texts: Sequence[SourceText], seed: int, runs: int, arrival_seed: in
 class _TextWeb:
     """Renders a planned web: pages per run, feeds and sitemaps per run, truth.json."""
 
-    def __init__(self, out_dir: Path, plans: list[StoryPlan], seed: int, runs: int, page_bytes: int,
-                 outlets: tuple[OutletSpec, ...] = TEXT_OUTLETS, kinds: tuple[str, ...] = TEXT_KINDS) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        plans: list[StoryPlan],
+        seed: int,
+        runs: int,
+        page_bytes: int,
+        outlets: tuple[OutletSpec, ...] = TEXT_OUTLETS,
+        kinds: tuple[str, ...] = TEXT_KINDS,
+    ) -> None:
         self.out_dir = out_dir
         self.plans = plans
         self.by_key = {s.key: s for s in plans}
@@ -220,15 +282,21 @@ class _TextWeb:
     def _url(self, story: StoryPlan, page: PagePlan, n: int) -> str:
         if page.path:
             return f"{BASE}/{page.path}"
-        slug = numbered_slug(story.text.title if page.kind not in ("digest",) else "digest", int(story.key[1:]) * 10 + n)
+        slug = numbered_slug(
+            story.text.title if page.kind not in ("digest",) else "digest", int(story.key[1:]) * 10 + n
+        )
         slug = slug if slug.strip("-0123456789") else f"story-{story.key}-{n}"
         by_outlet = {
-            "northwire": f"northwire/{story.t0:%Y/%m/%d}/{slug}.html", "meridian": f"meridian/article/{slug}.html",
+            "northwire": f"northwire/{story.t0:%Y/%m/%d}/{slug}.html",
+            "meridian": f"meridian/article/{slug}.html",
             "kumonews": f"kumonews/articles/{story.t0:%Y%m%d}{story.key}.html",
-            "dailyfeedr": f"dailyfeedr/news/{story.key}-{n}.html", "harbourpost": f"harbourpost/world/{slug}.html",
-            "briefly": f"briefly/b/{slug}.html", "matome": f"matome/archives/{story.key}{n}.html",
+            "dailyfeedr": f"dailyfeedr/news/{story.key}-{n}.html",
+            "harbourpost": f"harbourpost/world/{slug}.html",
+            "briefly": f"briefly/b/{slug}.html",
+            "matome": f"matome/archives/{story.key}{n}.html",
             "hanbit": f"hanbit/news/articleView/{int(story.key[1:]) * 10 + n}.html",
-            "citylens": f"citylens/news/{slug}.html", "shortie": f"shortie/s/{story.key}.html",
+            "citylens": f"citylens/news/{slug}.html",
+            "shortie": f"shortie/s/{story.key}.html",
             "digest": f"digest/{story.t0:%Y-%m-%d}/{story.key}.html",
         }
         return f"{BASE}/{by_outlet[page.outlet]}"
@@ -247,7 +315,10 @@ class _TextWeb:
             label = RELATED_LABEL.get(lang, "Read more")
             other = rng.choice(others)
             line = f"{label}: {other.text.title}"
-            paragraphs.insert(2, Markup(f'{esc(label)}: <a href="{attr(self.url_of[other.key])}">{esc(other.text.title)}</a>'))
+            paragraphs.insert(
+                2,
+                Markup(f'{esc(label)}: <a href="{attr(self.url_of[other.key])}">{esc(other.text.title)}</a>'),
+            )
             lines.append(line)
             if lang in BOX_HEADING and len(paragraphs) >= 6 and rng.random() < 0.4:
                 picks = rng.sample(others, min(2, len(others)))
@@ -259,7 +330,9 @@ class _TextWeb:
 
     @staticmethod
     def _edit(paragraphs: Sequence[str], rng: random.Random) -> tuple[list[str], set[str]]:
-        edited, untouched = edit_sentences([s for p in paragraphs for s in sentences_of(p)], rng, TEXT_REWORDS)
+        edited, untouched = edit_sentences(
+            [s for p in paragraphs for s in sentences_of(p)], rng, TEXT_REWORDS
+        )
         return regroup(edited, rng), untouched
 
     # -- writing
@@ -284,9 +357,22 @@ class _TextWeb:
         related_sentences: list[str] = []
         title, variants, encoding, headers = text.title, [], "utf-8", None
         hint = "none"
-        p = PageIn(outlet, url, "ja" if page.outlet in ("kumonews", "matome") else lang, title, teaser(text),
-                    [], page.claimed, page.claimed, f"{source.name} staff", "World", teasers,
-                    url, source=source, source_url=original_url)
+        p = PageIn(
+            outlet,
+            url,
+            "ja" if page.outlet in ("kumonews", "matome") else lang,
+            title,
+            teaser(text),
+            [],
+            page.claimed,
+            page.claimed,
+            f"{source.name} staff",
+            "World",
+            teasers,
+            url,
+            source=source,
+            source_url=original_url,
+        )
         extra: dict[str, object] = {}
         if page.kind == "original":
             paragraphs, lines = self._original_paragraphs(story, rng)
@@ -303,8 +389,9 @@ class _TextWeb:
             must_not += [notice, f"{source.short}{credit_date(page.claimed)}"]
             for other in rng.sample([s for s in self.plans if s.kind == "story" and s.key != story.key], 2):
                 body = " ".join(other.text.paragraphs)
-                p.related.append((other.text.title, self.outlet[other.outlet].name,
-                                  f"{rng.randint(1, 6)} days ago", body))
+                p.related.append(
+                    (other.text.title, self.outlet[other.outlet].name, f"{rng.randint(1, 6)} days ago", body)
+                )
                 related_sentences += sentences_of(other.text.paragraphs[-1])[-1:]
             must_not += related_sentences
             key = self._key_sentence(text.paragraphs)
@@ -393,31 +480,78 @@ class _TextWeb:
         if not p.canonical:
             p.canonical = url
         data = finish(RENDER[outlet.id](p), outlet.id, self.page_bytes)
-        self.site.put(rel_path(url), data.encode(encoding, errors="xmlcharrefreplace"), page.run, headers=headers)
+        self.site.put(
+            rel_path(url), data.encode(encoding, errors="xmlcharrefreplace"), page.run, headers=headers
+        )
         if page.kind == "mirror":
-            amp_page = PageIn(outlet, variants[1], lang, title, p.dek, p.paragraphs, page.claimed, page.claimed,
-                               p.author, "World", [], url)
+            amp_page = PageIn(
+                outlet,
+                variants[1],
+                lang,
+                title,
+                p.dek,
+                p.paragraphs,
+                page.claimed,
+                page.claimed,
+                p.author,
+                "World",
+                [],
+                url,
+            )
             self.site.put(rel_path(variants[1]), render_amp(amp_page).encode(), page.run)
         update: dict[str, object] = {}
         if page.kind == "original" and story.update_run and story.update_sentence:
-            new = [story.update_sentence, *p.paragraphs[:-1]] if len(p.paragraphs) > 3 else [story.update_sentence, *p.paragraphs]
+            new = (
+                [story.update_sentence, *p.paragraphs[:-1]]
+                if len(p.paragraphs) > 3
+                else [story.update_sentence, *p.paragraphs]
+            )
             p.paragraphs = new
             p.modified = page.claimed + timedelta(days=2)
             data = finish(RENDER[outlet.id](p), outlet.id, self.page_bytes)
-            self.site.put(rel_path(url), data.encode(encoding, errors="xmlcharrefreplace"), story.update_run, replace=True)
+            self.site.put(
+                rel_path(url),
+                data.encode(encoding, errors="xmlcharrefreplace"),
+                story.update_run,
+                replace=True,
+            )
             update = {"update_run": story.update_run, "update_sentence": story.update_sentence}
         feed_url = variants[0] if variants else url
         map_url = variants[1] if variants else url
-        self.items[outlet.id].append({"feed": feed_url, "map": map_url, "title": title, "dek": p.dek,
-                                      "published": page.claimed, "run": page.run,
-                                      "update_run": story.update_run if page.kind == "original" else None})
+        self.items[outlet.id].append(
+            {
+                "feed": feed_url,
+                "map": map_url,
+                "title": title,
+                "dek": p.dek,
+                "published": page.claimed,
+                "run": page.run,
+                "update_run": story.update_run if page.kind == "original" else None,
+            }
+        )
         self.kinds[page.kind] += 1
-        self.truth.article(url, {
-            "story": story.key, "is_original": n == 0, "outlet": outlet.id, "kind": page.kind, "run": page.run,
-            "language": lang, "title": title, "key_sentence": key, "must_not_contain": must_not,
-            "related": related_sentences, "published_at": iso_in(page.claimed), "date_trap": False, "hint": hint,
-            "encoding": encoding, "variants": variants, **extra, **update,
-        })
+        self.truth.article(
+            url,
+            {
+                "story": story.key,
+                "is_original": n == 0,
+                "outlet": outlet.id,
+                "kind": page.kind,
+                "run": page.run,
+                "language": lang,
+                "title": title,
+                "key_sentence": key,
+                "must_not_contain": must_not,
+                "related": related_sentences,
+                "published_at": iso_in(page.claimed),
+                "date_trap": False,
+                "hint": hint,
+                "encoding": encoding,
+                "variants": variants,
+                **extra,
+                **update,
+            },
+        )
 
     @staticmethod
     def _key_sentence(paragraphs: Sequence[str]) -> str:
@@ -427,7 +561,11 @@ class _TextWeb:
         return candidates[len(candidates) // 2]
 
     def _teasers(self, story: StoryPlan, page: PagePlan, rng: random.Random) -> list[tuple[str, str, str]]:
-        pool = [s for s in self.plans if s.kind == "story" and s.key != story.key and s.key not in story.related_to]
+        pool = [
+            s
+            for s in self.plans
+            if s.kind == "story" and s.key != story.key and s.key not in story.related_to
+        ]
         picks = rng.sample(pool, min(3, len(pool)))
         return [(s.text.title, teaser(s.text), self.url_of[s.key]) for s in picks]
 
@@ -435,13 +573,27 @@ class _TextWeb:
         """An RSS feed and a sitemap per outlet and run; a page updated in run k has lastmod {{RUN_TIME:k}}."""
         for run in self.site.roots:
             for outlet in self.outlets:
-                items = sorted((it for it in self.items[outlet.id] if int(it["run"]) <= run),  # type: ignore[call-overload]
-                               key=lambda it: it["published"], reverse=True)
+                items = sorted(
+                    (it for it in self.items[outlet.id] if int(it["run"]) <= run),  # type: ignore[call-overload]
+                    key=lambda it: it["published"],
+                    reverse=True,
+                )
                 channel = feeds.rss_channel(outlet.name, f"{BASE}/{outlet.id}/", outlet.name)
-                entries = [feeds.rss_item(str(it["title"]), str(it["feed"]), rfc822(it["published"], gmt=True),  # type: ignore[arg-type]
-                                          str(it["dek"]), guid=str(it["feed"])) for it in items]
-                self.site.put_state(run, f"{outlet.id}/{outlet.feeds[0]}",
-                                    feeds.xml_document(feeds.rss(channel, entries), pretty=False))
+                entries = [
+                    feeds.rss_item(
+                        str(it["title"]),
+                        str(it["feed"]),
+                        rfc822(it["published"], gmt=True),  # type: ignore[arg-type]
+                        str(it["dek"]),
+                        guid=str(it["feed"]),
+                    )
+                    for it in items
+                ]
+                self.site.put_state(
+                    run,
+                    f"{outlet.id}/{outlet.feeds[0]}",
+                    feeds.xml_document(feeds.rss(channel, entries), pretty=False),
+                )
                 rows = []
                 for it in items:
                     update_run = it["update_run"]
@@ -450,8 +602,11 @@ class _TextWeb:
                     else:
                         lastmod = iso_in(it["published"])  # type: ignore[arg-type]
                     rows.append(feeds.sitemap_url(str(it["map"]), lastmod))
-                self.site.put_state(run, f"{outlet.id}/{_sitemap_of(outlet)}",
-                                    feeds.xml_document(feeds.urlset(rows), pretty=False))
+                self.site.put_state(
+                    run,
+                    f"{outlet.id}/{_sitemap_of(outlet)}",
+                    feeds.xml_document(feeds.urlset(rows), pretty=False),
+                )
 
     def close(self, meta: dict[str, object]) -> Path:
         """Finish truth.json with the stories table and the generation parameters."""
@@ -470,17 +625,35 @@ def _sitemap_of(outlet: OutletSpec) -> str:
     return outlet.sitemaps[0] if outlet.sitemaps else "sitemap.xml"
 
 
-def text_outlets_yaml(outlets: tuple[OutletSpec, ...] = TEXT_OUTLETS,
-                      comment: str = "synthetic outlets with real texts, generated by bench/synweb/texts.py") -> str:
+def text_outlets_yaml(
+    outlets: tuple[OutletSpec, ...] = TEXT_OUTLETS,
+    comment: str = "synthetic outlets with real texts, generated by bench/synweb/texts.py",
+) -> str:
     """The outlets file of a text web: every outlet with its feed and a sitemap."""
-    entries = [OutletEntry(o.id, o.name, f"{BASE}/{o.id}/", o.language, [f"{BASE}/{o.id}/{o.feeds[0]}"],
-                           [f"{BASE}/{o.id}/{_sitemap_of(o)}"]) for o in outlets]
+    entries = [
+        OutletEntry(
+            o.id,
+            o.name,
+            f"{BASE}/{o.id}/",
+            o.language,
+            [f"{BASE}/{o.id}/{o.feeds[0]}"],
+            [f"{BASE}/{o.id}/{_sitemap_of(o)}"],
+        )
+        for o in outlets
+    ]
     return outlets_yaml([f"# {comment}; {BASE}: the site server"], entries)
 
 
-def generate_text_web(out_dir: Path, texts: Sequence[SourceText], *, seed: int = 7, arrival_seed: int = 1,
-                      runs: int = 3, page_bytes: int = 8000,
-                      schedule: Callable[[PagePlan], int] | None = None) -> GroundTruth:
+def generate_text_web(
+    out_dir: Path,
+    texts: Sequence[SourceText],
+    *,
+    seed: int = 7,
+    arrival_seed: int = 1,
+    runs: int = 3,
+    page_bytes: int = 8000,
+    schedule: Callable[[PagePlan], int] | None = None,
+) -> GroundTruth:
     """Write a syndicated web of real texts arriving over `runs` runs (see the module docstring)."""
     if runs < 1:
         raise ValueError("runs must be positive")
@@ -494,12 +667,31 @@ def generate_text_web(out_dir: Path, texts: Sequence[SourceText], *, seed: int =
     web.write()
     outlets_file = out_dir / "outlets.yaml"
     outlets_file.write_text(text_outlets_yaml(), encoding="utf-8")
-    meta = {"seed": seed, "arrival_seed": arrival_seed, "runs": runs, "texts": len(texts),
-            "articles": len(web.truth.urls), "pages": web.site.pages, "bytes": web.site.bytes, "kinds": web.kinds}
+    meta = {
+        "seed": seed,
+        "arrival_seed": arrival_seed,
+        "runs": runs,
+        "texts": len(texts),
+        "articles": len(web.truth.urls),
+        "pages": web.site.pages,
+        "bytes": web.site.bytes,
+        "kinds": web.kinds,
+    }
     truth_file = web.close(meta)
-    return GroundTruth(out_dir, web.site.roots[1], web.site.roots.get(2), outlets_file, truth_file,
-                       len(plans), len(web.truth.urls), dict(web.site.pages), web.site.bytes, dict(web.kinds),
-                       time.perf_counter() - started, dict(web.site.roots))
+    return GroundTruth(
+        out_dir,
+        web.site.roots[1],
+        web.site.roots.get(2),
+        outlets_file,
+        truth_file,
+        len(plans),
+        len(web.truth.urls),
+        dict(web.site.pages),
+        web.site.bytes,
+        dict(web.kinds),
+        time.perf_counter() - started,
+        dict(web.site.roots),
+    )
 
 
 RUN_TIME = re.compile(r"\{\{RUN_TIME:(\d+)\}\}")
@@ -512,5 +704,3 @@ def stamp_run_times(root: Path, times: dict[int, str]) -> None:
             text = path.read_text(encoding="utf-8")
             if "{{RUN_TIME:" in text:
                 path.write_text(RUN_TIME.sub(lambda m: times[int(m.group(1))], text), encoding="utf-8")
-
-
