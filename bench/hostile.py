@@ -438,7 +438,7 @@ def kill_busy_worker(pid: int, limit_s: float = 240.0) -> str | None:
         table = process_table()
         if pid not in table:
             return "the command ended before a worker was seen on the slow page"
-        zygotes = [p for p in tree_usage(pid, table)[1] if _is_zygote(p)]
+        zygotes = [p for p in tree_usage(pid, table)[1] if is_zygote(p)]
         workers = [p for p, (parent, _, _) in table.items() if parent in zygotes]
         # the good pages need hundredths of a second of CPU each: a worker past a second is on the slow page
         busy = [p for p in workers if table[p][2] > 1.0]
@@ -449,7 +449,8 @@ def kill_busy_worker(pid: int, limit_s: float = 240.0) -> str | None:
     return "no worker was seen on the slow page"
 
 
-def _is_zygote(pid: int) -> bool:
+def is_zygote(pid: int) -> bool:
+    """Whether pid is the extraction workers' zygote (tests/test_bounded_extraction.py uses it too)."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
             return b"copydesk.flows.execution.zygote" in cmdline.read()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.hostile import is_zygote
 from copydesk.loopback import SiteHandler, SiteServer
 from tests.conftest import warehouse_rows
 
@@ -207,14 +208,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _is_zygote(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"copydesk.flows.execution.zygote" in cmdline.read()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
 @pytest.mark.parametrize("site", [[*GOOD, SLOW]], indirect=True, ids=["slow"])
 def test_a_worker_killed_mid_page_costs_that_page_only(
     site: Site, prefect_server: str, tmp_path: Path
@@ -226,7 +219,7 @@ def test_a_worker_killed_mid_page_costs_that_page_only(
     killed = None
     deadline = time.monotonic() + 240
     while killed is None and proc.poll() is None and time.monotonic() < deadline:
-        workers = [w for z in _children(proc.pid) if _is_zygote(z) for w in _children(z)]
+        workers = [w for z in _children(proc.pid) if is_zygote(z) for w in _children(z)]
         # the good pages need a few hundredths of a second of CPU each: a worker past one second is on the
         # slow page
         busy = [w for w in workers if _cpu_seconds(w) > 1.0]
