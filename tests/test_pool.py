@@ -142,8 +142,9 @@ def test_a_dead_zygote_is_started_again() -> None:
 def _gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split()[2] == "Z"
-    except FileNotFoundError:
+            # the state follows the command name, which may itself hold spaces or parentheses
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, ProcessLookupError):  # reaped, possibly between the open and the read
         return True
 
 
