@@ -272,10 +272,14 @@ def _file_problem(path: Path, *, deep: bool, read_only: bool) -> str | None:
 
 
 def _truncated(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
-    """'truncated: ...' when the file is shorter than the blocks its header counts: DuckDB opens such a file
-    and fails only on the first read of a missing block."""
-    block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
-    want, have = _HEADER_BYTES + block_size * blocks, path.stat().st_size
+    """'truncated: ...' when the file is too short to hold the blocks in use: DuckDB opens such a file and
+    fails only on the first read of a missing block.
+
+    Blocks in use, not all blocks: a checkpoint leaves free blocks at the end of the file out of it while the
+    header still counts them, and a sound snapshot compared with its total was "healed" on every read.
+    """
+    block_size, used = con.execute("SELECT block_size, used_blocks FROM pragma_database_size()").fetchone()
+    want, have = _HEADER_BYTES + block_size * used, path.stat().st_size
     return f"truncated: {have} of {want} bytes" if have < want else None
 
 
