@@ -45,6 +45,9 @@ from copydesk.warehouse import lake, store
 log = logging.getLogger("copydesk")
 
 CHUNK = 8
+# pages of one batch fetched and not yet extracted, at most: on a fast web fetching runs far ahead of
+# extraction, and each page it holds is its HTML twice (the text, and the pickled chunk waiting for a worker)
+MAX_PAGES_IN_FLIGHT = 16 * CHUNK
 # what a page that overran or killed its worker is recorded as
 LOST_KINDS = {"timeout": "too_slow", "memory": "too_large", "died": "worker_died"}
 
@@ -127,10 +130,14 @@ async def fetch_and_extract(
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + settings.batch_timeout_s
+    # with a pool, the batch keeps each page without its HTML once the page is in a chunk: the worker has it
     fetched: list[tuple[int, Page]] = []
     fetch_failures: list[tuple[int, Failure]] = []
     chunks: list[tuple[list[int], asyncio.Future[Done[Article | Failure]]]] = []
     waiting: list[tuple[int, Page]] = []
+    # a page's permit is taken before its fetch and given back when its chunk is done (or it failed): without
+    # a pool the pages are extracted only once all are in, so nothing is given back before the end
+    in_flight = asyncio.Semaphore(MAX_PAGES_IN_FLIGHT) if pool is not None else None
 
     def submit(ready: list[tuple[int, Page]]) -> None:
         if pool is None:
@@ -140,36 +147,65 @@ async def fetch_and_extract(
         ids = {page.link.outlet_id for page in pages}
         chunk_outlets = {o: outlets[o] for o in ids if o in outlets}
         chunk_blocks = {o: learned_of[o] for o in ids if o in learned_of} if learned_of else None
-        future = submit_extraction(pool, pages, chunk_outlets, chunk_blocks, settings)
-        chunks.append(([i for i, _ in ready], asyncio.wrap_future(future)))
+        future = asyncio.wrap_future(submit_extraction(pool, pages, chunk_outlets, chunk_blocks, settings))
+        future.add_done_callback(lambda _: _release(len(pages)))
+        chunks.append(([i for i, _ in ready], future))
+
+    def _release(permits: int) -> None:
+        if in_flight is not None:
+            for _ in range(permits):
+                in_flight.release()
 
     async with Fetcher(settings, allow_private_addresses=allow_private_addresses) as fetcher:
+        # each fetch hands its page to the loop below and keeps nothing: a finished task holds its result
+        # until nothing refers to it, and the batch kept every page (HTML included) to its end that way
+        arrived: asyncio.Queue[tuple[int, Page | Failure | Exception]] = asyncio.Queue()
 
-        async def fetch_one(index: int, link: Link) -> tuple[int, Page | Failure]:
-            return index, await fetcher.fetch_page_or_failure(link)
+        async def fetch_one(index: int, link: Link) -> None:
+            if in_flight is not None:
+                await in_flight.acquire()
+            try:
+                result: Page | Failure | Exception = await fetcher.fetch_page_or_failure(link)
+            except Exception as exc:  # noqa: BLE001 - raised again in the loop below, as the batch's error
+                result = exc
+            if in_flight is not None and not isinstance(result, Page):
+                in_flight.release()
+            arrived.put_nowait((index, result))
 
-        fetches = [asyncio.ensure_future(fetch_one(i, link)) for i, link in enumerate(links)]
+        fetches = {asyncio.ensure_future(fetch_one(i, link)) for i, link in enumerate(links)}
+        for fetch in list(fetches):
+            fetch.add_done_callback(fetches.discard)
         try:
-            for next_done in asyncio.as_completed(fetches, timeout=settings.batch_timeout_s):
-                index, result = await next_done
-                if isinstance(result, Failure):
-                    fetch_failures.append((index, result))
-                else:
-                    fetched.append((index, result))
-                    waiting.append((index, result))
-                if len(waiting) >= CHUNK:
-                    submit(waiting)
-                    waiting = []
+            async with asyncio.timeout_at(deadline):
+                for _ in links:
+                    index, result = await arrived.get()
+                    if isinstance(result, Exception):
+                        raise result
+                    if isinstance(result, Failure):
+                        fetch_failures.append((index, result))
+                    else:
+                        fetched.append(
+                            (index, result if pool is None else result.model_copy(update={"html": ""}))
+                        )
+                        waiting.append((index, result))
+                    if len(waiting) >= CHUNK:
+                        submit(waiting)
+                        waiting = []
         except TimeoutError:
-            for fetch in fetches:
+            running = list(fetches)
+            for fetch in running:
                 fetch.cancel()
-            await asyncio.gather(*fetches, return_exceptions=True)
+            await asyncio.gather(*running, return_exceptions=True)
             answered = {i for i, _ in fetched} | {i for i, _ in fetch_failures}
             fetch_failures.extend(
                 (i, _deadline_failure(link, "fetch", settings))
                 for i, link in enumerate(links)
                 if i not in answered
             )
+        except BaseException:
+            for fetch in list(fetches):  # the batch's own error: no fetch outlives it
+                fetch.cancel()
+            raise
     if waiting:
         submit(waiting)
     by_index: dict[int, Article | Failure] = {}
