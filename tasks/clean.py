@@ -528,12 +528,51 @@ def tidy_whitespace(text: str) -> tuple[str, list[str]]:
     return text.strip(), []
 
 
+# a kicker printed in one line with the headline it tops ("US-Dream-Team wird immer besser Deutscher
+# Aggressor beeindruckt", "Umbau des Weissen Hauses Trump plant..."): at most this long, before a headline
+# at least this long
+MAX_KICKER_CHARS = 60
+MAX_KICKER_WORDS = 8
+MIN_KICKED_TITLE_CHARS = 20
+
+
+def _letters(text: str) -> str:
+    return "".join(c.casefold() for c in text if c.isalnum())
+
+
+def _kicker_and_title(line: str, titles: set[str]) -> bool:
+    """Whether the line is a headline (by its letters and digits) after a short kicker set in the same
+    element without a separator, as templates print a kicker <span> inside the <h1>."""
+    line = line.strip()
+    if not line or line[-1] == ".":
+        return False
+    letters = _letters(line)
+    for title in titles:
+        if not letters.endswith(title) or len(letters) - len(title) > MAX_KICKER_CHARS:
+            continue
+        # where the headline starts in the line: walk back over as many letters as it has
+        count, start = 0, len(line)
+        while count < len(title) and start > 0:
+            start -= 1
+            if line[start].isalnum():
+                count += len(line[start].casefold())
+        if len(line[:start].split()) <= MAX_KICKER_WORDS:
+            return True
+    return False
+
+
 def drop_leading_title(text: str, titles: Sequence[str]) -> tuple[str, list[str]]:
-    """Drop first lines that only repeat the headline (aggregators print it twice)."""
+    """Drop first lines that only repeat the headline (aggregators print it twice), with or without a
+    kicker printed in the same line."""
     keys = {normalise_for_matching(t) for t in titles if t and t.strip()}
+    lettered = {k for k in map(_letters, titles) if len(k) >= MIN_KICKED_TITLE_CHARS}
     lines = text.split("\n")
     removed: list[str] = []
-    while lines and (not lines[0].strip() or normalise_for_matching(lines[0]) in keys):
+    while lines and (
+        not lines[0].strip()
+        or normalise_for_matching(lines[0]) in keys
+        or _kicker_and_title(lines[0], lettered)
+    ):
         if lines[0].strip():
             removed.append(lines[0].strip())
         lines.pop(0)

@@ -139,3 +139,26 @@ def test_regex_cues_hold_for_every_match(pattern: Any, cues: Any, line: str) -> 
     assert pattern.search(line)
     assert has_cues(line, cues)
     assert not has_cues("A plain sentence about the harbour.", cues)
+
+
+FERRY_TITLE = "Harbour board picks the cheaper ferry bid"
+FERRY_BODY = "The board chose the lower of two bids on Tuesday.\nWork starts in the spring."
+
+
+@pytest.mark.parametrize(
+    ("first_line", "dropped"),
+    [
+        (f"New terminal for the quay {FERRY_TITLE}", True),
+        (f"Ferry tender{FERRY_TITLE}", True),
+        ("Ferry tender: Harbour board picks the cheaper ferry bid", True),
+        ("Harbour board picks the cheaper\u00adferry bid", True),
+        # a sentence that ends like the headline is the story's first line, not a kicker and headline
+        (f"On Tuesday evening the {FERRY_TITLE}.", False),
+        (f"After a long and bitter row that split the town council into two camps {FERRY_TITLE}", False),
+    ],
+    ids=["kicker-space", "kicker-fused", "kicker-colon", "soft-hyphen", "sentence", "long-prefix"],
+)
+def test_a_kicker_printed_in_one_line_with_the_headline_goes_with_it(first_line: str, dropped: bool) -> None:
+    cleaned, removed = drop_leading_title(f"{first_line}\n{FERRY_BODY}", [FERRY_TITLE])
+    assert (cleaned == FERRY_BODY) is dropped
+    assert removed == ([first_line] if dropped else [])
