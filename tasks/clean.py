@@ -536,18 +536,22 @@ MAX_KICKER_WORDS = 8
 MIN_KICKED_TITLE_CHARS = 20
 
 
+_NOT_LETTER_RE = re.compile(r"[\W_]+")
+
+
 def _letters(text: str) -> str:
-    return "".join(c.casefold() for c in text if c.isalnum())
+    """The text's letters and digits, case folded."""
+    return _NOT_LETTER_RE.sub("", text.casefold())
 
 
-def _kicker_and_title(line: str, titles: set[str]) -> bool:
+def _kicker_and_title(line: str, titles: Sequence[str]) -> bool:
     """Whether the line is a headline (by its letters and digits) after a short kicker set in the same
     element without a separator, as templates print a kicker <span> inside the <h1>."""
     line = line.strip()
     if not line or line[-1] == ".":
         return False
     letters = _letters(line)
-    for title in titles:
+    for title in {k for k in map(_letters, titles) if len(k) >= MIN_KICKED_TITLE_CHARS}:
         if not letters.endswith(title) or len(letters) - len(title) > MAX_KICKER_CHARS:
             continue
         # where the headline starts in the line: walk back over as many letters as it has
@@ -565,13 +569,12 @@ def drop_leading_title(text: str, titles: Sequence[str]) -> tuple[str, list[str]
     """Drop first lines that only repeat the headline (aggregators print it twice), with or without a
     kicker printed in the same line."""
     keys = {normalise_for_matching(t) for t in titles if t and t.strip()}
-    lettered = {k for k in map(_letters, titles) if len(k) >= MIN_KICKED_TITLE_CHARS}
     lines = text.split("\n")
     removed: list[str] = []
     while lines and (
         not lines[0].strip()
         or normalise_for_matching(lines[0]) in keys
-        or _kicker_and_title(lines[0], lettered)
+        or _kicker_and_title(lines[0], titles)
     ):
         if lines[0].strip():
             removed.append(lines[0].strip())
