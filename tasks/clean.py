@@ -168,6 +168,10 @@ _JUNK_LINES = [
     r"photo(?: credit)?: .{1,60}",
     r"(?:listen|watch) (?:to )?(?:this|the) (?:article|story)(?: \d+ min)?",
     r"\d+ min(?:ute)? read",
+    # an ad slot's label and a reading-time line in the other languages of the outlets we see
+    r"(?:anzeige|werbung|(?:passer la )?publicité|publicidad|pubblicità|reklame|reklam|annons)",
+    r"(?:reading time|lesedauer|lesezeit|temps de lecture|tiempo de lectura|lesetid|lästid)\s*:?\s*"
+    r"(?:ca\.\s*)?\d+\s*(?:min(?:\.|utes?|uten?|utos?|utter)?)",
 ]
 JUNK_LINE_RE = re.compile(r"^\W{0,3}(?:" + "|".join(_JUNK_LINES) + r")\W{0,3}$", re.IGNORECASE)
 

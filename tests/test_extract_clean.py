@@ -162,3 +162,18 @@ def test_a_kicker_printed_in_one_line_with_the_headline_goes_with_it(first_line:
     cleaned, removed = drop_leading_title(f"{first_line}\n{FERRY_BODY}", [FERRY_TITLE])
     assert (cleaned == FERRY_BODY) is dropped
     assert removed == ([first_line] if dropped else [])
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Anzeige", "Passer la publicité", "Publicidad", "Lesedauer: 4 Minuten", "Temps de lecture : 3 min",
+     "Reading time: 5 minutes", "Lesetid: 2 min."],
+)  # fmt: skip
+def test_ad_labels_and_reading_times_of_other_languages_go(label: str) -> None:
+    story = ["The board chose the lower of two bids on Tuesday.", "Work starts in the spring."]
+    assert clean_text(f"{story[0]}\n{label}\n{story[1]}")[0] == "\n".join(story)
+
+
+def test_a_sentence_that_begins_like_an_ad_label_stays() -> None:
+    text = "The board chose the lower bid.\nAnzeige gegen den Hafenmeister wurde am Montag erstattet."
+    assert clean_text(text)[0] == text
