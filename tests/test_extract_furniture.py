@@ -180,3 +180,13 @@ def test_parts_of_a_body_named_like_it_are_not_chunks() -> None:
     text, _ = _prune(html)
     order = ["met on Tuesday", "old quay", "closed in May", "ticket hall", "starts in spring"]
     assert [text.index(part) for part in order] == sorted(text.index(part) for part in order)
+
+
+def test_a_listing_of_many_bodies_of_one_class_is_not_joined() -> None:
+    teasers = "".join(_chunk(f"Teaser number {i} about the harbour and its ferries.", 1) for i in range(14))
+    html = f"<html><body><main><h1>Harbour board picks ferry bid</h1>{teasers}</main></body></html>"
+    tree = parse_html(html)
+    assert tree is not None
+    pruned = prune_furniture(tree, ["Harbour board picks ferry bid"]).tree
+    first_body = next(e for e in pruned.iter("div") if "article__body" in (e.get("class") or ""))
+    assert "Teaser number 1 " not in text_of(first_body)

@@ -65,6 +65,8 @@ PROSE_MIN_WORDS = 8
 # "body__container"; not "story-body__link", a part of it)
 BODY_CONTAINER_RE = re.compile(r"(?:article|story|post)[-_]*body|body[-_]*container|entry[-_]*content", re.I)
 BODY_CONTAINER_TAGS = frozenset({"div", "section", "article", "main"})
+# more containers of one body class than this are a listing of many stories, not one story in parts
+MAX_BODY_CHUNKS = 12
 BODY_CHUNK = "body"
 
 
@@ -310,6 +312,6 @@ def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> Pruned:
             removed += 1
     removed += cut_headed_sections(tree, headline)
     for same in chunks.values():
-        if len(same) > 1:
+        if 1 < len(same) <= MAX_BODY_CHUNKS:
             join_body_chunks(same)
     return Pruned(tree, removed, headline)
