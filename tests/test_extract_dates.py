@@ -308,3 +308,14 @@ def test_a_printed_time_of_another_day_or_of_other_stories_is_not_the_pages() ->
     assert extract_article(zoned, _DATELINE_URL, now=NOW_2026).published_at == datetime(
         2026, 4, 1, 6, 0, tzinfo=UTC
     )
+
+
+def test_a_dateline_zone_is_read_and_one_nobody_can_place_keeps_the_day_only() -> None:
+    offset = _dated_by_url_and_dateline('<span class="date">01.04.2026, 10:05 GMT+1</span>', lang="en")
+    assert extract_article(offset, _DATELINE_URL, now=NOW_2026).published_at == datetime(
+        2026, 4, 1, 9, 5, tzinfo=UTC
+    )
+    unknown = _dated_by_url_and_dateline('<span class="date">April 1, 2026 - 11:28 AMT</span>', lang="en")
+    article = extract_article(unknown, _DATELINE_URL, now=NOW_2026)
+    assert article.published_at_source == "url"
+    assert article.published_at == datetime(2026, 4, 1, 12, 0, tzinfo=UTC)

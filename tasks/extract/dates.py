@@ -335,8 +335,10 @@ DATELINE_TIME_RE = re.compile(
     re.IGNORECASE,
 )
 DIGITS_RE = re.compile(r"\d+")
-# a zone printed after the time: "11:11 PM EST", "15:25 CET"
-DATELINE_ZONE_RE = re.compile(r"\s*\(?([A-Za-z]{1,5})\b")
+# a zone printed after the time: "11:11 PM EST", "15:25 CET", "10:05 GMT+1", "10:05 +01:00"
+DATELINE_ZONE_RE = re.compile(
+    r"\s*\(?([A-Za-z]{1,5}(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})(?![\w:])"
+)
 
 
 def _prints_day(text: str, day: datetime) -> bool:
@@ -358,6 +360,8 @@ def _printed_time(text: str, day: datetime) -> tuple[int, int, tzinfo | None] | 
         hour = hour % 12 + (12 if match["ampm"].lower() == "p" else 0)
     zone_name = DATELINE_ZONE_RE.match(text, match.end())
     zone = zone_of(zone_name[1]) if zone_name else None
+    if zone is None and zone_name and zone_name[1].isupper() and len(zone_name[1]) > 1:
+        return None  # a zone nobody can place ("11:28 AMT"): the time is not the page zone's
     return hour, int(match["M"] or match["M2"] or match["M3"]), zone
 
 
