@@ -403,21 +403,3 @@ def dateline_candidate(headline: list[HtmlElement], day: Candidate) -> Candidate
         precision = NAIVE if zone is None else EXACT
         return Candidate("dateline", fixed_offset(value), precision, "published")
     return None
-    for scope in list(element.iterancestors())[:2]:
-        for seen, node in enumerate(scope.iter()):
-            if seen > DATELINE_SCAN_LIMIT:
-                break
-            if not isinstance(node.tag, str):
-                continue
-            if node.tag != "time" and not DATELINE_WORDS.intersection(attr_words(node)):
-                continue
-            text = " ".join(text_of(node).split())
-            if not text or len(text) > DATELINE_MAX_CHARS:
-                continue
-            printed = _printed_time(text, day.value)
-            if printed is not None:
-                hour, minute, zone = printed
-                value = day.value.replace(hour=hour, minute=minute, tzinfo=zone or day.value.tzinfo)
-                precision = NAIVE if zone is None else EXACT
-                return Candidate("dateline", fixed_offset(value), precision, "published")
-    return None

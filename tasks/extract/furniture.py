@@ -4,7 +4,8 @@ Elements whose class/id names related stories, recommendations, newsletters, sha
 comments, Outbrain/Taboola, app downloads, and <aside>, go; never an ancestor of the headline or of
 itemprop=articleBody, nor an element holding over 70% of the page's words (50% for the weak markers share,
 social, promo, ads, aside). Blocks led by a "Related Articles"/"Comments"/"Download the App" heading after
-the headline go too. Figures: bench/results/extraction.md.
+the headline go too. A body printed as several containers of one class (ad rows between its parts) is
+joined into its first container, which is all trafilatura reads. Figures: bench/results/extraction.md.
 """
 
 import re
@@ -247,15 +248,15 @@ def join_body_chunks(chunks: list[HtmlElement]) -> int:
     if not any(a.tag == "body" for a in first.iterancestors()):
         return 0
     article = _nearest_article(first)
-    first_line = set(first.iterancestors())
+    first_ancestors = set(first.iterancestors())
     joined = 0
     for chunk in chunks[1:]:
         lineage = list(chunk.iterancestors())
-        if first in lineage or chunk in first_line or not any(a.tag == "body" for a in lineage):
+        if first in lineage or chunk in first_ancestors or not any(a.tag == "body" for a in lineage):
             continue
         if _nearest_article(chunk) is not article or next(chunk.iter("h1"), None) is not None:
             break
-        common = next(a for a in lineage if a in first_line)
+        common = next(a for a in lineage if a in first_ancestors)
         if sum(1 for _ in common.iter("h1")) > 1:
             break
         if (chunk.text or "").strip():
