@@ -168,6 +168,10 @@ _JUNK_LINES = [
     r"photo(?: credit)?: .{1,60}",
     r"(?:listen|watch) (?:to )?(?:this|the) (?:article|story)(?: \d+ min)?",
     r"\d+ min(?:ute)? read",
+    # an ad slot's label and a reading-time line in the other languages of the outlets we see
+    r"(?:anzeige|werbung|(?:passer la )?publicité|publicidad|pubblicità|reklame|reklam|annons)",
+    r"(?:reading time|lesedauer|lesezeit|temps de lecture|tiempo de lectura|lesetid|lästid)\s*:?\s*"
+    r"(?:ca\.\s*)?\d+\s*(?:min(?:\.|utes?|uten?|utos?|utter)?)",
 ]
 JUNK_LINE_RE = re.compile(r"^\W{0,3}(?:" + "|".join(_JUNK_LINES) + r")\W{0,3}$", re.IGNORECASE)
 
@@ -528,12 +532,54 @@ def tidy_whitespace(text: str) -> tuple[str, list[str]]:
     return text.strip(), []
 
 
+# a kicker printed in one line with the headline it tops ("US-Dream-Team wird immer besser Deutscher
+# Aggressor beeindruckt", "Umbau des Weissen Hauses Trump plant..."): at most this long, before a headline
+# at least this long
+MAX_KICKER_CHARS = 60
+MAX_KICKER_WORDS = 8
+MIN_KICKED_TITLE_CHARS = 20
+
+
+_NOT_LETTER_RE = re.compile(r"[\W_]+")
+
+
+def _letters(text: str) -> str:
+    """The text's letters and digits, case folded."""
+    return _NOT_LETTER_RE.sub("", text.casefold())
+
+
+def _kicker_and_title(line: str, titles: Sequence[str]) -> bool:
+    """Whether the line is a headline (by its letters and digits) after a short kicker set in the same
+    element without a separator, as templates print a kicker <span> inside the <h1>."""
+    line = line.strip()
+    if not line or line[-1] == ".":
+        return False
+    letters = _letters(line)
+    for title in {k for k in map(_letters, titles) if len(k) >= MIN_KICKED_TITLE_CHARS}:
+        if not letters.endswith(title) or len(letters) - len(title) > MAX_KICKER_CHARS:
+            continue
+        # where the headline starts in the line: walk back over as many letters as it has
+        count, start = 0, len(line)
+        while count < len(title) and start > 0:
+            start -= 1
+            if line[start].isalnum():
+                count += len(line[start].casefold())
+        if len(line[:start].split()) <= MAX_KICKER_WORDS:
+            return True
+    return False
+
+
 def drop_leading_title(text: str, titles: Sequence[str]) -> tuple[str, list[str]]:
-    """Drop first lines that only repeat the headline (aggregators print it twice)."""
+    """Drop first lines that only repeat the headline (aggregators print it twice), with or without a
+    kicker printed in the same line."""
     keys = {normalise_for_matching(t) for t in titles if t and t.strip()}
     lines = text.split("\n")
     removed: list[str] = []
-    while lines and (not lines[0].strip() or normalise_for_matching(lines[0]) in keys):
+    while lines and (
+        not lines[0].strip()
+        or normalise_for_matching(lines[0]) in keys
+        or _kicker_and_title(lines[0], titles)
+    ):
         if lines[0].strip():
             removed.append(lines[0].strip())
         lines.pop(0)

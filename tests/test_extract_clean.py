@@ -139,3 +139,41 @@ def test_regex_cues_hold_for_every_match(pattern: Any, cues: Any, line: str) -> 
     assert pattern.search(line)
     assert has_cues(line, cues)
     assert not has_cues("A plain sentence about the harbour.", cues)
+
+
+FERRY_TITLE = "Harbour board picks the cheaper ferry bid"
+FERRY_BODY = "The board chose the lower of two bids on Tuesday.\nWork starts in the spring."
+
+
+@pytest.mark.parametrize(
+    ("first_line", "dropped"),
+    [
+        (f"New terminal for the quay {FERRY_TITLE}", True),
+        (f"Ferry tender{FERRY_TITLE}", True),
+        ("Ferry tender: Harbour board picks the cheaper ferry bid", True),
+        ("Harbour board picks the cheaper\u00adferry bid", True),
+        # a sentence that ends like the headline is the story's first line, not a kicker and headline
+        (f"On Tuesday evening the {FERRY_TITLE}.", False),
+        (f"After a long and bitter row that split the town council into two camps {FERRY_TITLE}", False),
+    ],
+    ids=["kicker-space", "kicker-fused", "kicker-colon", "soft-hyphen", "sentence", "long-prefix"],
+)
+def test_a_kicker_printed_in_one_line_with_the_headline_goes_with_it(first_line: str, dropped: bool) -> None:
+    cleaned, removed = drop_leading_title(f"{first_line}\n{FERRY_BODY}", [FERRY_TITLE])
+    assert (cleaned == FERRY_BODY) is dropped
+    assert removed == ([first_line] if dropped else [])
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Anzeige", "Passer la publicité", "Publicidad", "Lesedauer: 4 Minuten", "Temps de lecture : 3 min",
+     "Reading time: 5 minutes", "Lesetid: 2 min."],
+)  # fmt: skip
+def test_ad_labels_and_reading_times_of_other_languages_go(label: str) -> None:
+    story = ["The board chose the lower of two bids on Tuesday.", "Work starts in the spring."]
+    assert clean_text(f"{story[0]}\n{label}\n{story[1]}")[0] == "\n".join(story)
+
+
+def test_a_sentence_that_begins_like_an_ad_label_stays() -> None:
+    text = "The board chose the lower bid.\nAnzeige gegen den Hafenmeister wurde am Montag erstattet."
+    assert clean_text(text)[0] == text

@@ -247,3 +247,75 @@ def test_fact_check_claim_review_dates_the_page() -> None:
     article = extract_article(_dated_page(ld), "https://faktencheck.example/doc/1", now=NOW_2026)
     assert article.published_at == datetime(2026, 5, 13, 13, 44, tzinfo=UTC)
     assert article.authors == ["Faktencheck Hafen"]
+
+
+def _dated_by_url_and_dateline(dateline: str, lang: str = "de", related: str = "") -> str:
+    """A page whose markup dates it only by its URL's day and whose template prints the time under the
+    headline, with a box of other stories' times further down."""
+    return (
+        f'<html lang="{lang}"><head><title>Fährplan ändert sich</title></head><body><article class="story">'
+        f'<h1 class="story_title">Fährplan ändert sich</h1><div class="story_meta">{dateline}'
+        '<span class="story_cat">in: <a href="/kat/hafen/">Hafen</a></span></div>'
+        f"<div class='story_text'>{_BODY}</div>{related}</article></body></html>"
+    )
+
+
+_DATELINE_URL = "https://faehre.example/2026/04/01/faehrplan/"
+
+
+@pytest.mark.parametrize(
+    ("dateline", "lang", "published"),
+    [
+        (
+            '<span class="meta_date">erstellt: <strong>01. April 2026, 15:25</strong></span>',
+            "de",
+            datetime(2026, 4, 1, 13, 25, tzinfo=UTC),
+        ),
+        ('<p class="dateline">01.04.2026 um 9.05 Uhr</p>', "de", datetime(2026, 4, 1, 7, 5, tzinfo=UTC)),
+        (
+            '<div class="timestamp">Published 11:11 PM EST Apr 1, 2026</div>',
+            "en",
+            datetime(2026, 4, 2, 4, 11, tzinfo=UTC),
+        ),
+        ('<time class="pub">2026年4月1日 15時25分</time>', "ja", datetime(2026, 4, 1, 6, 25, tzinfo=UTC)),
+    ],
+    ids=["de-words", "de-uhr", "us-zone-printed", "ja"],
+)
+def test_a_day_known_only_from_the_url_takes_the_time_printed_beside_the_headline(
+    dateline: str, lang: str, published: datetime
+) -> None:
+    article = extract_article(_dated_by_url_and_dateline(dateline, lang), _DATELINE_URL, now=NOW_2026)
+    assert article.published_at == published
+    assert article.published_at_source == "dateline"
+
+
+def test_a_printed_time_of_another_day_or_of_other_stories_is_not_the_pages() -> None:
+    related = (
+        '<div class="more_box"><p class="teaser_date">01.04.2026, 11:40</p><p>Hafenfest verschoben</p></div>'
+    )
+    # the dateline prints another day: the URL's day stands, at noon
+    other_day = _dated_by_url_and_dateline('<span class="date">31.03.2026, 15:25</span>', related="")
+    article = extract_article(other_day, _DATELINE_URL, now=NOW_2026)
+    assert article.published_at == datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
+    assert article.published_at_source == "url"
+    # no time beside the headline: a teaser's time further down is another story's
+    teaser = _dated_by_url_and_dateline('<span class="date">01. April 2026</span>', related=related)
+    assert extract_article(teaser, _DATELINE_URL, now=NOW_2026).published_at_source == "url"
+    # a page dated to the minute by its markup keeps its markup's time
+    zoned = _dated_by_url_and_dateline('<span class="date">01.04.2026, 15:25</span>').replace(
+        "</head>", '<meta property="article:published_time" content="2026-04-01T08:00:00+02:00"></head>'
+    )
+    assert extract_article(zoned, _DATELINE_URL, now=NOW_2026).published_at == datetime(
+        2026, 4, 1, 6, 0, tzinfo=UTC
+    )
+
+
+def test_a_dateline_zone_is_read_and_one_nobody_can_place_keeps_the_day_only() -> None:
+    offset = _dated_by_url_and_dateline('<span class="date">01.04.2026, 10:05 GMT+1</span>', lang="en")
+    assert extract_article(offset, _DATELINE_URL, now=NOW_2026).published_at == datetime(
+        2026, 4, 1, 9, 5, tzinfo=UTC
+    )
+    unknown = _dated_by_url_and_dateline('<span class="date">April 1, 2026 - 11:28 AMT</span>', lang="en")
+    article = extract_article(unknown, _DATELINE_URL, now=NOW_2026)
+    assert article.published_at_source == "url"
+    assert article.published_at == datetime(2026, 4, 1, 12, 0, tzinfo=UTC)

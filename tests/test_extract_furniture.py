@@ -2,8 +2,10 @@
 
 import pytest
 
+from copydesk.tasks.extract import extract_article
 from copydesk.tasks.extract.furniture import prune_furniture
 from copydesk.tasks.extract.tree import parse_html, text_of
+from tests.test_extract_article import NOW
 
 STORY = "The harbour board chose the lower of two bids for the new ferry terminal on Tuesday. " * 6
 OTHER = "A different story about the town's summer fair and its record crowds on the quay. " * 2
@@ -104,3 +106,87 @@ def test_ruby_readings_stay_inline_in_their_sentence() -> None:
     paragraph = pruned.find(".//p")
     assert paragraph is not None
     assert text_of(paragraph) == "港湾局の尹錫悦（ユンソンニョル）局長は３日、新しい防波堤の完成を発表した。"
+
+
+FIRST_PART = (
+    "The harbour board chose the lower of two bids for the new ferry terminal on Tuesday evening. "
+    "Members said the cheaper bid met every condition the tender had set for the quay and the car deck."
+)
+SECOND_PART = (
+    "Work on the terminal is due to start in the spring, once the old ticket hall has been cleared away. "
+    "The contractor expects the new berth to take its first ferry before the summer timetable begins."
+)
+
+
+def _chunk(text: str, paragraphs: int = 4) -> str:
+    return (
+        "<div class='grid'><div class='grid__item'><div class='body body__container article__body'>"
+        "<div class='body__inner'>" + f"<p>{text}</p>" * paragraphs + "</div></div></div></div>"
+    )
+
+
+AD_ROW = "<div class='row mid-content'><div class='ad ad--mid-content'><div class='slot'></div></div></div>"
+
+
+def test_a_body_printed_in_chunks_between_ads_is_read_whole() -> None:
+    # a template that sets an ad row between parts of the story prints the body as two containers
+    html = (
+        "<html><head><title>Harbour board picks ferry bid</title></head><body><main><article>"
+        f"<header><h1>Harbour board picks ferry bid</h1></header>{_chunk(FIRST_PART)}{AD_ROW}"
+        f"{_chunk(SECOND_PART, 3)}</article></main></body></html>"
+    )
+    article = extract_article(html, "https://harbourpost.example/news/ferry-bid", now=NOW)
+    assert "lower of two bids" in article.text
+    assert "first ferry before the summer timetable" in article.text
+
+
+def test_the_next_story_of_an_endless_page_is_not_joined() -> None:
+    # the same body class in another <article>, or under another headline, is another story
+    next_story = (
+        "<article><h1>Summer fair draws record crowds</h1>"
+        + _chunk("A different story about the town's summer fair and its record crowds on the quay.")
+        + "</article>"
+    )
+    html = (
+        "<html><body><main><article><h1>Harbour board picks ferry bid</h1>"
+        f"{_chunk(FIRST_PART)}</article>{next_story}</main></body></html>"
+    )
+    text, _ = _prune(html)
+    tree = parse_html(html)
+    assert tree is not None
+    pruned = prune_furniture(tree, ["Harbour board picks ferry bid"]).tree
+    first_body = next(e for e in pruned.iter("div") if "article__body" in (e.get("class") or ""))
+    assert "summer fair" not in text_of(first_body) and "summer fair" in text
+    same_article = (
+        "<html><body><main><div class='stream'><h1>Harbour board picks ferry bid</h1>"
+        f"{_chunk(FIRST_PART)}<h1>Summer fair draws record crowds</h1>"
+        f"{_chunk('A different story about the summer fair.')}</div></main></body></html>"
+    )
+    tree = parse_html(same_article)
+    assert tree is not None
+    pruned = prune_furniture(tree, ["Harbour board picks ferry bid"]).tree
+    first_body = next(e for e in pruned.iter("div") if "article__body" in (e.get("class") or ""))
+    assert "summer fair" not in text_of(first_body)
+
+
+def test_parts_of_a_body_named_like_it_are_not_chunks() -> None:
+    # "story-body__media" names a block inside the body, not a body container: each stays where it is
+    html = (
+        "<html><body><div class='story-body'><h1>Harbour board picks ferry bid</h1>"
+        "<p>The board met on Tuesday.</p><div class='story-body__media'>Photo: the old quay.</div>"
+        "<p>Bids closed in May.</p><div class='story-body__media'>Photo: the ticket hall.</div>"
+        "<p>Work starts in spring.</p></div></body></html>"
+    )
+    text, _ = _prune(html)
+    order = ["met on Tuesday", "old quay", "closed in May", "ticket hall", "starts in spring"]
+    assert [text.index(part) for part in order] == sorted(text.index(part) for part in order)
+
+
+def test_a_listing_of_many_bodies_of_one_class_is_not_joined() -> None:
+    teasers = "".join(_chunk(f"Teaser number {i} about the harbour and its ferries.", 1) for i in range(14))
+    html = f"<html><body><main><h1>Harbour board picks ferry bid</h1>{teasers}</main></body></html>"
+    tree = parse_html(html)
+    assert tree is not None
+    pruned = prune_furniture(tree, ["Harbour board picks ferry bid"]).tree
+    first_body = next(e for e in pruned.iter("div") if "article__body" in (e.get("class") or ""))
+    assert "Teaser number 1 " not in text_of(first_body)

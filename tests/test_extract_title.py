@@ -47,9 +47,14 @@ PLAN = "Council backs the mayor's ferry plan"
         ({"social": KICKER, "title": "Economists weigh in on the jobs report | HP"}, ["HP"], KICKER),
         ({"jsonld": "Mayor&#8217;s plan wins", "title": "Mayor’s plan wins - HP"}, [], "Mayor’s plan wins"),
         ({"title": f"{WALL} | Harbour Post"}, ["Harbour Post"], WALL),
+        ({"social": f"{FERRY} * Harbour Post * by Mira Okafor", "h1": FERRY}, [], FERRY),
+        ({"social": f"{WALL} ~ Harbour Post"}, ["Harbour Post"], WALL),
+        ({"social": f"{WALL} ⋆ Harbour Post", "jsonld": WALL}, [], WALL),
+        ({"social": "Ferry 2*3 plan: the tally", "h1": "Ferry 2"}, [], "Ferry 2*3 plan: the tally"),
     ],
     ids=["date-suffix", "ja-suffix", "ko-suffix", "by-author-suffix", "section-site-date", "kicker-kept",
-         "jsonld-entities", "title-tag-only"],
+         "jsonld-entities", "title-tag-only", "seo-plugin-asterisks", "seo-plugin-tilde-site",
+         "seo-plugin-star", "asterisk-without-spaces-kept"],
 )  # fmt: skip
 def test_choose_title_drops_what_only_one_candidate_adds(
     candidates: dict[str, str | None], sites: list[str], expected: str

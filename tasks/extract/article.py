@@ -28,8 +28,10 @@ from copydesk.tasks.extract.authors import (
     with_linked_coauthors,
 )
 from copydesk.tasks.extract.dates import (
+    DATE_ONLY,
     EXACT,
     collect_dates,
+    dateline_candidate,
     fixed_offset,
     htmldate_candidate,
     in_zone,
@@ -172,6 +174,11 @@ def extract_article(
         if guess is not None and is_plausible(guess, now):
             candidates.append(guess)
     published, modified = resolve_dates(candidates)
+    if published is not None and published.precision == DATE_ONLY:
+        printed = dateline_candidate(headline_nodes, published)
+        if printed is not None:
+            candidates.append(printed)
+            published, modified = resolve_dates(candidates)
     unique: dict[tuple[str, datetime, str], DateCandidate] = {}
     for c in candidates:
         unique.setdefault(

@@ -8,17 +8,19 @@ UTC+11).
 Candidates before 1995-01-01 or after now + 1 day are rejected and not listed. published_at is the
 candidate of the best source in this order:
 
-    jsonld > meta > feed = news_sitemap > time > credit > url > sitemap = warc > htmldate
+    jsonld > meta > feed = news_sitemap > time > credit = dateline > url > sitemap = warc > htmldate
 
 (jsonld: NewsArticle/Article/BlogPosting/... datePublished, found in @graph and lists too; meta:
 article:published_time, pubdate, date, dc.date, sailthru.date, parsely-pub-date...; feed/news_sitemap/
 sitemap/warc: the Link's published_at by Link.via; time: <time datetime> in the article; credit: a
-"NHK18-06-2025"/"18-06-2025" DD-MM-YYYY credit line; url: /2025/06/18/-style paths; htmldate: trafilatura's
-date guess, the last resort, made and listed only when no other source gave a valid published date, since it
-reads the same JSON-LD, meta tags, <time> and URL). When that candidate lacks a time or a zone, a more precise
-candidate (time with zone > naive time > date only) of any other source within 36 hours of it refines it, and
-published_at_source names the candidate used. modified_at takes the same order over role "modified"
-(jsonld, meta, feed, time, http Last-Modified, sitemap lastmod) and is dropped when earlier than published_at.
+"NHK18-06-2025"/"18-06-2025" DD-MM-YYYY credit line; dateline: the time printed beside the headline, looked
+for only when every other source gives a date without a time (`dateline_candidate`); url: /2025/06/18/-style
+paths; htmldate: trafilatura's date guess, the last resort, made and listed only when no other source gave a
+valid published date, since it reads the same JSON-LD, meta tags, <time> and URL). When that candidate lacks a
+time or a zone, a more precise candidate (time with zone > naive time > date only) of any other source within
+36 hours of it refines it, and published_at_source names the candidate used. modified_at takes the same order
+over role "modified" (jsonld, meta, feed, time, http Last-Modified, sitemap lastmod) and is dropped when
+earlier than published_at.
 
 Without an outlet zone, a naive time is read in the page's own zone: the UTC offset the page's zoned dates
 carry (JSON-LD, meta tags, <time>: "2026-05-13 15:44" beside an og:updated_time "...15:44:29+02:00" is
@@ -37,10 +39,10 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from copydesk.tasks.clean import CREDIT_HEAD_LINES, CREDIT_TAIL_LINES, match_credit_date
-from copydesk.tasks.dates import DATE_ONLY, EXACT, NAIVE, zone_named
+from copydesk.tasks.dates import DATE_ONLY, EXACT, NAIVE, zone_named, zone_of
 from copydesk.tasks.dates import parse_date as parse_printed_date
 from copydesk.tasks.extract.meta import PageMeta
-from copydesk.tasks.extract.tree import attr_words, with_itemprop
+from copydesk.tasks.extract.tree import attr_words, text_of, with_itemprop
 from copydesk.tasks.models import Link
 
 PRIORITY = {
@@ -50,6 +52,7 @@ PRIORITY = {
     "news_sitemap": 2,
     "time": 3,
     "credit": 4,
+    "dateline": 4,
     "url": 5,
     "http": 5,
     "sitemap": 6,
@@ -316,3 +319,87 @@ def htmldate_candidate(value: str | None, zone: tzinfo) -> Candidate | None:
 def is_plausible(candidate: Candidate, now: datetime) -> bool:
     """Not before MIN_DATE and not after now + FUTURE_SLACK."""
     return MIN_DATE <= candidate.value <= now + FUTURE_SLACK
+
+
+# class/id words of the element a template prints its dateline in ("meta_date", "article-time", "datum")
+DATELINE_WORDS = frozenset(
+    {"date", "time", "dateline", "datum", "published", "publish", "pubdate", "timestamp", "posted", "zeit"}
+)
+DATELINE_MAX_CHARS = 100
+# elements looked at around the headline: the dateline sits beside it, not far down the page
+DATELINE_SCAN_LIMIT = 400
+# a printed time: 15:25, 3:25 pm, 15.25 Uhr, 15h25, 15時25分
+DATELINE_TIME_RE = re.compile(
+    r"(?<!\d)(?P<H>[01]?\d|2[0-3])(?:(?::|h)(?P<M>[0-5]\d)(?!\d)(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?"
+    r"|\.(?P<M2>[0-5]\d)\s*Uhr|時(?P<M3>[0-5]?\d)分)",
+    re.IGNORECASE,
+)
+DIGITS_RE = re.compile(r"\d+")
+# a zone printed after the time: "11:11 PM EST", "15:25 CET", "10:05 GMT+1", "10:05 +01:00"
+DATELINE_ZONE_RE = re.compile(
+    r"\s*\(?([A-Za-z]{1,5}(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2})(?![\w:])"
+)
+
+
+def _prints_day(text: str, day: datetime) -> bool:
+    """Whether a dateline's text prints `day`: its day of the month and its year or month number."""
+    numbers = {int(n) for n in DIGITS_RE.findall(text)}
+    return day.day in numbers and bool(({day.year, day.year % 100, day.month} - {day.day}) & numbers)
+
+
+def _printed_time(text: str, day: datetime) -> tuple[int, int, tzinfo | None] | None:
+    """(hour, minute, zone or None) of a dateline that prints `day` and a time; the first time when it prints
+    several (published before updated)."""
+    match = DATELINE_TIME_RE.search(text)
+    if match is None or not _prints_day(f"{text[: match.start()]} {text[match.end() :]}", day):
+        return None
+    hour = int(match["H"])
+    if match["ampm"]:
+        if hour > 12:
+            return None
+        hour = hour % 12 + (12 if match["ampm"].lower() == "p" else 0)
+    zone_name = DATELINE_ZONE_RE.match(text, match.end())
+    zone = zone_of(zone_name[1]) if zone_name else None
+    if zone is None and zone_name and zone_name[1].isupper() and len(zone_name[1]) > 1:
+        return None  # a zone nobody can place ("11:28 AMT"): the time is not the page zone's
+    return hour, int(match["M"] or match["M2"] or match["M3"]), zone
+
+
+def _dateline_texts(headline: HtmlElement) -> Iterator[str]:
+    """Short texts of the elements named as a date (DATELINE_WORDS, or a <time>) in the headline's parent,
+    then its grandparent, in document order."""
+    for scope in list(headline.iterancestors())[:2]:
+        for seen, node in enumerate(scope.iter()):
+            if seen > DATELINE_SCAN_LIMIT:
+                break
+            if not isinstance(node.tag, str):
+                continue
+            if node.tag != "time" and not DATELINE_WORDS.intersection(attr_words(node)):
+                continue
+            text = " ".join(text_of(node).split())
+            if text and len(text) <= DATELINE_MAX_CHARS:
+                yield text
+
+
+def dateline_candidate(headline: list[HtmlElement], day: Candidate) -> Candidate | None:
+    """The time the page prints beside its headline for a day known only as a date ("erstellt: 01. April
+    2025, 15:25" under the <h1>, where the markup dates the page by its URL): a naive candidate, or an exact
+    one where the zone is printed after the time ("Published 11:11 PM EST Nov 19, 2019").
+
+    The first element near the headline named as a date that prints the same day decides: without a time
+    there, a later one (a teaser's, another story's) is not taken.
+    """
+    element = next((h for h in headline if h.get("itemprop") != "articleBody"), None)
+    if element is None or day.precision != DATE_ONLY:
+        return None
+    for text in _dateline_texts(element):
+        if not _prints_day(text, day.value):
+            continue
+        printed = _printed_time(text, day.value)
+        if printed is None:
+            return None
+        hour, minute, zone = printed
+        value = day.value.replace(hour=hour, minute=minute, tzinfo=zone or day.value.tzinfo)
+        precision = NAIVE if zone is None else EXACT
+        return Candidate("dateline", fixed_offset(value), precision, "published")
+    return None

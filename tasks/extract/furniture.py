@@ -4,9 +4,11 @@ Elements whose class/id names related stories, recommendations, newsletters, sha
 comments, Outbrain/Taboola, app downloads, and <aside>, go; never an ancestor of the headline or of
 itemprop=articleBody, nor an element holding over 70% of the page's words (50% for the weak markers share,
 social, promo, ads, aside). Blocks led by a "Related Articles"/"Comments"/"Download the App" heading after
-the headline go too. Figures: bench/results/extraction.md.
+the headline go too. A body printed as several containers of one class (ad rows between its parts) is
+joined into its first container, which is all trafilatura reads. Figures: bench/results/extraction.md.
 """
 
+import re
 from collections.abc import Iterable
 from copy import deepcopy
 from functools import lru_cache
@@ -60,13 +62,23 @@ SECTION_SIBLING_LINKS = 0.5
 PROSE_MIN_WORDS = 8
 
 
+# a class or id naming the container of an article's body as a whole ("article__body", "articleBody",
+# "body__container"; not "story-body__link", a part of it)
+BODY_CONTAINER_RE = re.compile(r"(?:article|story|post)[-_]*body|body[-_]*container|entry[-_]*content", re.I)
+BODY_CONTAINER_TAGS = frozenset({"div", "section", "article", "main"})
+# more containers of one body class than this are a listing of many stories, not one story in parts
+MAX_BODY_CHUNKS = 12
+BODY_CHUNK = "body"
+
+
 # the elements _marker_strength can mark, selected in C (document order): the rest need no look
 MARKABLE_XPATH = etree.XPath("//*[@class or @id or @role] | //aside")
 
 
 @lru_cache(maxsize=8192)
 def _attr_marker(value: str) -> str | None:
-    """'strong', 'weak' or None for the words of a class/id value (cached: templates repeat their classes)."""
+    """'strong', 'weak' or None for the words of a class/id value (cached: templates repeat their classes);
+    BODY_CHUNK for a value that names the article's body container and no furniture."""
     words = value_words(value)
     if any(w in STRONG_MARKERS for w in words):
         return "strong"
@@ -75,19 +87,21 @@ def _attr_marker(value: str) -> str | None:
         return "strong"
     if any(w in WEAK_MARKERS for w in words):
         return "weak"
+    if any(BODY_CONTAINER_RE.fullmatch(token) for token in value.split()):
+        return BODY_CHUNK
     return None
 
 
 def _marker_strength(element: HtmlElement) -> str | None:
-    """'strong', 'weak' or None for how surely the element's class/id/tag names page furniture."""
+    """'strong', 'weak' or None for how surely the element's class/id/tag names page furniture (BODY_CHUNK:
+    it names the article's body)."""
     value = attr_value(element)
-    if value != " ":
-        strength = _attr_marker(value)
-        if strength:
-            return strength
+    strength = _attr_marker(value) if value != " " else None
+    if strength and strength != BODY_CHUNK:
+        return strength
     if element.tag == "aside" or (element.get("role") or "").lower() == "complementary":
         return "weak"
-    return None
+    return strength
 
 
 def _text_len(element: HtmlElement) -> int:
@@ -216,6 +230,45 @@ def inline_ruby(tree: HtmlElement) -> None:
         parent.remove(ruby)
 
 
+def _nearest_article(element: HtmlElement) -> HtmlElement | None:
+    return next(element.iterancestors("article"), None)
+
+
+def join_body_chunks(chunks: list[HtmlElement]) -> int:
+    """Move the article's later body chunks into its first, in place; how many were joined.
+
+    Templates that set ads or promotions between parts of a story print the body as several containers of
+    one class ("body__container article__body" twice, an ad row between); trafilatura reads the first
+    container it finds, and the story stops where the first chunk does. A later container joins only while
+    it is still on the page, is of the same <article> (or of none, as the first), holds no <h1>, and no other
+    <h1> than one (the headline's) stands in the smallest block holding both: another story printed below
+    this one, as endless-scroll templates do, comes with its own headline or <article>.
+    """
+    first = chunks[0]
+    if not any(a.tag == "body" for a in first.iterancestors()):
+        return 0
+    article = _nearest_article(first)
+    first_ancestors = set(first.iterancestors())
+    joined = 0
+    for chunk in chunks[1:]:
+        lineage = list(chunk.iterancestors())
+        if first in lineage or chunk in first_ancestors or not any(a.tag == "body" for a in lineage):
+            continue
+        if _nearest_article(chunk) is not article or next(chunk.iter("h1"), None) is not None:
+            break
+        common = next(a for a in lineage if a in first_ancestors)
+        if sum(1 for _ in common.iter("h1")) > 1:
+            break
+        if (chunk.text or "").strip():
+            first.append(first.makeelement("p"))
+            first[-1].text = chunk.text
+        for child in list(chunk):
+            first.append(child)
+        chunk.drop_tree()
+        joined += 1
+    return joined
+
+
 class Pruned(NamedTuple):
     """The pruned copy of the page, how many blocks went, and its headline and articleBody elements."""
 
@@ -239,13 +292,15 @@ def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> Pruned:
     body = tree.find(".//body")
     total = -1  # the page's words, counted before the first removal and only if some element is marked
     removed = 0
+    chunks: dict[str, list[HtmlElement]] = {}
     for element in MARKABLE_XPATH(tree):
-        if element.tag in PROTECTED_TAGS or element in protected:
-            continue
-        if element.getparent() is None:
+        if element.tag in PROTECTED_TAGS or element.getparent() is None:
             continue
         strength = _marker_strength(element)
-        if strength is None:
+        if strength == BODY_CHUNK and element.tag in BODY_CONTAINER_TAGS:
+            chunks.setdefault(attr_value(element), []).append(element)
+            continue
+        if strength in (None, BODY_CHUNK) or element in protected:
             continue
         limit = STRONG_SHARE_LIMIT if strength == "strong" and protected else WEAK_SHARE_LIMIT
         if total < 0:
@@ -257,4 +312,7 @@ def prune_furniture(tree: HtmlElement, titles: Iterable[str]) -> Pruned:
             element.drop_tree()
             removed += 1
     removed += cut_headed_sections(tree, headline)
+    for same in chunks.values():
+        if 1 < len(same) <= MAX_BODY_CHUNKS:
+            join_body_chunks(same)
     return Pruned(tree, removed, headline)

@@ -22,11 +22,12 @@ from copydesk.tasks.extract.tree import text_of
 
 SITE_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 # what may stand between a headline and a site name, a date or a section: ASCII and full-width bars, dashes,
-# colons, middle dots, slashes, the Korean bar-like letter ㅣ
-SEPARATOR_RE = re.compile(r"^\s*(?:[|｜\-–—:：·•/ㅣ»«]+\s*)+")
+# colons, middle dots, slashes, the Korean bar-like letter ㅣ, and the separators WordPress SEO plugins offer
+# for "%title% %sep% %sitename%" (Yoast's * ⋆ ~ < >), which only count with a space on both sides
+SEPARATOR_RE = re.compile(r"^\s*(?:(?:[|｜\-–—:：·•/ㅣ»«]+|(?<=\s)[*⋆~<>](?=\s))\s*)+")
 # a title holding none of these has no separated suffix or prefix to cut (a hyphen only counts after a space)
-MAY_HAVE_AFFIX_RE = re.compile(r"[|｜–—:：·•/ㅣ»«]|\s-")
-SEPARATOR_END_RE = re.compile(r"(?:\s*[|｜\-–—:：·•/ㅣ»«]+)+\s*$")
+MAY_HAVE_AFFIX_RE = re.compile(r"[|｜–—:：·•/ㅣ»«]|\s[-*⋆~<>]")
+SEPARATOR_END_RE = re.compile(r"(?:\s*(?:[|｜\-–—:：·•/ㅣ»«]+|(?<=\s)[*⋆~<>](?=\s)))+\s*$")
 # a suffix or prefix longer than this is more than a site name, section or date
 MAX_AFFIX_CHARS = 60
 MIN_TITLE_CHARS = 8
