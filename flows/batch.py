@@ -45,9 +45,10 @@ from copydesk.warehouse import lake, store
 log = logging.getLogger("copydesk")
 
 CHUNK = 8
-# pages of one batch fetched and not yet extracted, at most: on a fast web fetching runs far ahead of
-# extraction, and each page it holds is its HTML twice (the text, and the pickled chunk waiting for a worker)
-MAX_PAGES_IN_FLIGHT = 16 * CHUNK
+# pages of one batch fetched and not yet extracted, at most, per extraction worker: on a fast web fetching
+# runs far ahead of extraction, and each page it holds is its HTML twice (the text, and the pickled chunk
+# waiting for a worker); four chunks a worker keep every worker fed while the fetches go on
+PAGES_IN_FLIGHT_PER_WORKER = 4 * CHUNK
 # what a page that overran or killed its worker is recorded as
 LOST_KINDS = {"timeout": "too_slow", "memory": "too_large", "died": "worker_died"}
 
@@ -137,7 +138,9 @@ async def fetch_and_extract(
     waiting: list[tuple[int, Page]] = []
     # a page's permit is taken before its fetch and given back when its chunk is done (or it failed): without
     # a pool the pages are extracted only once all are in, so nothing is given back before the end
-    in_flight = asyncio.Semaphore(MAX_PAGES_IN_FLIGHT) if pool is not None else None
+    in_flight = (
+        asyncio.Semaphore(PAGES_IN_FLIGHT_PER_WORKER * max(1, pool.size)) if pool is not None else None
+    )
 
     def submit(ready: list[tuple[int, Page]]) -> None:
         if pool is None:
