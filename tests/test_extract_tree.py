@@ -1,10 +1,11 @@
 """Tree room: the one parse of the page and the element tests the rooms share."""
 
 import lxml.html
+import pytest
 from lxml import etree
 
 from copydesk.tasks.extract import extract_article
-from copydesk.tasks.extract.tree import parse_html, with_itemprop
+from copydesk.tasks.extract.tree import parse_html, value_words, with_itemprop
 from tests.test_extract_article import NOW
 
 
@@ -39,3 +40,21 @@ def test_parsed_pages_get_their_element_classes_from_a_lookup_in_c() -> None:
     tree = parse_html("<html><body><form><input name='q'><label>Q</label></form><p>text</p></body></html>")
     assert tree is not None
     assert {type(e) for e in tree.iter() if isinstance(e.tag, str)} == {lxml.html.HtmlElement}
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("relatedStories-box", ["related", "stories", "box"]),
+        ("article__body", ["article", "body"]),
+        # a gap only after a lower-case letter or digit: runs of capitals stay one word
+        ("aBC", ["a", "bc"]),
+        ("a1B", ["a1", "b"]),
+        ("aBcD", ["a", "bc", "d"]),
+        ("HTMLWidget mostPopular_2", ["htmlwidget", "most", "popular", "2"]),
+        ("Äbc-DéF", ["bc", "d", "f"]),
+        (" ", []),
+    ],
+)
+def test_class_words_split_at_camel_case_and_punctuation(value: str, words: list[str]) -> None:
+    assert value_words(value) == words

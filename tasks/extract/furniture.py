@@ -75,7 +75,9 @@ BODY_CHUNK = "body"
 MARKABLE_XPATH = etree.XPath("//*[@class or @id or @role] | //aside")
 
 
-@lru_cache(maxsize=8192)
+# room for the distinct class/id values of many outlets' templates: hashed CSS-in-JS class names make real
+# pages' values many, and a miss costs the word split below
+@lru_cache(maxsize=32768)
 def _attr_marker(value: str) -> str | None:
     """'strong', 'weak' or None for the words of a class/id value (cached: templates repeat their classes);
     BODY_CHUNK for a value that names the article's body container and no furniture."""

@@ -24,7 +24,9 @@ trafilatura.utils.HTML_PARSER.set_element_class_lookup(
 # them in Python is faster than libxml2 testing a predicate on each element (//*[@itemprop="..."])
 ITEMPROP_XPATH = etree.XPath("//@itemprop")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+# the gap between a lower-case letter or digit and a capital ("relatedStories"): a space goes there. A plain
+# replacement string is applied in C; "\\1 \\2" was expanded in Python for every match
+_CAMEL_GAP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def parse_html(html: str) -> HtmlElement | None:
@@ -60,7 +62,7 @@ def attr_value(element: HtmlElement) -> str:
 
 def value_words(value: str) -> list[str]:
     """Lower-case words of a class/id value, camelCase split: "relatedStories-box" -> related stories box."""
-    return [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
+    return [w for w in _WORD_SPLIT.split(_CAMEL_GAP.sub(" ", value).lower()) if w]
 
 
 def attr_words(element: HtmlElement) -> list[str]:
