@@ -187,7 +187,8 @@ def page_from_response(link: Link, response: Response) -> Page:
     """Check that a response is a usable HTML page and decode it; raises PermanentError otherwise."""
     content_type = response.headers.get("content-type")
     mime = content_type.split(";", 1)[0].strip().lower() if content_type else ""
-    if not response.body.strip():
+    # (isspace, not strip: a whole-body copy only to see it is blank)
+    if not response.body or response.body.isspace():
         raise PermanentError("empty", "empty body", http_status=response.status)
     if mime and mime not in HTML_TYPES:
         raise PermanentError("not_html", f"content type {mime}", http_status=response.status)
@@ -204,7 +205,7 @@ def page_from_response(link: Link, response: Response) -> Page:
         status=response.status,
         content_type=content_type,
         # html parsers drop NUL characters anyway, and lxml refuses strings that hold them
-        html=html.replace("\x00", ""),
+        html=html.replace("\x00", "") if "\x00" in html else html,
         encoding=encoding,
         last_modified=parse_http_date(response.headers.get("last-modified")),
         fetched_at=datetime.now(UTC),

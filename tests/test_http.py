@@ -214,6 +214,8 @@ class FaultHandler(BaseHTTPRequestHandler):
             self.reply(200, b"%PDF-1.7\n" + self.server.binary, "application/pdf")
         elif kind == "empty":
             self.reply(200, b"")
+        elif kind == "blank":
+            self.reply(200, b" \r\n\t\x0b\x0c \n")
         elif kind == "etag":
             if self.headers.get("If-None-Match") == '"v1"':
                 self.send_response(304)
@@ -252,6 +254,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         pytest.param("/binary/a", {}, "not_html", False, 200, 1, id="binary-as-text-html"),
         pytest.param("/pdf/a", {}, "not_html", False, 200, 1, id="pdf"),
         pytest.param("/empty/a", {}, "empty", False, 200, 1, id="empty-body"),
+        pytest.param("/blank/a", {}, "empty", False, 200, 1, id="whitespace-body"),
     ],
 )
 def test_fault_becomes_failure(
