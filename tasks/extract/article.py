@@ -73,7 +73,7 @@ def extract_article(
     now = now or datetime.now(UTC)
     fetched_at = fetched_at or now
     zone = zone_named(outlet_timezone) if outlet_timezone else None
-    if not html or not html.strip():
+    if not html or html.isspace():
         raise ExtractionError("empty", "no HTML")
     tree = parse_html(html)
     if tree is None:
