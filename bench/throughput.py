@@ -296,7 +296,7 @@ def compile_product() -> None:
     """Byte-compile copydesk's own modules, as `pip install` does for an installed copy. An editable install
     has no bytecode of them, and under PYTHONDONTWRITEBYTECODE (set on this machine) every process of every
     run compiled them again: ~0.1 s of a core in the ingest process and again in the forkserver."""
-    for package in ("flows", "tasks", "warehouse"):
+    for package in ("copydesk", "flows", "tasks", "warehouse"):
         compileall.compile_dir(REPO_ROOT / package, quiet=1)
 
 
