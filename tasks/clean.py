@@ -203,6 +203,11 @@ _NOTICE_CUES = [
     r"weiterverbreitung .{0,40}(?:untersagt|nicht gestattet)",
 ]
 NOTICE_LINE_RE = re.compile("|".join(_NOTICE_CUES), re.IGNORECASE)
+# one character every cue's match holds (b: "broadcast", "redistributed", "forbeholdt"; v: "reserved",
+# "vorbehalten", "réservés"; w: "rewritten"; g: "copyright"; ( : "(c)"...), matched under the same flags: a
+# line without any holds no notice, and this one-class search costs a fraction of the cues' (the tests check
+# that every cue's matches hold one)
+NOTICE_CUE_CHARS_RE = re.compile("[bvwgkв無무版(©]", re.IGNORECASE)
 # a notice is a short line: a long line that mentions rights is a sentence of a story about them
 MAX_NOTICE_LINE = 200
 
@@ -454,7 +459,12 @@ def drop_related_lines(text: str) -> tuple[str, list[str]]:
 def is_notice_line(line: str) -> bool:
     """True when the line is a rights or syndication notice, not a sentence of the story."""
     line = line.strip()
-    return bool(line) and len(line) <= MAX_NOTICE_LINE and NOTICE_LINE_RE.search(line) is not None
+    return (
+        bool(line)
+        and len(line) <= MAX_NOTICE_LINE
+        and NOTICE_CUE_CHARS_RE.search(line) is not None
+        and NOTICE_LINE_RE.search(line) is not None
+    )
 
 
 def drop_notice_lines(text: str) -> tuple[str, list[str]]:
