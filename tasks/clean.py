@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urljoin, urlsplit
 
+from copydesk.tasks.dedupe import text_nfkc
 from copydesk.tasks.urls import canonical_url, url_problem
 
 CleanStep = Callable[[str], tuple[str, list[str]]]
@@ -648,12 +649,20 @@ def _unify_punctuation(match: re.Match[str]) -> str:
     return _PUNCT_MAP[ord(match.group())]
 
 
-def normalise_for_matching(text: str) -> str:
-    """NFKC, casefold, unified quotes/dashes, collapsed whitespace: a key for comparing texts, not storage."""
+def normalise_text_for_matching(text: str) -> str:
+    """normalise_for_matching of an article's whole text, keeping its NFKC form a moment for signing, which
+    folds the same text next (dedupe.text_nfkc)."""
+    return normalise_for_matching(text, text_nfkc)
+
+
+def normalise_for_matching(text: str, nfkc: Callable[[str], str] | None = None) -> str:
+    """NFKC, casefold, unified quotes/dashes, collapsed whitespace: a key for comparing texts, not storage.
+
+    nfkc: what gives the text's NFKC form (see normalise_text_for_matching)."""
     if text.isascii():
         # NFKC and the punctuation map leave ASCII as it is, and casefold is lower (the common case: cheap)
         return " ".join(text.lower().split())
     # NFKC folds half-width forms (､ ｡ ｶ) and full-width ASCII (，Ａ１) to one width
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text) if nfkc is not None else unicodedata.normalize("NFKC", text)
     # str.split() splits at exactly the characters the regex \s matches in str patterns
     return " ".join(_PUNCT_RE.sub(_unify_punctuation, text).casefold().split())

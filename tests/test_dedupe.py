@@ -490,3 +490,13 @@ def test_vectorised_verification_matches_the_pairwise_rule() -> None:
         kind = match_kind(*expected, int(shared[i]), int(sentences[a]), int(sentences[b]))
         assert kinds[i] == code[kind]
     assert set(np.unique(kinds)) == {dedupe.NO_MATCH, dedupe.RESEMBLES, dedupe.CONTAINED}
+
+
+def test_a_text_normalised_for_its_content_hash_folds_as_any_other() -> None:
+    from copydesk.tasks.clean import normalise_for_matching, normalise_text_for_matching
+
+    for text in _awkward_texts():
+        # the content hash keeps the text's NFKC form, which folding it for signing then takes
+        assert normalise_text_for_matching(text) == normalise_for_matching(text)
+        assert dedupe.fold_lines(text) == [fold_for_matching(line) for line in text.split("\n")]
+    assert dedupe.text_nfkc.cache_info().hits > 0
