@@ -75,19 +75,29 @@ BODY_CHUNK = "body"
 MARKABLE_XPATH = etree.XPath("//*[@class or @id or @role] | //aside")
 
 
+# the words of MARKER_PAIRS: a value without any holds none of its pairs
+_PAIR_WORDS = frozenset(word for pair in MARKER_PAIRS for word in pair)
+# what every match of BODY_CONTAINER_RE holds, lower-cased ("body" or "content"): most values have neither
+_BODY_CONTAINER_CUES = ("body", "content")
+
+
 @lru_cache(maxsize=8192)
 def _attr_marker(value: str) -> str | None:
     """'strong', 'weak' or None for the words of a class/id value (cached: templates repeat their classes);
     BODY_CHUNK for a value that names the article's body container and no furniture."""
     words = value_words(value)
-    if any(w in STRONG_MARKERS for w in words):
+    if not STRONG_MARKERS.isdisjoint(words):
         return "strong"
-    pairs = set(zip(words, words[1:], strict=False))
-    if any(p in pairs for p in MARKER_PAIRS):
-        return "strong"
-    if any(w in WEAK_MARKERS for w in words):
+    if not _PAIR_WORDS.isdisjoint(words):
+        pairs = set(zip(words, words[1:], strict=False))
+        if any(p in pairs for p in MARKER_PAIRS):
+            return "strong"
+    if not WEAK_MARKERS.isdisjoint(words):
         return "weak"
-    if any(BODY_CONTAINER_RE.fullmatch(token) for token in value.split()):
+    lowered = value.lower()
+    if any(cue in lowered for cue in _BODY_CONTAINER_CUES) and any(
+        BODY_CONTAINER_RE.fullmatch(token) for token in value.split()
+    ):
         return BODY_CHUNK
     return None
 
