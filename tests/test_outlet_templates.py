@@ -330,7 +330,7 @@ def test_page_key_is_the_set_of_blocks() -> None:
 def _varied_texts() -> list[str]:
     """Stories and lines salted with what folding and block splitting must agree on: CJK, digits,
     invisibles, blank and whitespace-only lines, U+3000, other line ends, combining marks."""
-    import random
+    from tests.test_dedupe import salted_copies
 
     stories = [(TEXTS / f"{name}.txt").read_text(encoding="utf-8") for name in STORIES]
     stories += [p.read_text(encoding="utf-8") for p in sorted(TEXTS.glob("ja_*.txt"))[:2]]
@@ -338,13 +338,7 @@ def _varied_texts() -> list[str]:
     salt += [" 12 ", "2025年6月18日", "中", " 中 ", "한국어", "Ａ１", "ﬁ", "e\u0301", "\n\u0301"]
     salt += ["\r", "\u2028", "\x85", "「引用」", "\nRelated Stories:\n", "\n関連記事\n", "`"]
     salt += ["\n  Orange background  \n"]
-    rng = random.Random(11)
-    texts = []
-    for story in stories:
-        chars = list(story)
-        for _ in range(40):
-            chars.insert(rng.randrange(len(chars) + 1), rng.choice(salt))
-        texts.append("".join(chars))
+    texts = salted_copies(stories, salt, 11, 40)
     return stories + texts + ["", "\n", " \n\u3000\n", "one line", "中文\n\n한국어 문장", "\u200b\n\u200b"]
 
 
