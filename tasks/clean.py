@@ -209,6 +209,28 @@ NOTICE_LINE_RE = re.compile("|".join(_NOTICE_CUES), re.IGNORECASE)
 # line without any holds no notice, and this one-class search costs a fraction of the cues' (the tests check
 # that every cue's matches hold one)
 NOTICE_CUE_CHARS_RE = re.compile("[bvwgkв無무版(©]", re.IGNORECASE)
+# and words (one at least in every cue's match, the tests check), looked for in the line lower-cased after
+# mapping the few characters IGNORECASE takes for a letter of theirs that str.lower() does not give
+_NOTICE_WORD_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u1c80": "в", "\u1c83": "с"})
+
+
+def _fold_for_notice_words(line: str) -> str:
+    return (line if line.isascii() else line.translate(_NOTICE_WORD_FOLD)).lower()
+
+
+NOTICE_WORDS: tuple[str, ...] = tuple(
+    map(
+        _fold_for_notice_words,
+        (
+            "broadcast", "written", "distributed", "all rights reserved", "alle rechte vorbehalten",
+            "tous droits réservés", "todos los derechos reservados", "todos os direitos reservados",
+            "tutti i diritti riservati", "forbeholdt", "alle rettigheder forbeholdes",
+            "alla rättigheter förbehållna", "wszelkie prawa zastrzeżone", "tüm hakları saklıdır",
+            "все права защищены", "hak cipta dilindungi", "無断", "무단", "版", "copyright", "(c)", "©",
+            "nachdruck ", "weiterverbreitung ",
+        ),
+    )
+)  # fmt: skip
 # a notice is a short line: a long line that mentions rights is a sentence of a story about them
 MAX_NOTICE_LINE = 200
 
@@ -460,12 +482,10 @@ def drop_related_lines(text: str) -> tuple[str, list[str]]:
 def is_notice_line(line: str) -> bool:
     """True when the line is a rights or syndication notice, not a sentence of the story."""
     line = line.strip()
-    return (
-        bool(line)
-        and len(line) <= MAX_NOTICE_LINE
-        and NOTICE_CUE_CHARS_RE.search(line) is not None
-        and NOTICE_LINE_RE.search(line) is not None
-    )
+    if not line or len(line) > MAX_NOTICE_LINE or NOTICE_CUE_CHARS_RE.search(line) is None:
+        return False
+    folded = _fold_for_notice_words(line)
+    return any(word in folded for word in NOTICE_WORDS) and NOTICE_LINE_RE.search(line) is not None
 
 
 def drop_notice_lines(text: str) -> tuple[str, list[str]]:

@@ -128,19 +128,21 @@ def test_a_link_to_the_rest_of_the_story_names_the_original(
     assert source_link_url(anchors, "https://briefs.example/b/budget", same_site) == expected
 
 
-def _always_holds(items: list, chars: set[str]) -> bool:
-    """Whether every match of a parsed pattern holds one of chars as a literal (an optional part counts for
-    nothing, alternatives only when each of them holds one)."""
+def _always_holds(items: list, words: set[str]) -> bool:
+    """Whether every match of a parsed pattern holds one of `words` in a run of its literal characters (an
+    optional part counts for nothing, alternatives only when each of them holds one)."""
     from re import _constants as sre
 
+    run = ""
     for op, av in items:
-        if op is sre.LITERAL and chr(av) in chars:
+        run = run + chr(av) if op is sre.LITERAL else ""
+        if any(word in run for word in words):
             return True
-        if op is sre.SUBPATTERN and _always_holds(list(av[-1]), chars):
+        if op is sre.SUBPATTERN and _always_holds(list(av[-1]), words):
             return True
-        if op is sre.BRANCH and all(_always_holds(list(branch), chars) for branch in av[1]):
+        if op is sre.BRANCH and all(_always_holds(list(branch), words) for branch in av[1]):
             return True
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1 and _always_holds(list(av[2]), chars):
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1 and _always_holds(list(av[2]), words):
             return True
     return False
 
@@ -148,11 +150,20 @@ def _always_holds(items: list, chars: set[str]) -> bool:
 def test_the_notice_prefilter_lets_through_every_line_a_notice_cue_can_match() -> None:
     from re import _parser
 
+    from copydesk.tasks import clean
     from copydesk.tasks.clean import _NOTICE_CUES, NOTICE_CUE_CHARS_RE, NOTICE_LINE_RE
 
     chars = set(NOTICE_CUE_CHARS_RE.pattern.strip("[]"))
+    words = set(clean.NOTICE_WORDS)
     for cue in _NOTICE_CUES:
         assert _always_holds(list(_parser.parse(cue)), chars), cue
+        # the words as the cue spells them, folded as a line is (one character for one)
+        assert _always_holds(list(_parser.parse(clean._fold_for_notice_words(cue))), words), cue
+    # every character IGNORECASE takes for a character of the cues or words folds as that character does
+    everything = "".join(map(chr, range(0x110000)))
+    for letter in set("".join(words)) | set("".join(_NOTICE_CUES)):
+        for char in re.findall(re.escape(letter), everything, re.IGNORECASE):
+            assert clean._fold_for_notice_words(char) == clean._fold_for_notice_words(letter), hex(ord(char))
     # the class under IGNORECASE matches every character a literal of its own does (K: the Kelvin sign...)
     for char in chars:
         literal = re.compile(re.escape(char), re.IGNORECASE)
