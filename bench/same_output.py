@@ -111,18 +111,29 @@ def compare(kind: str, stories: int, n_pages: int, jobs: dict[str, ModuleType]) 
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def against_parser(doc: str) -> argparse.ArgumentParser:
+    """The options of a comparison with a revision on synthetic webs (a module adds its own --web)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--against", default="main", help="git revision to compare with")
-    parser.add_argument("--web", nargs="+", default=["generated", "real", "cjk"])
     parser.add_argument("--stories", type=int, default=300)
     parser.add_argument("--pages", type=int, default=300)
-    args = parser.parse_args(argv)
-    extract_package_at(args.against)
-    jobs = {
+    return parser
+
+
+def worker_jobs(revision: str) -> dict[str, ModuleType]:
+    """This tree's extraction_job module ("this") and the revision's ("rev"), imported side by side."""
+    extract_package_at(revision)
+    return {
         "this": importlib.import_module("copydesk.tasks.extraction_job"),
         "rev": importlib.import_module("copydesk_rev.tasks.extraction_job"),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = against_parser(__doc__)
+    parser.add_argument("--web", nargs="+", default=["generated", "real", "cjk"])
+    args = parser.parse_args(argv)
+    jobs = worker_jobs(args.against)
     for kind in args.web:
         counts = compare(kind, args.stories, args.pages, jobs)
         print(f"{kind}: same output on {counts}")

@@ -8,15 +8,12 @@ both alike; each repeat gives a ratio, and the median of the repeats is the figu
     python -m bench.worker_cpu --against main --web cjk --stories 300 --pages 300 --rounds 2 --repeats 3
 """
 
-import argparse
 import gc
-import importlib
 import statistics
 import sys
 import time
 
-from bench.extraction import extract_package_at
-from bench.same_output import CHUNK, load_pages, web_files
+from bench.same_output import CHUNK, against_parser, load_pages, web_files, worker_jobs
 
 
 def cpu_per_page(jobs: dict, pages: dict, rounds: int) -> dict[str, float]:
@@ -36,19 +33,12 @@ def cpu_per_page(jobs: dict, pages: dict, rounds: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--against", default="main", help="git revision to compare with")
+    parser = against_parser(__doc__)
     parser.add_argument("--web", default="generated", choices=["generated", "real", "cjk"])
-    parser.add_argument("--stories", type=int, default=300)
-    parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2, help="passes over the pages per repeat")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    extract_package_at(args.against)
-    jobs = {
-        "this": importlib.import_module("copydesk.tasks.extraction_job"),
-        "rev": importlib.import_module("copydesk_rev.tasks.extraction_job"),
-    }
+    jobs = worker_jobs(args.against)
     sites, files = web_files(args.web, args.stories, args.pages)
     pages = {name: load_pages(job.__name__.rsplit(".", 1)[0], sites, files) for name, job in jobs.items()}
     cpu_per_page(jobs, {name: p[:CHUNK] for name, p in pages.items()}, 1)  # imports and first-call setup

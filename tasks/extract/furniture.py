@@ -42,6 +42,8 @@ MARKER_PAIRS = (
     ("most", "popular"),
     ("more", "stories"),
 )
+# the words of MARKER_PAIRS: a value without any holds none of its pairs
+_PAIR_WORDS = frozenset(word for pair in MARKER_PAIRS for word in pair)
 ALWAYS_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")
 PROTECTED_TAGS = frozenset({"html", "body", "main"})
 # a marked element holding this share of the page's words is more likely the body with an odd class name
@@ -66,6 +68,8 @@ PROSE_MIN_WORDS = 8
 # "body__container"; not "story-body__link", a part of it)
 BODY_CONTAINER_RE = re.compile(r"(?:article|story|post)[-_]*body|body[-_]*container|entry[-_]*content", re.I)
 BODY_CONTAINER_TAGS = frozenset({"div", "section", "article", "main"})
+# what every match of BODY_CONTAINER_RE holds, lower-cased: most values have neither
+_BODY_CONTAINER_CUES = ("body", "content")
 # more containers of one body class than this are a listing of many stories, not one story in parts
 MAX_BODY_CHUNKS = 12
 BODY_CHUNK = "body"
@@ -73,12 +77,6 @@ BODY_CHUNK = "body"
 
 # the elements _marker_strength can mark, selected in C (document order): the rest need no look
 MARKABLE_XPATH = etree.XPath("//*[@class or @id or @role] | //aside")
-
-
-# the words of MARKER_PAIRS: a value without any holds none of its pairs
-_PAIR_WORDS = frozenset(word for pair in MARKER_PAIRS for word in pair)
-# what every match of BODY_CONTAINER_RE holds, lower-cased ("body" or "content"): most values have neither
-_BODY_CONTAINER_CUES = ("body", "content")
 
 
 @lru_cache(maxsize=8192)

@@ -60,10 +60,7 @@ def attr_value(element: HtmlElement) -> str:
 
 def value_words(value: str) -> list[str]:
     """Lower-case words of a class/id value, camelCase split: "relatedStories-box" -> related stories box."""
-    lowered = value.lower()
-    if lowered != value:  # else there is no capital letter to split before
-        lowered = _CAMEL.sub(r"\1 \2", value).lower()
-    return [w for w in _WORD_SPLIT.split(lowered) if w]
+    return [w for w in _WORD_SPLIT.split(_CAMEL.sub(r"\1 \2", value).lower()) if w]
 
 
 def attr_words(element: HtmlElement) -> list[str]:
