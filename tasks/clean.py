@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urljoin, urlsplit
 
+from copydesk.tasks.dedupe import text_nfkc
 from copydesk.tasks.urls import canonical_url, url_problem
 
 CleanStep = Callable[[str], tuple[str, list[str]]]
@@ -203,6 +204,33 @@ _NOTICE_CUES = [
     r"weiterverbreitung .{0,40}(?:untersagt|nicht gestattet)",
 ]
 NOTICE_LINE_RE = re.compile("|".join(_NOTICE_CUES), re.IGNORECASE)
+# one character every cue's match holds (b: "broadcast", "redistributed", "forbeholdt"; v: "reserved",
+# "vorbehalten", "réservés"; w: "rewritten"; g: "copyright"; ( : "(c)"...), matched under the same flags: a
+# line without any holds no notice, and this one-class search costs a fraction of the cues' (the tests check
+# that every cue's matches hold one)
+NOTICE_CUE_CHARS_RE = re.compile("[bvwgkв無무版(©]", re.IGNORECASE)
+# and words (one at least in every cue's match, the tests check), looked for in the line lower-cased after
+# mapping the few characters IGNORECASE takes for a letter of theirs that str.lower() does not give
+_NOTICE_WORD_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u1c80": "в", "\u1c83": "с"})
+
+
+def _fold_for_notice_words(line: str) -> str:
+    return (line if line.isascii() else line.translate(_NOTICE_WORD_FOLD)).lower()
+
+
+NOTICE_WORDS: tuple[str, ...] = tuple(
+    map(
+        _fold_for_notice_words,
+        (
+            "broadcast", "written", "distributed", "all rights reserved", "alle rechte vorbehalten",
+            "tous droits réservés", "todos los derechos reservados", "todos os direitos reservados",
+            "tutti i diritti riservati", "forbeholdt", "alle rettigheder forbeholdes",
+            "alla rättigheter förbehållna", "wszelkie prawa zastrzeżone", "tüm hakları saklıdır",
+            "все права защищены", "hak cipta dilindungi", "無断", "무단", "版", "copyright", "(c)", "©",
+            "nachdruck ", "weiterverbreitung ",
+        ),
+    )
+)  # fmt: skip
 # a notice is a short line: a long line that mentions rights is a sentence of a story about them
 MAX_NOTICE_LINE = 200
 
@@ -454,7 +482,10 @@ def drop_related_lines(text: str) -> tuple[str, list[str]]:
 def is_notice_line(line: str) -> bool:
     """True when the line is a rights or syndication notice, not a sentence of the story."""
     line = line.strip()
-    return bool(line) and len(line) <= MAX_NOTICE_LINE and NOTICE_LINE_RE.search(line) is not None
+    if not line or len(line) > MAX_NOTICE_LINE or NOTICE_CUE_CHARS_RE.search(line) is None:
+        return False
+    folded = _fold_for_notice_words(line)
+    return any(word in folded for word in NOTICE_WORDS) and NOTICE_LINE_RE.search(line) is not None
 
 
 def drop_notice_lines(text: str) -> tuple[str, list[str]]:
@@ -638,12 +669,20 @@ def _unify_punctuation(match: re.Match[str]) -> str:
     return _PUNCT_MAP[ord(match.group())]
 
 
-def normalise_for_matching(text: str) -> str:
-    """NFKC, casefold, unified quotes/dashes, collapsed whitespace: a key for comparing texts, not storage."""
+def normalise_text_for_matching(text: str) -> str:
+    """normalise_for_matching of an article's whole text, keeping its NFKC form a moment for signing, which
+    folds the same text next (dedupe.text_nfkc)."""
+    return normalise_for_matching(text, text_nfkc)
+
+
+def normalise_for_matching(text: str, nfkc: Callable[[str], str] | None = None) -> str:
+    """NFKC, casefold, unified quotes/dashes, collapsed whitespace: a key for comparing texts, not storage.
+
+    nfkc: what gives the text's NFKC form (see normalise_text_for_matching)."""
     if text.isascii():
         # NFKC and the punctuation map leave ASCII as it is, and casefold is lower (the common case: cheap)
         return " ".join(text.lower().split())
     # NFKC folds half-width forms (､ ｡ ｶ) and full-width ASCII (，Ａ１) to one width
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text) if nfkc is not None else unicodedata.normalize("NFKC", text)
     # str.split() splits at exactly the characters the regex \s matches in str patterns
     return " ".join(_PUNCT_RE.sub(_unify_punctuation, text).casefold().split())

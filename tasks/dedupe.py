@@ -176,15 +176,28 @@ def _unify_punctuation(match: re.Match[str]) -> str:
     return _PUNCTUATION[match.group()]
 
 
-def _fold_characters(text: str) -> str:
-    """The per-character passes of folding (NFKC, casefold, invisibles, punctuation): newlines stay."""
+@functools.lru_cache(maxsize=32)
+def text_nfkc(text: str) -> str:
+    """NFKC of an article's whole text, the last few kept: an extraction worker normalises each text for its
+    content hash (tasks/clean.py normalise_text_for_matching) and folds it again to sign it a few pages later
+    (fold_lines). For whole texts only: the many short strings folded between would push them out."""
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def _fold_characters(text: str, nfkc: Callable[[str], str] | None = None) -> str:
+    """The per-character passes of folding (NFKC, casefold, invisibles, punctuation): newlines stay.
+
+    nfkc: what gives the text's NFKC form (text_nfkc for a whole text)."""
     # folding is most of signing's time (bench/results/dedupe_methods.md): skip each pass with nothing to do
     if text.isascii():
         # NFKC leaves ASCII as it is, casefold is lower, no invisible is ASCII, and the backtick is the one
         # ASCII mark _PUNCTUATION respells (str.isascii reads a flag, no scan: most texts go this way)
         folded = text.lower()
         return folded.replace("`", _PUNCTUATION["`"]) if "`" in folded else folded
-    folded = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    if nfkc is not None:
+        folded = nfkc(text)
+    else:
+        folded = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
     folded = _INVISIBLE.sub("", folded.casefold())
     return _PUNCTUATION_RE.sub(_unify_punctuation, folded)
 
@@ -203,7 +216,7 @@ def fold_lines(text: str) -> list[str]:
     pass maps a character to or from one), at a fraction of the calls: signing folds every line once and
     shares them between the related-section cut, the shingles and the sentence keys.
     """
-    characters = _fold_characters(text)
+    characters = _fold_characters(text, text_nfkc)
     lines = [" ".join(line.split()) for line in characters.split("\n")]
     if _has_cjk(characters):
         return [_SPACE_NEAR_CJK.sub("", line) for line in lines]

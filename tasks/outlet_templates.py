@@ -79,12 +79,16 @@ def split_blocks(text: str) -> list[str]:
 
 def block_hash(block: str) -> int:
     """Signed 64-bit hash of the folded, digit-masked block; lowest bit 1 when the block is long."""
-    folded = fold_for_matching(block)
+    return folded_block_hash(fold_for_matching(block), _weight(block))
+
+
+def folded_block_hash(folded: str, weight: int) -> int:
+    """block_hash of a block given fold_for_matching(block) and its UTF-8 length."""
     folded = (_ASCII_DIGITS if folded.isascii() else _DIGITS).sub("0", folded)
     value = int.from_bytes(
         hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "little", signed=True
     )
-    return (value & ~1) | (1 if _weight(block) >= LONG_BLOCK_BYTES else 0)
+    return (value & ~1) | (1 if weight >= LONG_BLOCK_BYTES else 0)
 
 
 def is_long_block_hash(value: int) -> bool:
@@ -95,6 +99,19 @@ def is_long_block_hash(value: int) -> bool:
 def text_block_hashes(text: str) -> list[int]:
     """block_hash of each of split_blocks(text), in order (extraction workers make them: sign_articles)."""
     return [block_hash(block) for block in split_blocks(text)]
+
+
+def folded_block_hashes(lines: list[str], folded_lines: list[str]) -> list[int]:
+    """text_block_hashes of the text whose text.split("\n") are `lines`, given dedupe.fold_lines of it.
+
+    A blank line is no block, and folding ignores the whitespace split_blocks strips (fold_for_matching
+    collapses it), so line i's fold is its block's: the signer folds each line once for both.
+    """
+    return [
+        folded_block_hash(folded, _weight(stripped))
+        for line, folded in zip(lines, folded_lines, strict=True)
+        if (stripped := line.strip())
+    ]
 
 
 def page_block_hashes(text: str) -> set[int]:
@@ -215,11 +232,18 @@ def strip_learned_blocks(
     `hashes`: block_hash of each of split_blocks(text), when the caller has them already.
     """
     blocks = split_blocks(text)
-    values = hashes or [block_hash(block) for block in blocks]
+    drop = learned_blocks_to_drop(blocks, learned, hashes or [block_hash(block) for block in blocks])
+    kept = [block for block, gone in zip(blocks, drop, strict=True) if not gone]
+    removed = [block for block, gone in zip(blocks, drop, strict=True) if gone]
+    return "\n".join(kept), removed
+
+
+def learned_blocks_to_drop(blocks: list[str], learned: set[int], values: list[int]) -> list[bool]:
+    """Which of split_blocks(text) strip_learned_blocks removes, given each block's hash (`values`)."""
     hits = [value in learned for value in values]
     if all(hits):
         # a page of learned blocks only: a repeated article or a template page, nothing to empty
-        return "\n".join(blocks), []
+        return [False] * len(blocks)
     template = learned.template if isinstance(learned, LearnedBlocks) else frozenset()
     total = sum(_weight(block) for block in blocks)
     # short learned blocks and template blocks may always go, whatever is left
@@ -233,9 +257,7 @@ def strip_learned_blocks(
         if hits[i] and not drop[i] and remaining - _weight(blocks[i]) >= MIN_KEEP_SHARE * total:
             drop[i] = True
             remaining -= _weight(blocks[i])
-    kept = [block for block, gone in zip(blocks, drop, strict=True) if not gone]
-    removed = [block for block, gone in zip(blocks, drop, strict=True) if gone]
-    return "\n".join(kept), removed
+    return drop
 
 
 def matching_text(text: str, learned: set[int], hashes: list[int] | None = None) -> str:

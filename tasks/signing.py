@@ -100,31 +100,53 @@ def text_md5(text: str) -> str:
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def _fold_and_cut(text: str) -> tuple[list[str], list[str]]:
+# a text's lines (text.split("\n")) and dedupe.fold_lines of it: what signing and block hashing read
+FoldedLines = tuple[list[str], list[str]]
+
+
+def fold_text(text: str) -> FoldedLines:
+    """(lines, folded lines) of a text: folded once, shared by the block hashes, the related-section cut,
+    the shingles and the sentence keys."""
+    return text.split("\n"), dedupe.fold_lines(text)
+
+
+def _cut(lines: list[str], folded: list[str]) -> FoldedLines:
+    """The lines and folded lines before a related-stories heading (cut_related_section, on folded lines)."""
+    cut = related_heading_index(lines, folded.__getitem__)
+    return (lines, folded) if cut is None else (lines[:cut], folded[:cut])
+
+
+def _fold_and_cut(text: str) -> FoldedLines:
     """(lines, folded lines) before a related-stories heading: cut_related_section, folding once.
 
     Signing used to fold every line three times (the heading test, the shingles, the sentence keys); folding
     is most of signing's time, so the lines are folded once here and shared (tests hold it to the original).
     """
-    lines = text.split("\n")
-    folded = dedupe.fold_lines(text)
-    cut = related_heading_index(lines, folded.__getitem__)
-    return (lines, folded) if cut is None else (lines[:cut], folded[:cut])
+    return _cut(*fold_text(text))
+
+
+def _sign_cut(cut: list[FoldedLines]) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    sigs, counts = dedupe.signatures_of_folded([dedupe.join_folded_lines(folded) for _, folded in cut])
+    return sigs, counts, [dedupe.sentence_keys_of_lines(lines, folded) for lines, folded in cut]
 
 
 def sign_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
     """(signatures, shingle counts, sentence keys) of texts, cut before a related-stories section first."""
     # a related-stories section that slipped past extraction must not make this text a copy of those
-    cut = [_fold_and_cut(text) for text in texts]
-    sigs, counts = dedupe.signatures_of_folded([dedupe.join_folded_lines(folded) for _, folded in cut])
-    return sigs, counts, [dedupe.sentence_keys_of_lines(lines, folded) for lines, folded in cut]
+    return _sign_cut([_fold_and_cut(text) for text in texts])
 
 
-def text_signatures(texts: list[str]) -> list[TextSignature]:
-    """sign_texts as one TextSignature per text (what an extraction worker hands back with its articles)."""
+def text_signatures(texts: list[str], folded_texts: list[FoldedLines] | None = None) -> list[TextSignature]:
+    """sign_texts as one TextSignature per text (what an extraction worker hands back with its articles).
+
+    folded_texts: fold_text of each text, when the caller has them (the same signatures, folded once).
+    """
     if not texts:
         return []
-    sigs, counts, sentence_lists = sign_texts(texts)
+    if folded_texts is None:
+        sigs, counts, sentence_lists = sign_texts(texts)
+    else:
+        sigs, counts, sentence_lists = _sign_cut([_cut(lines, folded) for lines, folded in folded_texts])
     raw = np.ascontiguousarray(sigs.astype("<u4"))
     return [
         TextSignature(dedupe.SIGNATURE_ALGO, raw[i].tobytes(), int(counts[i]), keys, text_md5(texts[i]))
@@ -168,18 +190,40 @@ def sign_articles(
     expects the load to learn from this run's pages.
     """
     guess = guess if guess is not None else outlet_templates.RUN_GUESS
-    hashes = [outlet_templates.text_block_hashes(a.text) for a in articles]
-    texts = []
-    for a, blocks in zip(articles, hashes, strict=True):
+    folds = [fold_text(a.text) for a in articles]
+    hashes = [outlet_templates.folded_block_hashes(lines, folded) for lines, folded in folds]
+    texts, signed = [], []
+    for a, fold, blocks in zip(articles, folds, hashes, strict=True):
         learned = learned_of.get(a.outlet_id)
         if learned is None:
             guess.add_page(a.outlet_id, blocks)
             learned = guess.blocks(a.outlet_id)
-        texts.append(outlet_templates.strip_learned_blocks(a.text, learned, blocks)[0] if learned else a.text)
+        if learned:
+            text, fold = _strip_folded(fold, learned, blocks)
+        else:
+            text = a.text
+        texts.append(text)
+        signed.append(fold)
     return {
         signature_key(a): replace(s, block_hashes=blocks, block_hash_algo=outlet_templates.BLOCK_HASH_ALGO)
-        for a, s, blocks in zip(articles, text_signatures(texts), hashes, strict=True)
+        for a, s, blocks in zip(articles, text_signatures(texts, signed), hashes, strict=True)
     }
+
+
+def _strip_folded(fold: FoldedLines, learned: set[int], hashes: list[int]) -> tuple[str, FoldedLines]:
+    """(outlet_templates.strip_learned_blocks of the text, fold_text of what it leaves), from the text's
+    fold_text: the text left is its kept blocks, each a stripped line whose fold is its line's."""
+    lines, folded = fold
+    blocks = [
+        (stripped, line_folded)
+        for line, line_folded in zip(lines, folded, strict=True)
+        if (stripped := line.strip())
+    ]
+    drop = outlet_templates.learned_blocks_to_drop([block for block, _ in blocks], learned, hashes)
+    kept = [block for block, gone in zip(blocks, drop, strict=True) if not gone]
+    if not kept:
+        return "", ([""], [""])
+    return "\n".join(block for block, _ in kept), ([block for block, _ in kept], [f for _, f in kept])
 
 
 def signatures_for_texts(

@@ -1,8 +1,13 @@
 """Cleaning rules that explain a kind of line: related links inside a story, rights notices, source links."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from copydesk.tasks.clean import clean_text, is_notice_line, is_related_line, source_link_url
+
+TEXTS = Path(__file__).parent / "dedupe_texts"
 
 # one story in several languages, as an outlet's template sets it: paragraphs, a related link between them
 STORY = {
@@ -121,3 +126,56 @@ def test_a_link_to_the_rest_of_the_story_names_the_original(
     anchors: list[tuple[str, str]], expected: str | None
 ) -> None:
     assert source_link_url(anchors, "https://briefs.example/b/budget", same_site) == expected
+
+
+def _always_holds(items: list, words: set[str]) -> bool:
+    """Whether every match of a parsed pattern holds one of `words` in a run of its literal characters (an
+    optional part counts for nothing, alternatives only when each of them holds one)."""
+    from re import _constants as sre
+
+    run = ""
+    for op, av in items:
+        run = run + chr(av) if op is sre.LITERAL else ""
+        if any(word in run for word in words):
+            return True
+        if op is sre.SUBPATTERN and _always_holds(list(av[-1]), words):
+            return True
+        if op is sre.BRANCH and all(_always_holds(list(branch), words) for branch in av[1]):
+            return True
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1 and _always_holds(list(av[2]), words):
+            return True
+    return False
+
+
+def test_the_notice_prefilter_lets_through_every_line_a_notice_cue_can_match() -> None:
+    from re import _parser
+
+    from copydesk.tasks import clean
+    from copydesk.tasks.clean import _NOTICE_CUES, NOTICE_CUE_CHARS_RE, NOTICE_LINE_RE
+
+    chars = set(NOTICE_CUE_CHARS_RE.pattern.strip("[]"))
+    words = set(clean.NOTICE_WORDS)
+    for cue in _NOTICE_CUES:
+        assert _always_holds(list(_parser.parse(cue)), chars), cue
+        # the words as the cue spells them, folded as a line is (one character for one)
+        assert _always_holds(list(_parser.parse(clean._fold_for_notice_words(cue))), words), cue
+    # every character IGNORECASE takes for a character of the cues or words folds as that character does
+    everything = "".join(map(chr, range(0x110000)))
+    for letter in set("".join(words)) | set("".join(_NOTICE_CUES)):
+        for char in re.findall(re.escape(letter), everything, re.IGNORECASE):
+            assert clean._fold_for_notice_words(char) == clean._fold_for_notice_words(letter), hex(ord(char))
+    # the class under IGNORECASE matches every character a literal of its own does (K: the Kelvin sign...)
+    for char in chars:
+        literal = re.compile(re.escape(char), re.IGNORECASE)
+        for code in range(0x10000):
+            if literal.fullmatch(chr(code)):
+                assert NOTICE_CUE_CHARS_RE.fullmatch(chr(code)), (char, hex(code))
+    lines = [line for p in sorted(TEXTS.glob("*.txt")) for line in p.read_text(encoding="utf-8").split("\n")]
+    lines += ["ALL RIGHTS RESERVED", "(C) 2025 Wire", "© Wire", "무단전재", "版權所有", "ВСЕ ПРАВА ЗАЩИЩЕНЫ"]
+    lines += ["\u212a", "Tüm ha\u212aları saklıdır", "Copyright 2025", "cOPYRIGHT Z"]
+    passed = 0
+    for line in lines:
+        expected = bool(line.strip()) and len(line.strip()) <= 200 and NOTICE_LINE_RE.search(line.strip())
+        assert is_notice_line(line) == bool(expected), line
+        passed += bool(expected)
+    assert passed >= 7

@@ -429,21 +429,26 @@ def _reference_sentence_keys(text: str) -> list[int]:
     return list(keys)
 
 
-def _awkward_texts() -> list[str]:
-    """The hand-written stories, and copies salted with line ends, CJK, quotes and marks folding must mind."""
+def salted_copies(texts: list[str], salt: list[str], seed: int, inserts: int) -> list[str]:
+    """A copy of each text with `inserts` pieces of salt put in at random places."""
     import random
 
-    texts = [p.read_text(encoding="utf-8") for p in sorted(TEXTS.glob("*.txt"))]
-    salt = ["\r", "\r\n", "\u2028", "\x85", "\x0c", " \n ", "\n\n", "\u00a0", "\u200b", '."\n', "!) ", "? \n"]
-    salt += ["。", "中", " 中 ", "Ａ", "ﬁ", "e\u0301", "\u0301", "」\n", "\nRelated Stories:\n"]
-    rng = random.Random(7)
+    rng = random.Random(seed)
     salted = []
     for text in texts:
         chars = list(text)
-        for _ in range(30):
+        for _ in range(inserts):
             chars.insert(rng.randrange(len(chars) + 1), rng.choice(salt))
         salted.append("".join(chars))
-    return texts + salted + ["", "\n", "one line", "中文\n\n한국어 문장"]
+    return salted
+
+
+def _awkward_texts() -> list[str]:
+    """The hand-written stories, and copies salted with line ends, CJK, quotes and marks folding must mind."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(TEXTS.glob("*.txt"))]
+    salt = ["\r", "\r\n", "\u2028", "\x85", "\x0c", " \n ", "\n\n", "\u00a0", "\u200b", '."\n', "!) ", "? \n"]
+    salt += ["。", "中", " 中 ", "Ａ", "ﬁ", "e\u0301", "\u0301", "」\n", "\nRelated Stories:\n"]
+    return texts + salted_copies(texts, salt, 7, 30) + ["", "\n", "one line", "中文\n\n한국어 문장"]
 
 
 def test_ascii_texts_fold_as_the_passes_for_any_text_fold_them() -> None:
@@ -490,3 +495,13 @@ def test_vectorised_verification_matches_the_pairwise_rule() -> None:
         kind = match_kind(*expected, int(shared[i]), int(sentences[a]), int(sentences[b]))
         assert kinds[i] == code[kind]
     assert set(np.unique(kinds)) == {dedupe.NO_MATCH, dedupe.RESEMBLES, dedupe.CONTAINED}
+
+
+def test_a_text_normalised_for_its_content_hash_folds_as_any_other() -> None:
+    from copydesk.tasks.clean import normalise_for_matching, normalise_text_for_matching
+
+    for text in _awkward_texts():
+        # the content hash keeps the text's NFKC form, which folding it for signing then takes
+        assert normalise_text_for_matching(text) == normalise_for_matching(text)
+        assert dedupe.fold_lines(text) == [fold_for_matching(line) for line in text.split("\n")]
+    assert dedupe.text_nfkc.cache_info().hits > 0

@@ -1,5 +1,7 @@
 """Furniture room: related/share/comment blocks pruned from a copy of the tree, the article kept."""
 
+from collections import Counter
+
 import pytest
 
 from copydesk.tasks.extract import extract_article
@@ -190,3 +192,55 @@ def test_a_listing_of_many_bodies_of_one_class_is_not_joined() -> None:
     pruned = prune_furniture(tree, ["Harbour board picks ferry bid"]).tree
     first_body = next(e for e in pruned.iter("div") if "article__body" in (e.get("class") or ""))
     assert "Teaser number 1 " not in text_of(first_body)
+
+
+def _reference_marker(value: str) -> str | None:
+    """_attr_marker as first written, every test on every value: what its prefilters must give."""
+    import re
+
+    from copydesk.tasks.extract import furniture
+
+    words = [w for w in re.split(r"[^a-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", value).lower()) if w]
+    if any(w in furniture.STRONG_MARKERS for w in words):
+        return "strong"
+    pairs = set(zip(words, words[1:], strict=False))
+    if any(p in pairs for p in furniture.MARKER_PAIRS):
+        return "strong"
+    if any(w in furniture.WEAK_MARKERS for w in words):
+        return "weak"
+    if any(furniture.BODY_CONTAINER_RE.fullmatch(token) for token in value.split()):
+        return furniture.BODY_CHUNK
+    return None
+
+
+def test_class_values_are_marked_as_every_test_on_them_marks_them() -> None:
+    import random
+    import re
+    from pathlib import Path
+
+    from copydesk.tasks.extract.furniture import _attr_marker
+
+    pages = [p.read_text(encoding="utf-8", errors="replace") for p in Path("tests").rglob("*.html")]
+    values = {v for page in pages for v in re.findall(r"""(?:class|id)=["']([^"']*)["']""", page)}
+    words = ["Article", "article", "story", "post", "Body", "BODY", "body", "container", "entry", "Content"]
+    words += ["app", "download", "most", "Read", "more", "stories", "share", "ad", "x", "İ", "\u212a", "-"]
+    words += [
+        "_",
+        "__",
+        "relatedStories",
+        "mostPopular",
+        "appDownload",
+        "sideBar",
+        "öffnen",
+        "body-container",
+    ]
+    rng = random.Random(5)
+    for _ in range(3000):
+        parts = [rng.choice(words) for _ in range(rng.randint(1, 5))]
+        values.add("".join(p + rng.choice(["", " ", "-", "_", "  "]) for p in parts))
+    values |= {" ", "", "articleBody", "story__body", "entry-content", "body--container", "post_Body x"}
+    kinds = Counter()
+    for value in values:
+        assert _attr_marker(value) == _reference_marker(value), value
+        kinds[_reference_marker(value)] += 1
+    assert all(kinds[kind] > 20 for kind in ("strong", "weak", "body", None)), kinds

@@ -325,3 +325,58 @@ def test_page_key_is_the_set_of_blocks() -> None:
     a = text_block_hashes("One\nTwo\nThree")
     assert page_key(a) == page_key(list(reversed(a))) == page_key(a + a[:1])
     assert page_key(a) != page_key(a[:2])
+
+
+def _varied_texts() -> list[str]:
+    """Stories and lines salted with what folding and block splitting must agree on: CJK, digits,
+    invisibles, blank and whitespace-only lines, U+3000, other line ends, combining marks."""
+    from tests.test_dedupe import salted_copies
+
+    stories = [(TEXTS / f"{name}.txt").read_text(encoding="utf-8") for name in STORIES]
+    stories += [p.read_text(encoding="utf-8") for p in sorted(TEXTS.glob("ja_*.txt"))[:2]]
+    salt = ["\n", "\n\n", "\n \n", "\n\t\u3000\n", "\u3000", "\u00a0", "\u200b", "\ufeff", "\u00ad"]
+    salt += [" 12 ", "2025年6月18日", "中", " 中 ", "한국어", "Ａ１", "ﬁ", "e\u0301", "\n\u0301"]
+    salt += ["\r", "\u2028", "\x85", "「引用」", "\nRelated Stories:\n", "\n関連記事\n", "`"]
+    salt += ["\n  Orange background  \n"]
+    texts = salted_copies(stories, salt, 11, 40)
+    return stories + texts + ["", "\n", " \n\u3000\n", "one line", "中文\n\n한국어 문장", "\u200b\n\u200b"]
+
+
+def test_signing_with_lines_folded_once_gives_the_hashes_and_signatures_of_folding_each_time() -> None:
+    from datetime import UTC, datetime
+
+    from copydesk.tasks.models import Article
+    from copydesk.tasks.signing import sign_articles, signature_key, text_signatures
+
+    texts = _varied_texts()
+    # learned: nothing; a few blocks of every text (short and long); every block; the chrome as template
+    some = {value for text in texts for value in text_block_hashes(text)[1::3]}
+    every = {value for text in texts for value in text_block_hashes(text)}
+    template = learn_outlet_blocks(Counter({block_hash(line): 20 for line in CHROME_MIDDLE}), 20)
+    for learned in (set(), some, every, template):
+        articles = [
+            Article(
+                article_id=f"a{i}",
+                url=f"https://example.org/{i}",
+                fetched_url=f"https://example.org/{i}",
+                outlet_id="o",
+                text=text,
+                word_count=1,
+                content_hash="h",
+                fetched_at=datetime.now(UTC),
+            )  # fmt: skip
+            for i, text in enumerate(texts)
+        ]
+        signed = sign_articles(articles, {"o": learned})
+        for article in articles:
+            # the path that hashes each block and folds the text it signs on its own
+            hashes = text_block_hashes(article.text)
+            text = strip_learned_blocks(article.text, learned, hashes)[0] if learned else article.text
+            (expected,) = text_signatures([text])
+            got = signed[signature_key(article)]
+            assert got.block_hashes == hashes, repr(article.text)
+            assert (got.minhash, got.shingle_count) == (expected.minhash, expected.shingle_count), repr(text)
+            assert (got.sentence_keys, got.text_md5) == (expected.sentence_keys, expected.text_md5), repr(
+                text
+            )
+    assert some and len(some) < len(every)

@@ -42,6 +42,8 @@ MARKER_PAIRS = (
     ("most", "popular"),
     ("more", "stories"),
 )
+# the words of MARKER_PAIRS: a value without any holds none of its pairs
+_PAIR_WORDS = frozenset(word for pair in MARKER_PAIRS for word in pair)
 ALWAYS_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")
 PROTECTED_TAGS = frozenset({"html", "body", "main"})
 # a marked element holding this share of the page's words is more likely the body with an odd class name
@@ -66,6 +68,8 @@ PROSE_MIN_WORDS = 8
 # "body__container"; not "story-body__link", a part of it)
 BODY_CONTAINER_RE = re.compile(r"(?:article|story|post)[-_]*body|body[-_]*container|entry[-_]*content", re.I)
 BODY_CONTAINER_TAGS = frozenset({"div", "section", "article", "main"})
+# what every match of BODY_CONTAINER_RE holds, lower-cased: most values have neither
+_BODY_CONTAINER_CUES = ("body", "content")
 # more containers of one body class than this are a listing of many stories, not one story in parts
 MAX_BODY_CHUNKS = 12
 BODY_CHUNK = "body"
@@ -82,14 +86,18 @@ def _attr_marker(value: str) -> str | None:
     """'strong', 'weak' or None for the words of a class/id value (cached: templates repeat their classes);
     BODY_CHUNK for a value that names the article's body container and no furniture."""
     words = value_words(value)
-    if any(w in STRONG_MARKERS for w in words):
+    if not STRONG_MARKERS.isdisjoint(words):
         return "strong"
-    pairs = set(zip(words, words[1:], strict=False))
-    if any(p in pairs for p in MARKER_PAIRS):
-        return "strong"
-    if any(w in WEAK_MARKERS for w in words):
+    if not _PAIR_WORDS.isdisjoint(words):
+        pairs = set(zip(words, words[1:], strict=False))
+        if any(p in pairs for p in MARKER_PAIRS):
+            return "strong"
+    if not WEAK_MARKERS.isdisjoint(words):
         return "weak"
-    if any(BODY_CONTAINER_RE.fullmatch(token) for token in value.split()):
+    lowered = value.lower()
+    if any(cue in lowered for cue in _BODY_CONTAINER_CUES) and any(
+        BODY_CONTAINER_RE.fullmatch(token) for token in value.split()
+    ):
         return BODY_CHUNK
     return None
 

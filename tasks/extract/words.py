@@ -8,7 +8,7 @@ import hashlib
 import math
 import re
 
-from copydesk.tasks.clean import normalise_for_matching
+from copydesk.tasks.clean import normalise_text_for_matching
 
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 # one match per Han or kana character (group 1 set) or per run of other word characters (group 1 empty): the
@@ -32,4 +32,4 @@ def count_words(text: str) -> int:
 
 def content_hash(text: str) -> str:
     """sha1 hex of the text normalised for matching."""
-    return hashlib.sha1(normalise_for_matching(text).encode("utf-8")).hexdigest()
+    return hashlib.sha1(normalise_text_for_matching(text).encode("utf-8")).hexdigest()
