@@ -29,7 +29,7 @@ from copydesk.tasks.health import (
 )
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig
 from copydesk.tasks.settings import Settings
-from copydesk.warehouse.health import recent_health, run_health
+from copydesk.warehouse.health import HistoryWanted, run_health
 
 log = logging.getLogger("copydesk.report")
 
@@ -56,13 +56,8 @@ def thresholds_of(settings: Settings) -> Thresholds:
     )
 
 
-def judge_outlets(
-    warehouse: Path, rows: list[dict], flow: str, run_id: str, started_at: datetime, thresholds: Thresholds
-) -> list[Degradation]:
-    """Each outlet's degradations in this run, against its own last runs of the same flow."""
-    history = recent_health(
-        warehouse, [r["outlet_id"] for r in rows], flow, run_id, started_at, thresholds.history_runs
-    )
+def judge_outlets(rows: list[dict], history: list[dict], thresholds: Thresholds) -> list[Degradation]:
+    """Each outlet's degradations in this run, against its own last runs of the same flow (history)."""
     by_outlet: dict[str, list[dict]] = {}
     for row in history:
         by_outlet.setdefault(row["outlet_id"], []).append(row)
@@ -129,12 +124,14 @@ def report_task(
     flow_run_id: str | None,
 ) -> list[Degradation]:
     """Log each outlet's run, publish the run's artifacts and, when judging, the outlets' degradations."""
-    rows = run_health(warehouse, report.run_id)
+    thresholds = thresholds_of(settings)
+    wanted = HistoryWanted("ingest", started_at, thresholds.history_runs) if judge else None
+    rows, history = run_health(warehouse, report.run_id, wanted)
     for row in rows:
         log.info("%s", health_line(row))
     flagged: list[Degradation] = []
     if judge:
-        flagged = judge_outlets(warehouse, rows, "ingest", report.run_id, started_at, thresholds_of(settings))
+        flagged = judge_outlets(rows, history, thresholds)
         for found in flagged:
             log.warning("outlet %s degraded (%s): %s", found.outlet_id, found.kind, found.message)
             emit_degradation(found, flow_run_id)

@@ -1,32 +1,43 @@
 """Outlet health rows (the outlet_health view) read back from the published warehouse after a load."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import duckdb
 
 from copydesk.warehouse.store import connect_reader, named_queries
 
 SQL = named_queries("health.sql")
 
 
-def _rows(warehouse: Path, name: str, params: list) -> list[dict]:
+@dataclass(frozen=True)
+class HistoryWanted:
+    """Which past rows to read beside a run's: each outlet's last `runs` runs of `flow` up to `before`."""
+
+    flow: str
+    before: datetime
+    runs: int
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, params: list) -> list[dict]:
+    cursor = con.execute(SQL[name], params)
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def run_health(
+    warehouse: Path, run_id: str, history: HistoryWanted | None = None
+) -> tuple[list[dict], list[dict]]:
+    """The run's outlet_health rows (one per outlet) and, when history is asked for, those outlets' earlier
+    rows (the run itself left out), read on one reader connection."""
     con = connect_reader(warehouse)
     try:
-        cursor = con.execute(SQL[name], params)
-        columns = [c[0] for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        rows = _rows(con, "run_health", [run_id])
+        if history is None or not rows:
+            return rows, []
+        outlet_ids = [r["outlet_id"] for r in rows]
+        past = _rows(con, "recent_health", [outlet_ids, history.flow, run_id, history.before, history.runs])
+        return rows, past
     finally:
         con.close()
-
-
-def run_health(warehouse: Path, run_id: str) -> list[dict]:
-    """The run's outlet_health rows, one per outlet."""
-    return _rows(warehouse, "run_health", [run_id])
-
-
-def recent_health(
-    warehouse: Path, outlet_ids: list[str], flow: str, run_id: str, before: datetime, runs: int
-) -> list[dict]:
-    """Each outlet's last `runs` outlet_health rows of `flow` up to `before`, the run itself left out."""
-    if not outlet_ids:
-        return []
-    return _rows(warehouse, "recent_health", [outlet_ids, flow, run_id, before, runs])
