@@ -15,13 +15,14 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import task
 from prefect.utilities.annotations import quote
 
 from copydesk.flows.execution import workers_kept_between_runs
 from copydesk.flows.identity import day_run_name, prefect_flow_run_id, run_name, warehouse_run_id
 from copydesk.flows.ingest import SettingsTaskRunner, run_links
 from copydesk.flows.logs import shipped_to_prefect
+from copydesk.flows.prefect_overhead import flow
 from copydesk.flows.report import report_task, window_summary_task
 from copydesk.flows.steps import (
     STEP,

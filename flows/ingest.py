@@ -5,16 +5,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-from prefect import flow
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 from pydantic import Field
 
 from copydesk.extras import import_extra
 from copydesk.flows.execution import run_in_batches
-from copydesk.flows.heartbeats import install_prompt_heartbeats
 from copydesk.flows.identity import prefect_flow_run_id, run_name, warehouse_run_id
 from copydesk.flows.logs import shipped_to_prefect
+from copydesk.flows.prefect_overhead import flow
 from copydesk.flows.report import outlet_counts, report_task
 from copydesk.flows.steps import (
     commit_source_states,
@@ -28,9 +27,6 @@ from copydesk.flows.steps import (
 from copydesk.tasks.models import Link, LoadReport, OutletsConfig, RunWindow
 from copydesk.tasks.settings import Settings, get_settings
 from copydesk.warehouse.store import learned_outlet_blocks
-
-# before any flow of this module runs: each run would otherwise end up to a second late (flows/heartbeats.py)
-install_prompt_heartbeats()
 
 
 def task_runner_for(settings: Settings) -> TaskRunner:
