@@ -151,6 +151,11 @@ def test_a_degrading_outlet_shows_in_outlet_health_and_raises_prefect_events(
     assert rows[5][7] == 1.0 and rows[5][2] == 0
     assert sum(rows[5][6].values()) == rows[5][5]
     assert rows[6][8] >= rows[5][8] >= 0  # time since the last new article grows while it is broken
+    # the report reads some runs through outlet_health_of_runs: the very rows the view gives for them
+    every = query(warehouse, "select * from outlet_health order by run_id, outlet_id")
+    some = [r[0] for r in rows[2:5]]
+    asked = "select * from outlet_health_of_runs(?::VARCHAR[]) order by run_id, outlet_id"
+    assert query(warehouse, asked, [some]) == [r for r in every if r[0] in some]
 
     flow_runs = [r[1] for r in rows]
     events = degraded_events(api, set(flow_runs), expected=4)

@@ -37,7 +37,10 @@ def run_health(
         if history is None or not rows:
             return rows, []
         outlet_ids = [r["outlet_id"] for r in rows]
-        past = _rows(con, "recent_health", [outlet_ids, history.flow, run_id, history.before, history.runs])
-        return rows, past
+        wanted = [outlet_ids, history.flow, run_id, history.before, history.runs]
+        runs = [run for (run,) in con.execute(SQL["recent_runs"], wanted).fetchall()]
+        if not runs:
+            return rows, []
+        return rows, _rows(con, "recent_health", [runs, outlet_ids, history.runs])
     finally:
         con.close()

@@ -115,21 +115,34 @@ FROM art FULL OUTER JOIN fail ON art.outlet_id = fail.outlet_id;
 -- feed break or a template change. articles_new and the text measures are over the run's new articles;
 -- failure_share is failures over what was tried (new links plus sources that failed); boilerplate_share the
 -- share of the new articles' characters removed as the outlet's boilerplate
-CREATE OR REPLACE VIEW outlet_health AS
+-- outlet_health_of_runs(run_ids): the view's rows of those runs (NULL: of every run). The report after each
+-- load asks for a few runs, and a warehouse holds many: the text measures and failures are read for the runs
+-- asked for only, and the window over each outlet's every run (last_new_at) sees article counts alone
+CREATE OR REPLACE MACRO outlet_health_of_runs(run_ids) AS TABLE
 WITH run_outlets AS (
     SELECT run_id, flow, started_at, finished_at, prefect_flow_run_id,
            c.outlet_id, c.discovered AS links_found, c.new AS links_new
     FROM (SELECT *, unnest(outlet_counts) AS c FROM core.runs)
+),
+new_counts AS (
+    SELECT first_run_id AS run_id, outlet_id, count(*) AS articles_new FROM core.articles GROUP BY ALL
+),
+runs_seen AS (
+    SELECT o.*, coalesce(n.articles_new, 0) AS articles_new,
+           max(CASE WHEN n.articles_new > 0 THEN o.finished_at END)
+               OVER (PARTITION BY o.outlet_id ORDER BY o.started_at, o.run_id
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_new_at
+    FROM run_outlets o LEFT JOIN new_counts n USING (run_id, outlet_id)
 ),
 texts AS (
     SELECT first_run_id AS run_id, outlet_id, word_count, title, published_at, authors,
            length(coalesce(text, '')) AS kept_chars,
            coalesce(list_sum(list_transform(boilerplate_removed, b -> length(b))), 0) AS removed_chars
     FROM core.articles
+    WHERE run_ids IS NULL OR first_run_id = ANY(run_ids)
 ),
 arts AS (
     SELECT run_id, outlet_id,
-           count(*) AS articles_new,
            median(word_count) AS median_words,
            avg(CASE WHEN coalesce(trim(title), '') = '' THEN 1.0 ELSE 0.0 END) AS empty_title_share,
            avg(CASE WHEN published_at IS NULL THEN 1.0 ELSE 0.0 END) AS empty_date_share,
@@ -140,7 +153,9 @@ arts AS (
 kinds AS (
     SELECT run_id, outlet_id, coalesce(kind, stage) AS kind, count(*) AS n,
            count(*) FILTER (WHERE stage = 'discover') AS n_discover
-    FROM core.failures GROUP BY ALL
+    FROM core.failures
+    WHERE run_ids IS NULL OR run_id = ANY(run_ids)
+    GROUP BY ALL
 ),
 fails AS (
     SELECT run_id, outlet_id,
@@ -150,26 +165,20 @@ fails AS (
            coalesce(sum(n) FILTER (WHERE kind = 'robots_disallowed'), 0) AS robots_refusals,
            map_from_entries(list((kind, n) ORDER BY kind)) AS failures_by_kind
     FROM kinds GROUP BY run_id, outlet_id
-),
-joined AS (
-    SELECT o.*,
-           coalesce(a.articles_new, 0) AS articles_new,
-           coalesce(f.failed, 0) AS failed,
-           coalesce(f.failed, 0) / nullif(o.links_new + coalesce(f.sources_failed, 0), 0) AS failure_share,
-           coalesce(f.failures_by_kind, MAP {}::MAP(VARCHAR, BIGINT)) AS failures_by_kind,
-           coalesce(f.host_backoffs, 0) AS host_backoffs,
-           coalesce(f.robots_refusals, 0) AS robots_refusals,
-           a.median_words, a.empty_title_share, a.empty_date_share, a.empty_author_share, a.boilerplate_share
-    FROM run_outlets o
-    LEFT JOIN arts a USING (run_id, outlet_id)
-    LEFT JOIN fails f USING (run_id, outlet_id)
 )
-SELECT *,
-       round(date_diff('second', last_new_at, finished_at) / 3600.0, 2) AS hours_since_new
-FROM (
-    SELECT *,
-           max(CASE WHEN articles_new > 0 THEN finished_at END)
-               OVER (PARTITION BY outlet_id ORDER BY started_at, run_id
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_new_at
-    FROM joined
-);
+SELECT r.run_id, r.flow, r.started_at, r.finished_at, r.prefect_flow_run_id, r.outlet_id,
+       r.links_found, r.links_new, r.articles_new,
+       coalesce(f.failed, 0) AS failed,
+       coalesce(f.failed, 0) / nullif(r.links_new + coalesce(f.sources_failed, 0), 0) AS failure_share,
+       coalesce(f.failures_by_kind, MAP {}::MAP(VARCHAR, BIGINT)) AS failures_by_kind,
+       coalesce(f.host_backoffs, 0) AS host_backoffs,
+       coalesce(f.robots_refusals, 0) AS robots_refusals,
+       a.median_words, a.empty_title_share, a.empty_date_share, a.empty_author_share, a.boilerplate_share,
+       r.last_new_at,
+       round(date_diff('second', r.last_new_at, r.finished_at) / 3600.0, 2) AS hours_since_new
+FROM runs_seen r
+LEFT JOIN arts a ON a.run_id = r.run_id AND a.outlet_id = r.outlet_id
+LEFT JOIN fails f ON f.run_id = r.run_id AND f.outlet_id = r.outlet_id
+WHERE run_ids IS NULL OR r.run_id = ANY(run_ids);
+
+CREATE OR REPLACE VIEW outlet_health AS SELECT * FROM outlet_health_of_runs(NULL::VARCHAR[]);
