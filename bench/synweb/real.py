@@ -239,18 +239,5 @@ def generate_real_web(
         "bytes": web.site.bytes,
         "kinds": web.kinds,
     }
-    truth_file = web.close(meta)
-    return GroundTruth(
-        out_dir,
-        web.site.roots[1],
-        None,
-        outlets_file,
-        truth_file,
-        len(plans),
-        len(web.truth.urls),
-        dict(web.site.pages),
-        web.site.bytes,
-        dict(web.kinds),
-        time.perf_counter() - started,
-        dict(web.site.roots),
-    )
+    # one run: no second site root
+    return web.ground_truth(outlets_file, meta, started)

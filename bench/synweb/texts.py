@@ -620,6 +620,24 @@ class _TextWeb:
         )  # fmt: skip
         return self.truth.close(stories, meta)
 
+    def ground_truth(self, outlets_file: Path, meta: dict[str, object], started: float) -> GroundTruth:
+        """Close truth.json (see close) and say what was written; `started`: perf_counter() at the start."""
+        truth_file = self.close(meta)
+        return GroundTruth(
+            self.out_dir,
+            self.site.roots[1],
+            self.site.roots.get(2),
+            outlets_file,
+            truth_file,
+            len(self.plans),
+            len(self.truth.urls),
+            dict(self.site.pages),
+            self.site.bytes,
+            dict(self.kinds),
+            time.perf_counter() - started,
+            dict(self.site.roots),
+        )
+
 
 def _sitemap_of(outlet: OutletSpec) -> str:
     return outlet.sitemaps[0] if outlet.sitemaps else "sitemap.xml"
@@ -677,21 +695,7 @@ def generate_text_web(
         "bytes": web.site.bytes,
         "kinds": web.kinds,
     }
-    truth_file = web.close(meta)
-    return GroundTruth(
-        out_dir,
-        web.site.roots[1],
-        web.site.roots.get(2),
-        outlets_file,
-        truth_file,
-        len(plans),
-        len(web.truth.urls),
-        dict(web.site.pages),
-        web.site.bytes,
-        dict(web.kinds),
-        time.perf_counter() - started,
-        dict(web.site.roots),
-    )
+    return web.ground_truth(outlets_file, meta, started)
 
 
 RUN_TIME = re.compile(r"\{\{RUN_TIME:(\d+)\}\}")
