@@ -58,7 +58,10 @@ def _repair_would_change(html: str) -> bool:
 
 def _load_html(html: str) -> HtmlElement | None:
     """What trafilatura's load_html makes of a page, parsed with its parser directly when its repair would
-    change nothing and the parse is plain (a tree with children); anything else goes through load_html."""
+    change nothing and the parse is plain (a tree with children); anything else goes through load_html.
+
+    Follows load_html's steps for a str as trafilatura's pinned version (pyproject.toml) takes them;
+    tests/test_extract_tree.py holds the two to the same tree."""
     if _repair_would_change(html):
         return load_html(html)
     try:
