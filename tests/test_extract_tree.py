@@ -58,3 +58,30 @@ def test_parsed_pages_get_their_element_classes_from_a_lookup_in_c() -> None:
 )
 def test_class_words_split_at_camel_case_and_punctuation(value: str, words: list[str]) -> None:
     assert value_words(value) == words
+
+
+_BODY = "<body><p>The council met on Tuesday to vote on the harbour budget.</p></body>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param(f"<!DOCTYPE html>\n<html><head><title>t</title></head>{_BODY}</html>", id="plain"),
+        pytest.param(f"<!DOCTYPE html><html>{_BODY}</html>", id="doctype-without-newline"),
+        pytest.param(f'<!DOCTYPE html PUBLIC "x" "y"/>\n<html>{_BODY}</html>', id="self-closed-doctype"),
+        pytest.param(f"<!doctype html>\n<html lang='en'/>\n{_BODY}</html>", id="self-closed-html"),
+        pytest.param("<html>" + _BODY.replace("met", "me\x0bt\x00") + "</html>", id="control-characters"),
+        pytest.param("<html>" + _BODY.replace("met", "met\ufffe") + "</html>", id="noncharacter"),
+        pytest.param(f'<?xml version="1.0" encoding="utf-8"?>\n<html>{_BODY}</html>', id="xml-declaration"),
+        pytest.param(f"<head><title>t</title></head>{_BODY}", id="no-html-element"),
+    ],
+)
+def test_parse_html_gives_trafilaturas_tree(html: str) -> None:
+    # the page is parsed without trafilatura's repair pass when that pass would change nothing: the tree
+    # must be the one trafilatura's load_html makes, whatever the page
+    from trafilatura.utils import load_html
+
+    theirs = load_html(html)
+    ours = parse_html(html)
+    assert theirs is not None and ours is not None
+    assert etree.tostring(ours, encoding=str) == etree.tostring(theirs, encoding=str)
