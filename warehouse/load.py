@@ -1,6 +1,9 @@
 """One transaction per load: lake rows, crawl state, story links and the list of loaded files together."""
 
+import hashlib
+import json
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -15,10 +18,12 @@ from copydesk.warehouse.store import (
     DEFAULT_LOAD_MEMORY,
     heal,
     load_lock,
+    loader_path,
     named_queries,
     open_loader,
     publish,
     published_path,
+    read_sql,
 )
 
 log = logging.getLogger("copydesk.load")
@@ -52,7 +57,8 @@ def _pending(con: duckdb.DuckDBPyConnection, warehouse: Path, cache: Path, lake_
     pending: Pending = {}
     for table in lake.TABLES:
         found = lake.complete_files(warehouse, table, lake=lake_at)
-        paths = [p for p in found if lake.relative(warehouse, p, lake=lake_at) not in done]
+        names = lake.relative_names(warehouse, found, lake=lake_at)
+        paths = [p for p, name in zip(found, names, strict=True) if name not in done]
         local = lake.local_copies(warehouse, paths, cache, lake=lake_at)
         pending[table] = list(zip(paths, local, strict=True))
     return pending
@@ -76,6 +82,10 @@ def load_pending(
         if waited > 1:
             log.info("waited %.1fs for another load to finish", waited)
         started = time.monotonic()
+        if _nothing_new(warehouse, lake_at):
+            report.load_s = round(time.monotonic() - started, 3)
+            return report
+        _manifest_path(warehouse).unlink(missing_ok=True)
         # a damaged or missing loader file or snapshot, and temp files of dead processes, are dealt with first
         for line in heal(warehouse):
             log.warning("%s", line)
@@ -98,13 +108,76 @@ def load_pending(
                     _load_files(con, warehouse, pending, report, quarantined, link=False, lake_at=lake_at)
                     _link_pending_by_file(con, report)
             con.execute("CHECKPOINT")
+            # the manifest is written only when nothing waits to be linked: a next load must retry that
+            loaded = None if _has_pending_links(con) else con.execute(SQL["loaded_paths"]).fetchall()
         finally:
             con.close()
             shutil.rmtree(cache, ignore_errors=True)
         if files or quarantined or relink or not published_path(warehouse).exists():
             publish(warehouse)
+        if loaded is not None:
+            _write_manifest(warehouse, lake_at, [path for (path,) in loaded])
         report.load_s = round(time.monotonic() - started, 3)
     return report
+
+
+def _manifest_path(warehouse: Path) -> Path:
+    return warehouse / "state" / "loaded-files.json"
+
+
+def _identity(path: Path) -> list[int] | None:
+    """(inode, size, mtime) of a file, None when there is none: any write or replacement changes it."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def _files_state(warehouse: Path, lake_at: str | None) -> dict:
+    """What the manifest of loaded files is valid for: the loader's and the snapshot's files as the last
+    load left them (no write-ahead log: a crash after a commit leaves one), the schema this code applies on
+    opening, and the lake."""
+    loader = loader_path(warehouse)
+    digest = hashlib.sha256()
+    for name in ("schema.sql", "migrations.sql", "views.sql"):
+        digest.update(read_sql(name).encode())
+    return {
+        "loader": _identity(loader),
+        "loader_wal": _identity(loader.with_name(loader.name + ".wal")),
+        "published": _identity(published_path(warehouse)),
+        "schema": digest.hexdigest(),
+        "lake": lake.lake_url(warehouse, lake=lake_at),
+    }
+
+
+def _write_manifest(warehouse: Path, lake_at: str | None, loaded: list[str]) -> None:
+    """Note the loaded files beside the state they are valid for (see _nothing_new)."""
+    path = _manifest_path(warehouse)
+    tmp = path.with_name(f"{path.name}.tmp")
+    tmp.write_text(json.dumps({"state": _files_state(warehouse, lake_at), "files": sorted(loaded)}))
+    os.replace(tmp, path)
+
+
+def _nothing_new(warehouse: Path, lake_at: str | None) -> bool:
+    """True when the last load left the warehouse's files as they are and the lake holds no file it did not
+    load: then there is nothing to open, check or write. The manifest is a note, not the record (that is
+    core.loaded_files, committed with the rows): any doubt about it means a full load."""
+    try:
+        manifest = json.loads(_manifest_path(warehouse).read_text())
+    except (OSError, ValueError):
+        return False
+    state = _files_state(warehouse, lake_at)
+    if manifest.get("state") != state or state["loader"] is None or state["published"] is None:
+        return False
+    if state["loader_wal"] is not None:
+        return False
+    loaded = set(manifest.get("files", []))
+    for table in lake.TABLES:
+        found = lake.complete_files(warehouse, table, lake=lake_at)
+        if not loaded.issuperset(lake.relative_names(warehouse, found, lake=lake_at)):
+            return False
+    return True
 
 
 class LinkFailed(Exception):

@@ -133,6 +133,9 @@ INSERT OR REPLACE INTO core.source_state BY NAME
 SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
 QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1;
 
+-- name: loaded_paths
+SELECT path FROM core.loaded_files;
+
 -- name: record_file
 INSERT OR IGNORE INTO core.loaded_files VALUES (?, ?, ?, now());
 
