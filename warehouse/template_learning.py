@@ -53,21 +53,21 @@ def learn_and_strip_templates(con: duckdb.DuckDBPyConnection) -> Stripped:
     text_of = {article_id: text or "" for article_id, _, text, _, _, _ in rows}
     per_outlet_counts: dict[str, Counter[int]] = {}
     per_outlet_pages: Counter[str] = Counter()
-    block_text: dict[tuple[str, int], str] = {}
+    # each outlet's counted pages, in counting order: where the text of a block learned now is looked up
+    counted: dict[str, list[str]] = {}
     for key, article_id in keys.items():
         if key in known:
             continue
         outlet_id = key[0]
         per_outlet_counts.setdefault(outlet_id, Counter()).update(set(page_blocks[article_id]))
         per_outlet_pages[outlet_id] += 1
-        blocks = outlet_templates.split_blocks(text_of[article_id])
-        for block, value in zip(blocks, page_blocks[article_id], strict=True):
-            block_text.setdefault((outlet_id, value), block)
+        counted.setdefault(outlet_id, []).append(article_id)
     _add_counts(con, per_outlet_counts, per_outlet_pages, [k for k in keys if k not in known])
     outlets = sorted({outlet_id for _, outlet_id, *_ in rows})
     learned = {outlet_id: _learned(con, outlet_id) for outlet_id in outlets}
     for outlet_id in outlets:
-        _strip_stored(con, outlet_id, learned[outlet_id], block_text, out)
+        pages = [(text_of[i], page_blocks[i]) for i in counted.get(outlet_id, [])]
+        _strip_stored(con, outlet_id, learned[outlet_id], pages, out)
     ids, texts, removed_lists = [], [], []
     for article_id, outlet_id, text, *_ in rows:
         blocks = learned[outlet_id]
@@ -139,7 +139,7 @@ def _strip_stored(
     con: duckdb.DuckDBPyConnection,
     outlet_id: str,
     learned: outlet_templates.LearnedBlocks,
-    block_text: dict[tuple[str, int], str],
+    pages: list[tuple[str, list[int]]],
     out: Stripped,
 ) -> None:
     """Strip blocks learned (or found to be template) for the first time from the outlet's stored articles,
@@ -148,8 +148,8 @@ def _strip_stored(
     A block learned now was left in the pages loaded before (the outlet had too few pages to learn it, or it
     spread later): left there, two of those pages could still match through it, and a story would depend on
     when its pages arrived. Each block is applied to stored texts once (core.outlet_learned); the stored texts
-    holding it are found by its longest digit-free piece (digits are masked in block hashes), among the
-    blocks of this load's pages."""
+    holding it are found by its longest digit-free piece (digits are masked in block hashes), taken from the
+    first of this load's counted `pages` (text, block hashes) that holds it."""
     applied = dict(con.execute(SQL["outlet_applied_blocks"], [outlet_id]).fetchall())
     fresh = sorted(
         value
@@ -163,9 +163,8 @@ def _strip_stored(
     )
     if len(applied) == 0 and not con.execute(SQL["outlet_has_stored"], [outlet_id]).fetchone()[0]:
         return
-    pieces = sorted(
-        {piece for value in fresh if (piece := _search_piece(block_text.get((outlet_id, value)))) is not None}
-    )
+    block_text = _first_block_texts(pages, set(fresh))
+    pieces = sorted({piece for value in fresh if (piece := _search_piece(block_text.get(value))) is not None})
     if not pieces:
         return
     con.register("block_pieces", pa.table({"piece": pa.array(pieces, pa.string())}))
@@ -186,6 +185,22 @@ def _strip_stored(
             texts.append(clean)
             removed_lists.append(removed)
     _apply_stripped(con, "apply_stripped_stored", ids, texts, removed_lists)
+
+
+def _first_block_texts(pages: list[tuple[str, list[int]]], wanted: set[int]) -> dict[int, str]:
+    """Block hash -> the block's text on the first page holding it, for the wanted hashes (a page's text is
+    split only when it holds one still wanted)."""
+    found: dict[int, str] = {}
+    for text, hashes in pages:
+        if wanted.isdisjoint(hashes):
+            continue
+        for block, value in zip(outlet_templates.split_blocks(text), hashes, strict=True):
+            if value in wanted and value not in found:
+                found[value] = block
+        wanted = wanted - found.keys()
+        if not wanted:
+            break
+    return found
 
 
 def _apply_stripped(

@@ -58,6 +58,13 @@ UPDATE core.articles AS a SET text = x.text,
 FROM stripped x WHERE a.article_id = x.article_id;
 
 -- name: apply_stripped_texts
-UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
-    word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
-FROM stripped x WHERE staged.article_id = x.article_id;
+-- the staged table made again with the stripped texts: DuckDB rewrites a table faster than it updates a
+-- long text column in place
+CREATE OR REPLACE TEMP TABLE staged AS
+SELECT s.* REPLACE (
+    coalesce(x.text, s.text) AS text,
+    CASE WHEN x.article_id IS NULL THEN s.boilerplate_removed ELSE x.removed END AS boilerplate_removed,
+    CASE WHEN x.article_id IS NULL THEN s.word_count
+         ELSE greatest(1, len(regexp_split_to_array(trim(x.text), '\s+'))) END AS word_count
+)
+FROM staged s LEFT JOIN stripped x ON x.article_id = s.article_id;
