@@ -4,10 +4,12 @@ that every table and view of the published warehouse holds the same rows.
 Only what a load stamps with its own clock is left out of the comparison: the load times (loaded_at,
 linked_at, a link_pending row's queued time, a load-stage failure's time) and the times migrations were
 recorded in core.meta. Each tree loads its copy twice: cold, then again with nothing new (which must change
-nothing but those stamps), and the two warehouses are compared after each load. Each load runs in its own
+nothing but those stamps), and the two warehouses are compared after each load; --split loads half the
+article files first and the rest in a load of their own (the incremental path: stored texts stripped of
+blocks learned since, stories that grow). Each load runs in its own
 process, with the revision's packages put in front of this tree's on the import path.
 
-    python -m bench.same_load --against main --lake /tmp/ld/generated-1820/wh/lake [--lake ...]
+    python -m bench.same_load --against main --lake <warehouse>/lake [<warehouse>/lake ...] [--split]
 """
 
 import argparse
@@ -94,7 +96,7 @@ def comparable(con: duckdb.DuckDBPyConnection, relation: str) -> str:
         if column in LOAD_TIME_COLUMNS:
             continue
         if column == "at" and "stage" in columns:
-            kept.append("CASE WHEN stage = 'load' THEN NULL ELSE \"at\" END AS \"at\"")
+            kept.append('CASE WHEN stage = \'load\' THEN NULL ELSE "at" END AS "at"')
         elif column == "value" and relation.endswith('."meta"'):
             kept.append("CASE WHEN key LIKE 'migration:%' THEN NULL ELSE value END AS value")
         else:
@@ -123,8 +125,9 @@ def differences(left: Path, right: Path) -> dict[str, dict]:
             # a view's query names its tables without a catalog: it is read with its own database in use
             con.execute(f"USE {side}")
             counts.append(
-                con.execute(f"CREATE TEMP TABLE rows_{side} AS {sides[side][name]}; "
-                            f"SELECT count(*) FROM rows_{side}").fetchone()[0]  # fmt: skip
+                con.execute(
+                    f"CREATE TEMP TABLE rows_{side} AS {sides[side][name]}; SELECT count(*) FROM rows_{side}"
+                ).fetchone()[0]  # fmt: skip
             )
         only_left = con.execute("SELECT count(*) FROM (FROM rows_l EXCEPT ALL FROM rows_r)").fetchone()[0]
         only_right = con.execute("SELECT count(*) FROM (FROM rows_r EXCEPT ALL FROM rows_l)").fetchone()[0]
@@ -134,16 +137,30 @@ def differences(left: Path, right: Path) -> dict[str, dict]:
     return out
 
 
-def compare_lake(lake: Path, package: Path, work: Path) -> bool:
-    """Load copies of the lake with both trees, cold and then again; True when both loads agree."""
+def held_back(lake: Path) -> list[Path]:
+    """The second half of the lake's article files (by name): what the split comparison loads second."""
+    files = sorted((lake / "articles").glob("run=*/*.parquet"))
+    return files[len(files) // 2 :]
+
+
+def compare_lake(lake: Path, package: Path, work: Path, split: bool) -> bool:
+    """Load copies of the lake with both trees, cold and then again; True when both loads agree. With split,
+    the cold load has half the article files and a second load the rest (stored texts stripped again, stories
+    that grow), before the load with nothing new."""
     warehouses = {"rev": work / "rev", "this": work / "this"}
+    later = held_back(lake) if split else []
     same = True
-    for step in ("cold", "again"):
+    for step in ("cold", "rest", "again") if split else ("cold", "again"):
         for side, warehouse in warehouses.items():
             if step == "cold":
                 shutil.rmtree(warehouse, ignore_errors=True)
                 warehouse.mkdir(parents=True)
                 shutil.copytree(lake, warehouse / "lake")
+                for path in later:
+                    (warehouse / "lake" / path.relative_to(lake)).unlink()
+            elif step == "rest":
+                for path in later:
+                    shutil.copyfile(path, warehouse / "lake" / path.relative_to(lake))
             figures = run_load(warehouse, package if side == "rev" else None)
             print(f"  {step:5s} {side:4s} {json.dumps(figures)}", flush=True)
         diff = differences(warehouses["rev"] / "warehouse.duckdb", warehouses["this"] / "warehouse.duckdb")
@@ -159,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--against", default="main", help="git revision whose loader is compared")
     parser.add_argument("--lake", type=Path, nargs="+", required=True, help="lake directories to load")
+    parser.add_argument("--split", action="store_true", help="load half the article files, then the rest")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "copydesk-same-load")
     args = parser.parse_args(argv)
     package = package_at(args.against)
@@ -166,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         same = True
         for lake in args.lake:
             print(f"{lake} (this tree against {args.against}):", flush=True)
-            same = compare_lake(lake, package, args.work / lake.parent.name) and same
+            same = compare_lake(lake, package, args.work / lake.parent.name, args.split) and same
     finally:
         shutil.rmtree(package, ignore_errors=True)
     print("same warehouse" if same else "warehouses differ")

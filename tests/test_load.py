@@ -16,7 +16,7 @@ from copydesk.tasks.signing import (
     signature_key,
     text_signatures,
 )
-from copydesk.warehouse import lake, load, store
+from copydesk.warehouse import lake, load, store, template_learning
 from tests.test_stories import story_text
 
 
@@ -97,6 +97,16 @@ def test_a_load_with_nothing_new_leaves_the_files_alone_and_any_change_to_them_m
     published.unlink()
     assert load.load_pending(warehouse, holder="r5").files == 0
     assert _rows(warehouse, "SELECT count(*) FROM core.loaded_files") == [(2,)]
+
+
+def test_a_stripped_texts_word_count_is_the_one_the_warehouse_always_counted_in_sql() -> None:
+    texts = ["", " ", "\n", "one", " two words ", "\nled by a newline", "ends in one\n", "\n\n",
+             "a\r\nb\fc\td", "vertical\x0btab", "no\u00a0break", "ideographic\u3000space", "line\u2028sep",
+             "x\x1cy", " \t "]  # fmt: skip
+    con = duckdb.connect()
+    want = [con.execute(r"SELECT greatest(1, len(regexp_split_to_array(trim(?), '\s+')))", [t]).fetchone()[0]
+            for t in texts]  # fmt: skip
+    assert [template_learning.word_count(t) for t in texts] == want
 
 
 def _article(n: int, text: str) -> Article:

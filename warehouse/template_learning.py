@@ -209,11 +209,32 @@ def _apply_stripped(
     """Rewrite the stripped texts (staged or stored, by `statement`) with the blocks removed from each."""
     if not ids:
         return
-    con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed}))
+    words = pa.array([word_count(text) for text in texts], pa.int32())
+    con.register(
+        "stripped", pa.table({"article_id": ids, "text": texts, "removed": removed, "word_count": words})
+    )
     try:
         con.execute(SQL[statement])
     finally:
         con.unregister("stripped")
+
+
+# whitespace to str.split() that DuckDB's regular expressions do not match with \s (RE2: [\t\n\f\r ])
+_OTHER_SPACE = re.compile(r"[\x0b\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_RE2_SPACE = re.compile(r"[\t\n\f\r ]+")
+
+
+def word_count(text: str) -> int:
+    """A stripped text's word count as the warehouse has always stored it, the SQL
+    greatest(1, len(regexp_split_to_array(trim(text), '\\s+'))): trim() takes spaces only, so a text that
+    starts or ends with a newline counts an empty word there. DuckDB's regex split of long texts is slow;
+    str.split() is fast and agrees whenever the text holds no whitespace RE2 does not know."""
+    trimmed = text.strip(" ")
+    if _OTHER_SPACE.search(trimmed):
+        return max(1, len(_RE2_SPACE.split(trimmed)))
+    if not trimmed:
+        return 1
+    return max(1, len(trimmed.split()) + (trimmed[0] in "\t\n\f\r") + (trimmed[-1] in "\t\n\f\r"))
 
 
 def _search_piece(block: str | None) -> str | None:

@@ -52,19 +52,11 @@ WHERE a.outlet_id = ? AND a.text IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.article_id = a.article_id);
 
 -- name: apply_stripped_stored
+-- (stripped: registered; word_count as template_learning.word_count counts it)
 UPDATE core.articles AS a SET text = x.text,
-    boilerplate_removed = list_concat(coalesce(a.boilerplate_removed, []), x.removed),
-    word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
+    boilerplate_removed = list_concat(coalesce(a.boilerplate_removed, []), x.removed), word_count = x.word_count
 FROM stripped x WHERE a.article_id = x.article_id;
 
 -- name: apply_stripped_texts
--- the staged table made again with the stripped texts: DuckDB rewrites a table faster than it updates a
--- long text column in place
-CREATE OR REPLACE TEMP TABLE staged AS
-SELECT s.* REPLACE (
-    coalesce(x.text, s.text) AS text,
-    CASE WHEN x.article_id IS NULL THEN s.boilerplate_removed ELSE x.removed END AS boilerplate_removed,
-    CASE WHEN x.article_id IS NULL THEN s.word_count
-         ELSE greatest(1, len(regexp_split_to_array(trim(x.text), '\s+'))) END AS word_count
-)
-FROM staged s LEFT JOIN stripped x ON x.article_id = s.article_id;
+UPDATE staged SET text = x.text, boilerplate_removed = x.removed, word_count = x.word_count
+FROM stripped x WHERE staged.article_id = x.article_id;
