@@ -136,8 +136,9 @@ QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1;
 -- name: loaded_paths
 SELECT path FROM core.loaded_files;
 
--- name: record_file
-INSERT OR IGNORE INTO core.loaded_files VALUES (?, ?, ?, now());
+-- name: record_files
+-- loaded_now: registered, (path, run_id) of each file this load loaded
+INSERT OR IGNORE INTO core.loaded_files SELECT path, run_id, NULL, now() FROM loaded_now;
 
 -- name: quarantine_failure
 INSERT OR IGNORE INTO core.failures VALUES (?, ?, NULL, 'load', 'corrupt_lake_file', ?, NULL, false, now());
