@@ -16,7 +16,7 @@ from copydesk.tasks.signing import (
     signature_key,
     text_signatures,
 )
-from copydesk.warehouse import lake, load, store
+from copydesk.warehouse import lake, load, store, template_learning
 from tests.test_stories import story_text
 
 
@@ -66,6 +66,47 @@ def test_unreadable_lake_file_is_quarantined_and_recorded_and_the_rest_loads(tmp
     again = load.load_pending(warehouse, holder="r3")
     assert (again.files, again.failures) == (0, 0)
     assert _rows(warehouse, "SELECT count(*) FROM failures") == [(3,)]
+
+
+def test_a_load_with_nothing_new_leaves_the_files_alone_and_any_change_to_them_means_a_full_load(
+    tmp_path: Path,
+) -> None:
+    """The manifest of loaded files lets a load with nothing new return without opening DuckDB; a warehouse
+    whose files changed since (a hand edit of the loader's file, a deleted snapshot) is loaded in full."""
+    warehouse = tmp_path / "wh"
+    loader, published = store.loader_path(warehouse), store.published_path(warehouse)
+    lake.write_file(warehouse, "failures", "r1", "batch-00001.parquet",
+                    lake.failure_rows([_failure("http://x.test/a")], "r1"))  # fmt: skip
+    assert load.load_pending(warehouse, holder="r1").files == 1
+    after_load = [(p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_size) for p in (loader, published)]
+
+    assert load.load_pending(warehouse, holder="r2").files == 0
+    now = [(p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_size) for p in (loader, published)]
+    assert now == after_load
+
+    second = lake.write_file(warehouse, "failures", "r3", "batch-00001.parquet",
+                             lake.failure_rows([_failure("http://x.test/b")], "r3"))  # fmt: skip
+    assert load.load_pending(warehouse, holder="r3").files == 1
+    # the loader's record says the second file was not loaded: the record, not the manifest, decides
+    con = duckdb.connect(str(loader))
+    con.execute("DELETE FROM core.loaded_files WHERE path = ?", [lake.relative(warehouse, second)])
+    con.close()
+    assert load.load_pending(warehouse, holder="r4").files == 1
+    assert _rows(warehouse, "SELECT count(*) FROM failures") == [(2,)]
+
+    published.unlink()
+    assert load.load_pending(warehouse, holder="r5").files == 0
+    assert _rows(warehouse, "SELECT count(*) FROM core.loaded_files") == [(2,)]
+
+
+def test_a_stripped_texts_word_count_is_the_one_the_warehouse_always_counted_in_sql() -> None:
+    texts = ["", " ", "\n", "one", " two words ", "\nled by a newline", "ends in one\n", "\n\n",
+             "a\r\nb\fc\td", "vertical\x0btab", "no\u00a0break", "ideographic\u3000space", "line\u2028sep",
+             "x\x1cy", " \t "]  # fmt: skip
+    con = duckdb.connect()
+    want = [con.execute(r"SELECT greatest(1, len(regexp_split_to_array(trim(?), '\s+')))", [t]).fetchone()[0]
+            for t in texts]  # fmt: skip
+    assert [template_learning.word_count(t) for t in texts] == want
 
 
 def _article(n: int, text: str) -> Article:

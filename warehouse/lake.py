@@ -261,8 +261,13 @@ def complete_files(warehouse: Path, table: str, *, lake: str | None = None) -> l
 
 def relative(warehouse: Path, path: str, *, lake: str | None = None) -> str:
     """A lake file's name in loaded_files: "lake/<table>/run=<id>/<part>", wherever the lake is."""
+    return relative_names(warehouse, [path], lake=lake)[0]
+
+
+def relative_names(warehouse: Path, paths: list[str], *, lake: str | None = None) -> list[str]:
+    """relative() of each path, the lake found once."""
     _, root = lake_fs(warehouse, lake=lake)
-    return f"lake/{PurePosixPath(path).relative_to(root).as_posix()}"
+    return [f"lake/{PurePosixPath(path).relative_to(root).as_posix()}" for path in paths]
 
 
 def run_id_of(path: str) -> str:

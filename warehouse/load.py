@@ -1,8 +1,13 @@
 """One transaction per load: lake rows, crawl state, story links and the list of loaded files together."""
 
+import hashlib
+import json
 import logging
+import os
 import shutil
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -15,10 +20,12 @@ from copydesk.warehouse.store import (
     DEFAULT_LOAD_MEMORY,
     heal,
     load_lock,
+    loader_path,
     named_queries,
     open_loader,
     publish,
     published_path,
+    read_sql,
 )
 
 log = logging.getLogger("copydesk.load")
@@ -52,7 +59,8 @@ def _pending(con: duckdb.DuckDBPyConnection, warehouse: Path, cache: Path, lake_
     pending: Pending = {}
     for table in lake.TABLES:
         found = lake.complete_files(warehouse, table, lake=lake_at)
-        paths = [p for p in found if lake.relative(warehouse, p, lake=lake_at) not in done]
+        names = lake.relative_names(warehouse, found, lake=lake_at)
+        paths = [p for p, name in zip(found, names, strict=True) if name not in done]
         local = lake.local_copies(warehouse, paths, cache, lake=lake_at)
         pending[table] = list(zip(paths, local, strict=True))
     return pending
@@ -76,10 +84,12 @@ def load_pending(
         if waited > 1:
             log.info("waited %.1fs for another load to finish", waited)
         started = time.monotonic()
-        # a damaged or missing loader file or snapshot, and temp files of dead processes, are dealt with first
-        for line in heal(warehouse):
-            log.warning("%s", line)
-        con = open_loader(warehouse, memory_limit)
+        loaded_before = _files_as_left(warehouse, lake_at)
+        if loaded_before is not None and _lake_holds_only(warehouse, lake_at, loaded_before):
+            report.load_s = round(time.monotonic() - started, 3)
+            return report
+        _manifest_path(warehouse).unlink(missing_ok=True)
+        con = _open_healed(warehouse, memory_limit, files_as_left=loaded_before is not None)
         cache = warehouse / "state" / "lake-cache"
         try:
             pending = _pending(con, warehouse, cache, lake_at)
@@ -98,13 +108,118 @@ def load_pending(
                     _load_files(con, warehouse, pending, report, quarantined, link=False, lake_at=lake_at)
                     _link_pending_by_file(con, report)
             con.execute("CHECKPOINT")
+            # the manifest is written only when nothing waits to be linked: a next load must retry that
+            loaded = None if _has_pending_links(con) else con.execute(SQL["loaded_paths"]).fetchall()
         finally:
             con.close()
             shutil.rmtree(cache, ignore_errors=True)
         if files or quarantined or relink or not published_path(warehouse).exists():
             publish(warehouse)
+        if loaded is not None:
+            _write_manifest(warehouse, lake_at, [path for (path,) in loaded])
         report.load_s = round(time.monotonic() - started, 3)
     return report
+
+
+def _manifest_path(warehouse: Path) -> Path:
+    return warehouse / "state" / "loaded-files.json"
+
+
+def _identity(path: Path) -> list[int] | None:
+    """(inode, size, mtime) of a file, None when there is none: any write or replacement changes it."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def _files_state(warehouse: Path, lake_at: str | None) -> dict:
+    """What the manifest of loaded files is valid for: the loader's and the snapshot's files as the last
+    load left them (no write-ahead log: a crash after a commit leaves one), the schema this code applies on
+    opening, and the lake."""
+    loader = loader_path(warehouse)
+    digest = hashlib.sha256()
+    for name in ("schema.sql", "migrations.sql", "views.sql"):
+        digest.update(read_sql(name).encode())
+    return {
+        "loader": _identity(loader),
+        "loader_wal": _identity(loader.with_name(loader.name + ".wal")),
+        "published": _identity(published_path(warehouse)),
+        "schema": digest.hexdigest(),
+        "lake": lake.lake_url(warehouse, lake=lake_at),
+    }
+
+
+def _write_manifest(warehouse: Path, lake_at: str | None, loaded: list[str]) -> None:
+    """Note the loaded files beside the state they are valid for (see _files_as_left)."""
+    path = _manifest_path(warehouse)
+    tmp = path.with_name(f"{path.name}.tmp")
+    tmp.write_text(json.dumps({"state": _files_state(warehouse, lake_at), "files": sorted(loaded)}))
+    os.replace(tmp, path)
+
+
+def _files_as_left(warehouse: Path, lake_at: str | None) -> set[str] | None:
+    """The files the last load had loaded, when it left the warehouse's files as they are now (else None).
+
+    The manifest is a note, not the record (that is core.loaded_files, committed with the rows): any doubt
+    about it means None, and a full load."""
+    try:
+        manifest = json.loads(_manifest_path(warehouse).read_text())
+    except (OSError, ValueError):
+        return None
+    state = _files_state(warehouse, lake_at)
+    if manifest.get("state") != state or state["loader"] is None or state["published"] is None:
+        return None
+    if state["loader_wal"] is not None:
+        return None
+    return set(manifest.get("files", []))
+
+
+def _lake_holds_only(warehouse: Path, lake_at: str | None, loaded: set[str]) -> bool:
+    """True when every complete lake file is among `loaded`: a load has nothing to open, check or write."""
+    for table in lake.TABLES:
+        found = lake.complete_files(warehouse, table, lake=lake_at)
+        if not loaded.issuperset(lake.relative_names(warehouse, found, lake=lake_at)):
+            return False
+    return True
+
+
+def _open_healed(warehouse: Path, memory_limit: str, *, files_as_left: bool) -> duckdb.DuckDBPyConnection:
+    """The loader's connection, the warehouse's files healed first (see store.heal) unless the last load
+    left them as they are (files_as_left), which also means its schema is in place."""
+    if files_as_left:
+        for line in heal(warehouse, files_checked=False):
+            log.warning("%s", line)
+        return open_loader(warehouse, memory_limit, schema_current=True)
+    # a connection held over the checks and the opening: DuckDB shares one instance per file and process,
+    # so the loader's file is read once, not once per check
+    held = _connect_if_sound(loader_path(warehouse))
+    try:
+        # a damaged or missing loader file or snapshot, and temp files of dead processes, are dealt with first
+        for line in heal(warehouse):
+            log.warning("%s", line)
+        return open_loader(warehouse, memory_limit)
+    finally:
+        if held is not None:
+            held.close()
+
+
+def _connect_if_sound(path: Path) -> duckdb.DuckDBPyConnection | None:
+    """A connection to the loader's file when it passes heal's check of it (so heal never moves it aside
+    while it is held), else None: heal says what is wrong and deals with it."""
+    if not path.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error:
+        return None
+    try:
+        con.execute("SELECT count(*) FROM core.meta").fetchall()
+    except duckdb.Error:
+        con.close()
+        return None
+    return con
 
 
 class LinkFailed(Exception):
@@ -160,20 +275,18 @@ def _load_files(
             changed.update((i, text) for i, text in stripped.matching.items() if i in changed)
             con.execute(SQL["drop_current_versions"])
             con.execute(SQL["touch_unchanged_articles"])
-            con.execute(SQL["insert_seen_from_articles"], [article_files])
-        failure_files = [str(local) for _, local in pending["failures"]]
-        if failure_files:
-            before = con.execute("SELECT count(*) FROM core.failures").fetchone()[0]
-            con.execute(SQL["insert_failures"], [failure_files])
-            con.execute(SQL["insert_seen_from_failures"], [failure_files])
-            report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
+        # the rest of the load that story linking neither reads nor changes: done while linking works in
+        # Python, on a second thread (DuckDB lets the GIL go while it works), or after linking
+        bookkeeping = _Once(partial(_record_the_rest, con, warehouse, pending, report, lake_at))
         for article_id, text, _ in con.execute(SQL["pending_links"]).fetchall():
             changed.setdefault(article_id, text)
         ids = sorted(changed)
         if ids and link:
             try:
-                linked = stories.link_stories(con, ids, [changed[i] for i in ids], _signatures_of(con, ids))
+                texts, signed = [changed[i] for i in ids], _signatures_of(con, ids)
+                linked = stories.link_stories(con, ids, texts, signed, meanwhile=bookkeeping)
             except Exception as exc:
+                bookkeeping.raise_error()  # an error of its own, not linking's
                 raise LinkFailed(f"{type(exc).__name__}: {exc}") from exc
             _drop_pending(con, ids)
             report.stories_new, report.copies_linked = linked.stories_new, linked.copies_linked
@@ -191,21 +304,64 @@ def _load_files(
             con.register("linked_now", pa.table({"article_id": pa.array(ids, pa.string())}))
             con.execute(SQL["add_pending_links"])
             con.unregister("linked_now")
-        source_files = [str(local) for _, local in pending["sources"]]
-        if source_files:
-            con.execute(SQL["upsert_source_state"], [source_files])
+        bookkeeping()
+        bookkeeping.raise_error()
         run_files = [str(local) for _, local in pending["runs"]]
         if run_files:
             _upsert_runs(con, new_ids, run_files)
-        for table_files in pending.values():
-            for lake_path, _ in table_files:
-                name, run_id = lake.relative(warehouse, lake_path, lake=lake_at), lake.run_id_of(lake_path)
-                con.execute(SQL["record_file"], [name, run_id, None])
         report.per_outlet = _per_outlet(con, new_ids)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+class _Once:
+    """Work run once, by whichever thread comes to it first; an error it raises is kept for raise_error."""
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        self._work = work
+        self._ran = False
+        self._error: Exception | None = None
+
+    def __call__(self) -> None:
+        if self._ran:
+            return
+        self._ran = True
+        try:
+            self._work()
+        except Exception as exc:  # raised on the loader's thread by raise_error
+            self._error = exc
+
+    def raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+def _record_the_rest(
+    con: duckdb.DuckDBPyConnection, warehouse: Path, pending: Pending, report: LoadReport, lake_at: str | None
+) -> None:
+    """The URLs seen, the failures, the sources' state and the files loaded: what story linking neither
+    reads nor changes."""
+    article_files = [str(local) for _, local in pending["articles"]]
+    if article_files:
+        con.execute(SQL["insert_seen_from_articles"], [article_files])
+    failure_files = [str(local) for _, local in pending["failures"]]
+    if failure_files:
+        before = con.execute("SELECT count(*) FROM core.failures").fetchone()[0]
+        con.execute(SQL["insert_failures"], [failure_files])
+        con.execute(SQL["insert_seen_from_failures"], [failure_files])
+        report.failures += con.execute("SELECT count(*) FROM core.failures").fetchone()[0] - before
+    source_files = [str(local) for _, local in pending["sources"]]
+    if source_files:
+        con.execute(SQL["upsert_source_state"], [source_files])
+    paths = [lake_path for table_files in pending.values() for lake_path, _ in table_files]
+    if paths:
+        names = lake.relative_names(warehouse, paths, lake=lake_at)
+        run_ids = [lake.run_id_of(p) for p in paths]
+        con.register("loaded_now", pa.table({"path": names, "run_id": run_ids}))
+        con.execute(SQL["record_files"])
+        con.unregister("loaded_now")
 
 
 def _upsert_runs(con: duckdb.DuckDBPyConnection, new_ids: list[str], run_files: list[str]) -> None:

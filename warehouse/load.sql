@@ -133,8 +133,12 @@ INSERT OR REPLACE INTO core.source_state BY NAME
 SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)
 QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1;
 
--- name: record_file
-INSERT OR IGNORE INTO core.loaded_files VALUES (?, ?, ?, now());
+-- name: loaded_paths
+SELECT path FROM core.loaded_files;
+
+-- name: record_files
+-- loaded_now: registered, (path, run_id) of each file this load loaded
+INSERT OR IGNORE INTO core.loaded_files SELECT path, run_id, NULL, now() FROM loaded_now;
 
 -- name: quarantine_failure
 INSERT OR IGNORE INTO core.failures VALUES (?, ?, NULL, 'load', 'corrupt_lake_file', ?, NULL, false, now());

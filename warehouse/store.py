@@ -139,8 +139,11 @@ def load_lock(warehouse: Path, timeout_s: float, holder: str = "") -> Iterator[f
 DEFAULT_LOAD_MEMORY = "400MB"
 
 
-def open_loader(warehouse: Path, memory_limit: str = DEFAULT_LOAD_MEMORY) -> duckdb.DuckDBPyConnection:
-    """Open the loader's file and bring its schema and views up to date (caller holds the lock)."""
+def open_loader(
+    warehouse: Path, memory_limit: str = DEFAULT_LOAD_MEMORY, *, schema_current: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the loader's file and bring its schema and views up to date (caller holds the lock); with
+    schema_current (the caller knows this code's schema, migrations and views are applied) they are not."""
     path = loader_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
@@ -151,9 +154,10 @@ def open_loader(warehouse: Path, memory_limit: str = DEFAULT_LOAD_MEMORY) -> duc
     spill.mkdir(exist_ok=True)
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET temp_directory = '{spill.as_posix()}'")
-    con.execute(read_sql("schema.sql"))
-    migrate(con)
-    con.execute(read_sql("views.sql"))
+    if not schema_current:
+        con.execute(read_sql("schema.sql"))
+        migrate(con)
+        con.execute(read_sql("views.sql"))
     return con
 
 
@@ -295,18 +299,34 @@ def _set_aside(path: Path, said: list[str]) -> None:
             said.append(f"moved the unreadable {part.name} to {target}")
 
 
-def heal(warehouse: Path, *, deep: bool = False, suspect: str | None = None) -> list[str]:
+def heal(
+    warehouse: Path, *, deep: bool = False, suspect: str | None = None, files_checked: bool = True
+) -> list[str]:
     """Bring the warehouse's files back to a usable state (caller holds the load lock); returns what was done.
 
     Temp files of dead processes go; a damaged loader file is set aside and restored from the published
     snapshot when that one is sound (else the next load rebuilds it from the lake); a missing or damaged
     snapshot is published again from the loader. With deep, every table of both files is read in full;
     suspect: a reader's error from the snapshot, which makes it published again whatever the checks say.
+    Without files_checked (the caller knows both files are as the last load left them) only the temp and
+    spill files are dealt with.
     """
     said: list[str] = []
     for path in stale_temp_files(warehouse):
         path.unlink(missing_ok=True)
         said.append(f"removed {path.relative_to(warehouse)}, a temp file of a process that is gone")
+    if files_checked:
+        _heal_files(warehouse, deep, suspect, said)
+    spill = loader_path(warehouse).parent / "spill"
+    if spill.is_dir() and any(spill.iterdir()):
+        # nothing loads while the lock is held: what is in the spill directory belongs to a dead load
+        shutil.rmtree(spill, ignore_errors=True)
+        said.append("removed the spill files of an interrupted load")
+    return said
+
+
+def _heal_files(warehouse: Path, deep: bool, suspect: str | None, said: list[str]) -> None:
+    """heal's part for the loader's file and the snapshot."""
     loader, target = loader_path(warehouse), published_path(warehouse)
     loader_existed = loader.exists()
     loader_problem = _file_problem(loader, deep=deep, read_only=False)
@@ -341,12 +361,6 @@ def heal(warehouse: Path, *, deep: bool = False, suspect: str | None = None) -> 
         publish(warehouse)
         if target_problem != "missing" or loader_existed:
             said.append(f"published warehouse.duckdb again from the loader's state (it was {target_problem})")
-    spill = loader.parent / "spill"
-    if spill.is_dir() and any(spill.iterdir()):
-        # nothing loads while the lock is held: what is in the spill directory belongs to a dead load
-        shutil.rmtree(spill, ignore_errors=True)
-        said.append("removed the spill files of an interrupted load")
-    return said
 
 
 def _heal_now(warehouse: Path, holder: str, suspect: str | None = None) -> list[str]:

@@ -13,6 +13,8 @@ choose_original).
 
 import logging
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -323,6 +325,7 @@ def link_stories(
     new_ids: list[str],
     texts: list[str] | None = None,
     signed: pa.Table | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Linked:
     """Index articles whose text is new or changed, match them against all others, and recompute the stories
     (and their originals) of every article connected to them.
@@ -332,6 +335,9 @@ def link_stories(
     without them they are read back from core.articles, which scans every stored text. `signed`, rows in the
     same order, holds signatures made upstream (columns signature_algo, minhash, shingle_count, sentence_keys,
     signed_text_md5); a signature of another text or algorithm is not used: the text is signed here.
+    `meanwhile`: work of the caller's that may use `con` while the stories are partitioned in Python (on a
+    second thread; linking waits for it before it uses `con` again); it must not raise, and it may not run
+    at all (the caller runs it after, once).
     """
     if not new_ids:
         return Linked(0, 0)
@@ -351,11 +357,16 @@ def link_stories(
     texts_signed = _index_new(con, new_ids, texts, signed)
     named = [(a, b) for a, b in _query_by_keys(con, "named_pairs", new_ids)]
     _store_edges(con, _verified_pairs(con, named))
-    stories_new, copies = _recompute_stories(con, _region(con, seeds), set(new_ids) - set(indexed))
+    stories_new, copies = _recompute_stories(con, _region(con, seeds), set(new_ids) - set(indexed), meanwhile)
     return Linked(stories_new, copies, texts_signed)
 
 
-def _recompute_stories(con: duckdb.DuckDBPyConnection, region: Region, new_set: set[str]) -> tuple[int, int]:
+def _recompute_stories(
+    con: duckdb.DuckDBPyConnection,
+    region: Region,
+    new_set: set[str],
+    meanwhile: Callable[[], None] | None = None,
+) -> tuple[int, int]:
     """Partition the region from its pairs, store memberships that changed and re-choose the originals;
     returns (stories made, new articles that joined a story as copies)."""
     info = _article_info(con, sorted(region.articles))
@@ -372,7 +383,11 @@ def _recompute_stories(con: duckdb.DuckDBPyConnection, region: Region, new_set: 
             edge.jaccard,
         )
 
-    roots = dedupe.partition_stories(region.articles, region.edges.values(), sizes, attach_score)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        if meanwhile is not None:
+            pool.submit(meanwhile)
+        # pure Python, `con` untouched: leaving the block waits for `meanwhile`, which may use it
+        roots = dedupe.partition_stories(region.articles, region.edges.values(), sizes, attach_score)
     clusters: dict[str, list[str]] = {}
     for article_id in sorted(roots):
         clusters.setdefault(roots[article_id], []).append(article_id)

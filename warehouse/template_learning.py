@@ -53,21 +53,22 @@ def learn_and_strip_templates(con: duckdb.DuckDBPyConnection) -> Stripped:
     text_of = {article_id: text or "" for article_id, _, text, _, _, _ in rows}
     per_outlet_counts: dict[str, Counter[int]] = {}
     per_outlet_pages: Counter[str] = Counter()
-    block_text: dict[tuple[str, int], str] = {}
+    # each outlet's counted pages, in counting order: where the text of a block learned now is looked up
+    counted: dict[str, list[str]] = {}
     for key, article_id in keys.items():
         if key in known:
             continue
         outlet_id = key[0]
         per_outlet_counts.setdefault(outlet_id, Counter()).update(set(page_blocks[article_id]))
         per_outlet_pages[outlet_id] += 1
-        blocks = outlet_templates.split_blocks(text_of[article_id])
-        for block, value in zip(blocks, page_blocks[article_id], strict=True):
-            block_text.setdefault((outlet_id, value), block)
+        counted.setdefault(outlet_id, []).append(article_id)
     _add_counts(con, per_outlet_counts, per_outlet_pages, [k for k in keys if k not in known])
     outlets = sorted({outlet_id for _, outlet_id, *_ in rows})
-    learned = {outlet_id: _learned(con, outlet_id) for outlet_id in outlets}
-    for outlet_id in outlets:
-        _strip_stored(con, outlet_id, learned[outlet_id], block_text, out)
+    learned = _learned(con, outlets)
+    fresh = _record_fresh_blocks(con, learned)
+    for outlet_id in sorted(fresh):
+        pages = [(text_of[i], page_blocks[i]) for i in counted.get(outlet_id, [])]
+        _strip_stored(con, outlet_id, learned[outlet_id], fresh[outlet_id], pages, out)
     ids, texts, removed_lists = [], [], []
     for article_id, outlet_id, text, *_ in rows:
         blocks = learned[outlet_id]
@@ -117,7 +118,10 @@ def _add_counts(
     con.register("new_block_counts", counts_table)
     con.execute(SQL["add_outlet_block_counts"])
     con.unregister("new_block_counts")
-    con.executemany(SQL["add_outlet_pages"], list(per_outlet_pages.items()))
+    pages = pa.array(list(per_outlet_pages.values()), pa.int32())
+    con.register("new_outlet_pages", pa.table({"outlet_id": list(per_outlet_pages), "pages": pages}))
+    con.execute(SQL["add_outlet_pages"])
+    con.unregister("new_outlet_pages")
     if keys:
         con.register(
             "page_keys",
@@ -129,42 +133,71 @@ def _add_counts(
         con.unregister("page_keys")
 
 
-def _learned(con: duckdb.DuckDBPyConnection, outlet_id: str) -> outlet_templates.LearnedBlocks:
-    pages_seen = con.execute(SQL["outlet_pages_seen"], [outlet_id]).fetchone()[0]
-    counts = dict(con.execute(SQL["outlet_block_counts"], [outlet_id]).fetchall())
-    return outlet_templates.learn_outlet_blocks(counts, pages_seen)
+def _learned(con: duckdb.DuckDBPyConnection, outlets: list[str]) -> dict[str, outlet_templates.LearnedBlocks]:
+    """Each outlet's learned blocks from its counts (this load's included)."""
+    pages_seen = dict(con.execute(SQL["outlets_pages_seen"], [outlets]).fetchall())
+    counts: dict[str, dict[int, int]] = {outlet_id: {} for outlet_id in outlets}
+    for outlet_id, block_hash, pages in con.execute(SQL["outlets_block_counts"], [outlets]).fetchall():
+        counts[outlet_id][block_hash] = pages
+    return {o: outlet_templates.learn_outlet_blocks(counts[o], pages_seen.get(o, 0)) for o in outlets}
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """An outlet's blocks learned (or found to be template) for the first time in this load."""
+
+    blocks: list[int]
+    # blocks of the outlet were applied to stored texts before: it has stored texts
+    applied_before: bool
+
+
+def _record_fresh_blocks(
+    con: duckdb.DuckDBPyConnection, learned: dict[str, outlet_templates.LearnedBlocks]
+) -> dict[str, Fresh]:
+    """Find each outlet's fresh blocks and record them as applied (core.outlet_learned); outlets with none
+    are left out."""
+    applied: dict[str, dict[int, bool]] = {outlet_id: {} for outlet_id in learned}
+    for outlet_id, block_hash, template in con.execute(
+        SQL["outlets_applied_blocks"], [list(learned)]
+    ).fetchall():
+        applied[outlet_id][block_hash] = template
+    fresh: dict[str, Fresh] = {}
+    for outlet_id, blocks in learned.items():
+        done = applied[outlet_id]
+        values = sorted(v for v in blocks if v not in done or (v in blocks.template and not done[v]))
+        if values:
+            fresh[outlet_id] = Fresh(values, bool(done))
+    now = [(o, v, v in learned[o].template) for o, f in fresh.items() for v in f.blocks]
+    if now:
+        con.register("applied_now", pa.table({"outlet_id": [r[0] for r in now],
+                                              "block_hash": pa.array([r[1] for r in now], pa.int64()),
+                                              "template": [r[2] for r in now]}))  # fmt: skip
+        con.execute(SQL["add_applied_blocks"])
+        con.unregister("applied_now")
+    return fresh
 
 
 def _strip_stored(
     con: duckdb.DuckDBPyConnection,
     outlet_id: str,
     learned: outlet_templates.LearnedBlocks,
-    block_text: dict[tuple[str, int], str],
+    fresh: Fresh,
+    pages: list[tuple[str, list[int]]],
     out: Stripped,
 ) -> None:
-    """Strip blocks learned (or found to be template) for the first time from the outlet's stored articles,
-    and queue those articles in `out` to be linked again.
+    """Strip the outlet's fresh blocks from its stored articles, and queue those articles in `out` to be
+    linked again.
 
     A block learned now was left in the pages loaded before (the outlet had too few pages to learn it, or it
     spread later): left there, two of those pages could still match through it, and a story would depend on
     when its pages arrived. Each block is applied to stored texts once (core.outlet_learned); the stored texts
-    holding it are found by its longest digit-free piece (digits are masked in block hashes), among the
-    blocks of this load's pages."""
-    applied = dict(con.execute(SQL["outlet_applied_blocks"], [outlet_id]).fetchall())
-    fresh = sorted(
-        value
-        for value in learned
-        if value not in applied or (value in learned.template and not applied[value])
-    )
-    if not fresh:
+    holding it are found by its longest digit-free piece (digits are masked in block hashes), taken from the
+    first of this load's counted `pages` (text, block hashes) that holds it."""
+    if not fresh.applied_before and not con.execute(SQL["outlet_has_stored"], [outlet_id]).fetchone()[0]:
         return
-    con.executemany(
-        SQL["add_applied_block"], [(outlet_id, value, value in learned.template) for value in fresh]
-    )
-    if len(applied) == 0 and not con.execute(SQL["outlet_has_stored"], [outlet_id]).fetchone()[0]:
-        return
+    block_text = _first_block_texts(pages, set(fresh.blocks))
     pieces = sorted(
-        {piece for value in fresh if (piece := _search_piece(block_text.get((outlet_id, value)))) is not None}
+        {piece for value in fresh.blocks if (piece := _search_piece(block_text.get(value))) is not None}
     )
     if not pieces:
         return
@@ -173,7 +206,7 @@ def _strip_stored(
         stored = con.execute(SQL["stored_texts_holding"], [outlet_id]).fetchall()
     finally:
         con.unregister("block_pieces")
-    fresh_set = set(fresh)
+    fresh_set = set(fresh.blocks)
     ids, texts, removed_lists = [], [], []
     for article_id, text in stored:
         hashes = outlet_templates.text_block_hashes(text)
@@ -188,17 +221,54 @@ def _strip_stored(
     _apply_stripped(con, "apply_stripped_stored", ids, texts, removed_lists)
 
 
+def _first_block_texts(pages: list[tuple[str, list[int]]], wanted: set[int]) -> dict[int, str]:
+    """Block hash -> the block's text on the first page holding it, for the wanted hashes (a page's text is
+    split only when it holds one still wanted)."""
+    found: dict[int, str] = {}
+    for text, hashes in pages:
+        if wanted.isdisjoint(hashes):
+            continue
+        for block, value in zip(outlet_templates.split_blocks(text), hashes, strict=True):
+            if value in wanted and value not in found:
+                found[value] = block
+        wanted = wanted - found.keys()
+        if not wanted:
+            break
+    return found
+
+
 def _apply_stripped(
     con: duckdb.DuckDBPyConnection, statement: str, ids: list[str], texts: list[str], removed: list[list[str]]
 ) -> None:
     """Rewrite the stripped texts (staged or stored, by `statement`) with the blocks removed from each."""
     if not ids:
         return
-    con.register("stripped", pa.table({"article_id": ids, "text": texts, "removed": removed}))
+    words = pa.array([word_count(text) for text in texts], pa.int32())
+    con.register(
+        "stripped", pa.table({"article_id": ids, "text": texts, "removed": removed, "word_count": words})
+    )
     try:
         con.execute(SQL[statement])
     finally:
         con.unregister("stripped")
+
+
+# whitespace to str.split() that DuckDB's regular expressions do not match with \s (RE2: [\t\n\f\r ])
+_OTHER_SPACE = re.compile(r"[\x0b\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_RE2_SPACE = re.compile(r"[\t\n\f\r ]+")
+
+
+def word_count(text: str) -> int:
+    """A stripped text's word count as the warehouse has always stored it, the SQL
+    greatest(1, len(regexp_split_to_array(trim(text), '\\s+'))): trim() takes spaces only, so a text that
+    starts or ends with a newline counts an empty word there. DuckDB's regex split of long texts is slow;
+    str.split() is fast and agrees whenever the text holds no whitespace RE2 does not know."""
+    trimmed = text.strip(" ")
+    if _OTHER_SPACE.search(trimmed):
+        return max(1, len(_RE2_SPACE.split(trimmed)))
+    if not trimmed:
+        return 1
+    return max(1, len(trimmed.split()) + (trimmed[0] in "\t\n\f\r") + (trimmed[-1] in "\t\n\f\r"))
 
 
 def _search_piece(block: str | None) -> str | None:

@@ -21,20 +21,22 @@ INSERT INTO core.outlet_blocks AS t SELECT outlet_id, block_hash, pages FROM new
 ON CONFLICT (outlet_id, block_hash) DO UPDATE SET pages = t.pages + excluded.pages;
 
 -- name: add_outlet_pages
-INSERT INTO core.outlet_pages AS t VALUES (?, ?)
+-- new_outlet_pages: registered, one row per outlet
+INSERT INTO core.outlet_pages AS t SELECT outlet_id, pages FROM new_outlet_pages
 ON CONFLICT (outlet_id) DO UPDATE SET pages = t.pages + excluded.pages;
 
--- name: outlet_pages_seen
-SELECT pages FROM core.outlet_pages WHERE outlet_id = ?;
+-- name: outlets_pages_seen
+SELECT outlet_id, pages FROM core.outlet_pages WHERE outlet_id IN (SELECT unnest(?::VARCHAR[]));
 
--- name: outlet_block_counts
-SELECT block_hash, pages FROM core.outlet_blocks WHERE outlet_id = ?;
+-- name: outlets_block_counts
+SELECT outlet_id, block_hash, pages FROM core.outlet_blocks WHERE outlet_id IN (SELECT unnest(?::VARCHAR[]));
 
--- name: outlet_applied_blocks
-SELECT block_hash, template FROM core.outlet_learned WHERE outlet_id = ?;
+-- name: outlets_applied_blocks
+SELECT outlet_id, block_hash, template FROM core.outlet_learned WHERE outlet_id IN (SELECT unnest(?::VARCHAR[]));
 
--- name: add_applied_block
-INSERT OR REPLACE INTO core.outlet_learned VALUES (?, ?, ?);
+-- name: add_applied_blocks
+-- applied_now: registered, (outlet_id, block_hash, template) of the blocks applied to stored texts now
+INSERT OR REPLACE INTO core.outlet_learned SELECT outlet_id, block_hash, template FROM applied_now;
 
 -- name: outlet_has_stored
 -- stored articles of the outlet not staged now (an outlet's first load has none to strip again)
@@ -52,12 +54,11 @@ WHERE a.outlet_id = ? AND a.text IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.article_id = a.article_id);
 
 -- name: apply_stripped_stored
+-- (stripped: registered; word_count as template_learning.word_count counts it)
 UPDATE core.articles AS a SET text = x.text,
-    boilerplate_removed = list_concat(coalesce(a.boilerplate_removed, []), x.removed),
-    word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
+    boilerplate_removed = list_concat(coalesce(a.boilerplate_removed, []), x.removed), word_count = x.word_count
 FROM stripped x WHERE a.article_id = x.article_id;
 
 -- name: apply_stripped_texts
-UPDATE staged SET text = x.text, boilerplate_removed = x.removed,
-    word_count = greatest(1, len(regexp_split_to_array(trim(x.text), '\s+')))
+UPDATE staged SET text = x.text, boilerplate_removed = x.removed, word_count = x.word_count
 FROM stripped x WHERE staged.article_id = x.article_id;
